@@ -1,0 +1,36 @@
+package io.inferencia.gpu;
+
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.ModelIndexEntry;
+import io.inferencia.protocols.inference.ModelMetadata;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the edges (REST, gRPC, jobs pipeline) see of the inference core. Every stage completes
+ * exceptionally with an {@link io.inferencia.protocols.inference.InferenceException} carrying the
+ * error class the edges map to a status code.
+ */
+public interface InferenceGateway extends Inferer {
+  /** True once the repository was scanned and every model that can load has been loaded. */
+  CompletionStage<Boolean> serverReady();
+
+  CompletionStage<List<ModelIndexEntry>> index(boolean readyOnly);
+
+  /** version empty = the version the model's policy serves. */
+  CompletionStage<ModelMetadata> metadata(String model, String version);
+
+  /** The model's parsed config.pbtxt (Triton's ModelConfig message). */
+  CompletionStage<io.inferencia.protocols.modelconfig.ModelConfig> config(String model, String version);
+
+  CompletionStage<Boolean> modelReady(String model, String version);
+
+  /** Loads or reloads a model from the repository (re-reading its config.pbtxt). */
+  CompletionStage<Void> load(String model);
+
+  CompletionStage<Void> unload(String model);
+
+  @Override
+  CompletionStage<InferResponse> infer(InferRequest request);
+}

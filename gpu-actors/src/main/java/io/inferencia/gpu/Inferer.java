@@ -1,0 +1,11 @@
+package io.inferencia.gpu;
+
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import java.util.concurrent.CompletionStage;
+
+/** Runs one inference request; pipelines depend on this alone so they can be tested in isolation. */
+@FunctionalInterface
+public interface Inferer {
+  CompletionStage<InferResponse> infer(InferRequest request);
+}

@@ -1,0 +1,40 @@
+package io.inferencia.protocols.inference;
+
+import io.inferencia.protocols.CborSerializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One inference request, independent of the wire protocol it came in on.
+ *
+ * @param version empty for the version the model's policy selects (the latest ready one)
+ * @param requestedOutputs empty for every output of the model
+ * @param parameters request parameters (protocol values rendered as strings)
+ * @param timeoutMicros per-request queue timeout override, 0 for the model's default
+ */
+public record InferRequest(
+    String model,
+    String version,
+    String id,
+    List<Tensor> inputs,
+    List<String> requestedOutputs,
+    Map<String, String> parameters,
+    long timeoutMicros)
+    implements CborSerializable {
+
+  public InferRequest {
+    version = version == null ? "" : version;
+    id = id == null ? "" : id;
+    inputs = List.copyOf(inputs);
+    requestedOutputs = requestedOutputs == null ? List.of() : List.copyOf(requestedOutputs);
+    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+  }
+
+  public static InferRequest of(String model, List<Tensor> inputs) {
+    return new InferRequest(model, "", "", inputs, List.of(), Map.of(), 0);
+  }
+
+  public InferRequest withVersion(String newVersion) {
+    return new InferRequest(model, newVersion, id, inputs, requestedOutputs, parameters, timeoutMicros);
+  }
+}
