@@ -1,0 +1,37 @@
+package io.inferencia.bench;
+
+import com.google.protobuf.ByteString;
+import io.inferencia.protocols.grpc.GRPCInferenceServiceClient;
+import io.inferencia.protocols.grpc.ModelInferRequest;
+import io.inferencia.protocols.grpc.ModelInferResponse;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.grpc.GrpcClientSettings;
+
+/** A stock KServe v2 gRPC client call with raw_input_contents, the form Triton clients send. */
+final class GrpcInferClient implements AutoCloseable {
+  private final GRPCInferenceServiceClient client;
+  private final ModelInferRequest request;
+
+  GrpcInferClient(ActorSystem<?> system, int port, String model, String input, long[] shape, byte[] raw) {
+    this.client = GRPCInferenceServiceClient.create(
+        GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false), system);
+    ModelInferRequest.InferInputTensor.Builder t = ModelInferRequest.InferInputTensor.newBuilder()
+        .setName(input).setDatatype("FP32");
+    for (long d : shape) t.addShape(d);
+    this.request = ModelInferRequest.newBuilder()
+        .setModelName(model)
+        .addInputs(t)
+        .addRawInputContents(ByteString.copyFrom(raw))
+        .build();
+  }
+
+  CompletionStage<ModelInferResponse> infer() {
+    return client.modelInfer(request);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,150 @@
+package io.inferencia.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.protocols.grpc.GRPCInferenceServiceClient;
+import io.inferencia.protocols.grpc.ModelInferRequest;
+import io.inferencia.protocols.grpc.ModelInferResponse;
+import io.inferencia.protocols.grpc.ServerLiveRequest;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.grpc.GrpcClientSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged cluster-node.jar, started as a user starts it, answering over real sockets. */
+class NodeJarIT {
+  private static final Path JAR = Path.of(System.getProperty("node.jar"));
+  private static final Path REPO = Path.of(System.getProperty("model.repository"));
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static NodeProcess node;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = NodeProcess.start(JAR, REPO, Files.createTempDirectory("node-it"), Map.of());
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    if (node != null) assertEquals(0, node.terminate(), "a SIGTERM'd node shuts down cleanly");
+  }
+
+  @Test
+  void everyShippedModelIsReady() throws Exception {
+    HttpResponse<String> r = post("/v2/repository/index", "{}");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode index = JSON.readTree(r.body());
+    for (String model : new String[] {"ocr_det", "ocr_rec", "ocr_cls", "vad", "ocr", "vad_segments"}) {
+      boolean ready = false;
+      for (JsonNode m : index) ready |= m.get("name").asText().equals(model) && m.get("state").asText().equals("READY");
+      assertTrue(ready, model + " is READY in " + r.body());
+    }
+  }
+
+  @Test
+  void ocrOverRestBinaryExtensionReadsRenderedText() throws Exception {
+    byte[] png = renderPng("Hello World 2024");
+    byte[] raw = ByteBuffer.allocate(4 + png.length).order(ByteOrder.LITTLE_ENDIAN).putInt(png.length).put(png).array();
+    String header = "{\"inputs\":[{\"name\":\"IMAGE\",\"shape\":[1],\"datatype\":\"BYTES\","
+        + "\"parameters\":{\"binary_data_size\":" + raw.length + "}}],"
+        + "\"outputs\":[{\"name\":\"TEXT\",\"parameters\":{\"binary_data\":false}}]}";
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    byte[] body = ByteBuffer.allocate(h.length + raw.length).put(h).put(raw).array();
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/v2/models/ocr/infer"))
+        .header("Content-Type", "application/octet-stream")
+        .header("Inference-Header-Content-Length", Integer.toString(h.length))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode text = JSON.readTree(r.body()).get("outputs").get(0);
+    assertEquals("TEXT", text.get("name").asText());
+    assertEquals("Hello World 2024", text.get("data").get(0).asText());
+  }
+
+  @Test
+  void ocrOverGrpcReadsRenderedText() throws Exception {
+    ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "it-client");
+    try {
+      GRPCInferenceServiceClient grpc = GRPCInferenceServiceClient.create(
+          GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort, client).withTls(false), client);
+      assertTrue(grpc.serverLive(ServerLiveRequest.getDefaultInstance()).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS).getLive());
+      byte[] png = renderPng("INVOICE 12345");
+      ModelInferRequest req = ModelInferRequest.newBuilder().setModelName("ocr")
+          .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("IMAGE").setDatatype("BYTES").addShape(1))
+          .addRawInputContents(ByteString.copyFrom(ByteBuffer.allocate(4 + png.length)
+              .order(ByteOrder.LITTLE_ENDIAN).putInt(png.length).put(png).array()))
+          .build();
+      ModelInferResponse resp = grpc.modelInfer(req).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      int textIndex = -1;
+      for (int i = 0; i < resp.getOutputsCount(); i++) if (resp.getOutputs(i).getName().equals("TEXT")) textIndex = i;
+      assertNotEquals(-1, textIndex, "TEXT output present");
+      ByteBuffer text = resp.getRawOutputContents(textIndex).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      byte[] first = new byte[text.getInt()];
+      text.get(first);
+      assertEquals("INVOICE 12345", new String(first, StandardCharsets.UTF_8));
+    } finally {
+      client.terminate();
+    }
+  }
+
+  @Test
+  void badSettingStopsTheNodeNamingTheVariable() throws Exception {
+    NodeProcess bad = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("node-bad"), Map.of("HTTP_PORT", "eighty"));
+    assertEquals(2, bad.awaitExit(Duration.ofSeconds(60)));
+    assertTrue(bad.output().contains("HTTP_PORT"), bad.output());
+    NodeProcess badRole = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("node-bad"), Map.of("NODE_ROLES", "edge,tpu"));
+    assertEquals(2, badRole.awaitExit(Duration.ofSeconds(60)));
+    assertTrue(badRole.output().contains("NODE_ROLES"), badRole.output());
+  }
+
+  private static byte[] renderPng(String text) throws Exception {
+    BufferedImage img = new BufferedImage(520, 90, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 40));
+    g.drawString(text, 20, 60);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + node.httpPort + path);
+  }
+
+  private static HttpResponse<String> post(String path, String json) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,111 @@
+package io.inferencia.node.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged node (cluster-node.jar) run as a child JVM on free ports, as a user would run it. */
+public final class NodeProcess implements AutoCloseable {
+  public final int httpPort;
+  public final int grpcPort;
+  private final Process process;
+  private final Path log;
+
+  private NodeProcess(Process process, int httpPort, int grpcPort, Path log) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.grpcPort = grpcPort;
+    this.log = log;
+  }
+
+  /** Starts the node on free ports and waits until /v2/health/ready answers 200. */
+  public static NodeProcess start(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
+    NodeProcess node = launch(jar, modelRepository, dataDir, extraEnv);
+    node.awaitReady(Duration.ofSeconds(120));
+    return node;
+  }
+
+  /** Starts the node without waiting for readiness (for start-up failure tests). */
+  public static NodeProcess launch(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv)
+      throws IOException {
+    int http = freePort();
+    int grpc = freePort();
+    Path log = Files.createTempFile("node-", ".log");
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-jar", jar.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("HTTP_PORT", Integer.toString(http));
+    env.put("GRPC_PORT", Integer.toString(grpc));
+    env.put("MANAGEMENT_PORT", Integer.toString(freePort()));
+    env.put("REMOTE_PORT", Integer.toString(freePort()));
+    env.put("S3_PORT", Integer.toString(freePort()));
+    env.put("MODEL_REPOSITORY", modelRepository.toString());
+    env.put("DATA_DIR", dataDir.toString());
+    env.putAll(extraEnv);
+    return new NodeProcess(pb.start(), http, grpc, log);
+  }
+
+  /** Waits for the process to exit; returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+      throw new IllegalStateException("node still running after " + timeout);
+    return process.exitValue();
+  }
+
+  public String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** SIGTERM, as Kubernetes stops a pod; returns the exit code. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    return awaitExit(Duration.ofSeconds(60));
+  }
+
+  /** SIGKILL: no shutdown hooks, no flushing. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    URI ready = URI.create("http://127.0.0.1:" + httpPort + "/v2/health/ready");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive())
+        throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    close();
+    throw new IllegalStateException("node not ready within " + timeout + ":\n" + Files.readString(log));
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+  }
+}
