@@ -65,8 +65,10 @@ public final class AdaptiveBatchSizer {
   }
 
   private void update(int i, long nanos) {
-    ewmaNanos[i] = samples[i] == 0 ? nanos : settings.ewmaAlpha() * nanos + (1 - settings.ewmaAlpha()) * ewmaNanos[i];
     samples[i]++;
+    // Bias-corrected start: a plain mean until 1/alpha samples, so the first sample does not dominate.
+    double alpha = Math.max(settings.ewmaAlpha(), 1.0 / samples[i]);
+    ewmaNanos[i] = alpha * nanos + (1 - alpha) * ewmaNanos[i];
   }
 
   private void advanceExploration() {
