@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import io.inferencia.gpu.actors.ActorInferenceGateway;
 import io.inferencia.gpu.actors.ModelManager;
 import io.inferencia.gpu.pipeline.PipelineFactory;
-import io.inferencia.gpu.runtime.Devices;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,7 +21,7 @@ public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferen
   public static InferenceCore start(ActorContext<?> context, Config config, List<PipelineFactory> pipelines) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     ActorRef<ModelManager.Command> manager =
-        context.spawn(ModelManager.create(settings, Devices.detect(settings.section()), pipelines), MANAGER_NAME);
+        context.spawn(ModelManager.create(settings, pipelines), MANAGER_NAME);
     return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()));
   }
 
@@ -30,7 +29,7 @@ public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferen
   public static InferenceCore start(ActorSystem<?> system, Config config, List<PipelineFactory> pipelines) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     ActorRef<ModelManager.Command> manager = system.systemActorOf(
-        ModelManager.create(settings, Devices.detect(settings.section()), pipelines), MANAGER_NAME, Props.empty());
+        ModelManager.create(settings, pipelines), MANAGER_NAME, Props.empty());
     return new InferenceCore(manager, new ActorInferenceGateway(manager, system.scheduler(), settings.askTimeout()));
   }
 }

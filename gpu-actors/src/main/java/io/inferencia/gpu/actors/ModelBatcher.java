@@ -233,8 +233,17 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
           new InferResponse(spec.key().model(), spec.key().version(), p.request().id(), msg.outputs().get(i)), null));
     }
     int executed = items;
-    sizer.ifPresent(s -> s.record(executed, msg.nanos()));
+    sizer.ifPresent(s -> recordTiming(s, executed, msg.nanos()));
     return afterBatch();
+  }
+
+  private void recordTiming(AdaptiveBatchSizer s, int items, long nanos) {
+    int before = s.cap();
+    boolean wasExploring = s.exploring();
+    s.record(items, nanos);
+    if (wasExploring && !s.exploring())
+      getContext().getLog().info("Model '{}' settled on batch cap {} ({} items/s; was {})", spec.key().model(), s.cap(),
+          Math.round(s.throughput(s.cap())), before);
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed msg) {

@@ -104,7 +104,9 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   record VersionStopped(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Scanned(List<ModelSource> sources, String error) implements Command, NoSerializationVerificationNeeded {}
+  /** Device detection loads the ONNX Runtime native library, so it runs with the scan on the blocking pool. */
+  private record Scanned(Devices devices, List<ModelSource> sources, String error)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private record Rescanned(String model, Optional<ModelSource> source, ActorRef<ControlReply> replyTo)
       implements Command, NoSerializationVerificationNeeded {}
@@ -147,9 +149,11 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     }
   }
 
+  private static final String STARTING = "the inference server is still scanning its model repository";
+
   private final InferenceSettings settings;
   private final ModelRepository repository;
-  private final Devices devices;
+  private Devices devices = new Devices(List.of(), 1);
   private final Map<String, PipelineFactory> factories = new HashMap<>();
   private final Executor blocking;
   private final PipelineContext pipelineContext;
@@ -158,24 +162,21 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   private boolean scanned;
   private long generations;
 
-  public static Behavior<Command> create(InferenceSettings settings, Devices devices, List<PipelineFactory> factories) {
-    return Behaviors.setup(ctx -> new ModelManager(ctx, settings, devices, factories));
+  public static Behavior<Command> create(InferenceSettings settings, List<PipelineFactory> factories) {
+    return Behaviors.setup(ctx -> new ModelManager(ctx, settings, factories));
   }
 
-  private ModelManager(ActorContext<Command> ctx, InferenceSettings settings, Devices devices,
-      List<PipelineFactory> factories) {
+  private ModelManager(ActorContext<Command> ctx, InferenceSettings settings, List<PipelineFactory> factories) {
     super(ctx);
     this.settings = settings;
     this.repository = new ModelRepository(settings.modelRepository());
-    this.devices = devices;
     factories.forEach(f -> this.factories.put(f.backend(), f));
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(InferenceSettings.BLOCKING_DISPATCHER));
     var gateway = new ActorInferenceGateway(ctx.getSelf(), ctx.getSystem().scheduler(), settings.askTimeout());
     this.pipelineContext = new PipelineContext(gateway, blocking, settings.section());
-    for (Device d : devices.all())
-      routers.put(d, ctx.spawn(DeviceRouter.create(d, blocking, ctx.getSelf()), "device-" + d.label()));
-    ctx.pipeToSelf(CompletableFuture.supplyAsync(repository::scan, blocking),
-        (sources, error) -> error == null ? new Scanned(sources, "") : new Scanned(List.of(), ModelBatcher.rootMessage(error)));
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(this::detectAndScan, blocking), (scanned, error) -> error == null
+        ? scanned
+        : new Scanned(new Devices(List.of(Device.CPU), 1), List.of(), ModelBatcher.rootMessage(error)));
   }
 
   @Override
@@ -201,8 +202,16 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   // ---- loading ----
 
+  /** Blocking: runs on the blocking dispatcher. */
+  private Scanned detectAndScan() {
+    return new Scanned(Devices.detect(settings.section()), repository.scan(), "");
+  }
+
   private Behavior<Command> onScanned(Scanned msg) {
     if (!msg.error().isEmpty()) getContext().getLog().error("Model repository scan failed: {}", msg.error());
+    devices = msg.devices();
+    for (Device d : devices.all())
+      routers.put(d, getContext().spawn(DeviceRouter.create(d, blocking, getContext().getSelf()), "device-" + d.label()));
     for (ModelSource source : msg.sources()) start(new ModelSlot(source));
     scanned = true;
     return this;
@@ -295,6 +304,10 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   private Behavior<Command> onVersionFailed(VersionFailed msg) {
     findCurrent(msg.key()).ifPresent(vs -> {
+      if (vs.state == ModelState.UNLOADING) {
+        markUnloaded(msg.key());
+        return;
+      }
       failVersion(vs, "failed to load: " + msg.reason());
       settled(msg.key().model());
     });
@@ -339,6 +352,10 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   }
 
   private Behavior<Command> onRescanned(Rescanned msg) {
+    if (!scanned) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      return this;
+    }
     if (msg.source().isEmpty()) {
       msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND,
           "no model '" + msg.model() + "' in the repository")));
@@ -355,6 +372,10 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   private Behavior<Command> onUnload(Unload msg) {
     ModelSlot slot = models.get(msg.model());
+    if (!scanned) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      return this;
+    }
     if (slot == null) {
       msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "unknown model '" + msg.model() + "'")));
       return this;
@@ -438,6 +459,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   }
 
   private ModelSlot knownSlot(String model) {
+    if (!scanned) throw InferenceException.unavailable(STARTING);
     ModelSlot slot = models.get(model);
     if (slot == null) throw InferenceException.notFound("unknown model '" + model + "'");
     return slot;
