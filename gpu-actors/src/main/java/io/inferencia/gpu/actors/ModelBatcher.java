@@ -241,6 +241,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     int before = s.cap();
     boolean wasExploring = s.exploring();
     s.record(items, nanos);
+    if (s.cap() != before)
+      getContext().getLog().debug("Model '{}' batch cap {} -> {} after {} items in {} ms", spec.key().model(), before,
+          s.cap(), items, nanos / 1_000_000);
     if (wasExploring && !s.exploring())
       getContext().getLog().info("Model '{}' settled on batch cap {} ({} items/s; was {})", spec.key().model(), s.cap(),
           Math.round(s.throughput(s.cap())), before);

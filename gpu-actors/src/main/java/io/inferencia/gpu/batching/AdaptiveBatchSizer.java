@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>Candidate caps are the powers of two up to max_batch_size. Exploring tries each in turn until it
  * has seen enough full batches of that size (an EWMA of their execution time); if the load cannot fill
- * a cap within a few batches, larger caps cannot be filled either and exploring stops there. Settled,
+ * a cap within a few batches, larger caps cannot be filled either and exploring stops there, as it does
+ * once throughput has clearly fallen past its peak. Settled,
  * it serves the cap with the highest {@code size / ewma(time)}, and explores again after a number of
  * batches or when the settled cap's batch time drifts (the machine's load changed).
  *
@@ -74,17 +75,23 @@ public final class AdaptiveBatchSizer {
   private void advanceExploration() {
     attempts++;
     if (samples[index] >= settings.samplesPerCandidate()) {
-      if (index + 1 < candidates.length) moveTo(index + 1);
+      if (index + 1 < candidates.length && !pastThePeak()) moveTo(index + 1);
       else settle();
     } else if (attempts >= settings.maxAttemptsPerCandidate()) {
       settle();
     }
   }
 
+  private boolean pastThePeak() {
+    double best = 0;
+    for (int i = 0; i < index; i++) best = Math.max(best, throughput(candidates[i]));
+    return throughput(candidates[index]) < best * (1 - settings.earlyStopDrop());
+  }
+
   private void watchSettled(int recorded) {
     batchesSinceSettled++;
-    boolean drifted =
-        recorded == index && Math.abs(ewmaNanos[index] - settledNanos) > settings.driftTolerance() * settledNanos;
+    double ratio = ewmaNanos[index] / settledNanos;
+    boolean drifted = recorded == index && (ratio > 1 + settings.driftTolerance() || ratio < 1 / (1 + settings.driftTolerance()));
     if (drifted || batchesSinceSettled >= settings.reexploreEveryBatches()) explore();
   }
 

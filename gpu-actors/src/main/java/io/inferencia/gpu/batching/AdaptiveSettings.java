@@ -9,10 +9,14 @@ import com.typesafe.config.Config;
  * @param samplesPerCandidate full batches measured per candidate cap before moving on
  * @param maxAttemptsPerCandidate batches tried at a cap before concluding the load cannot fill it
  * @param reexploreEveryBatches batches after settling before measuring all caps again
- * @param driftTolerance relative change of the settled cap's batch time that triggers re-exploring
+ * @param driftTolerance the settled cap's batch time growing by this fraction (or shrinking by the inverse)
+ *     triggers re-exploring
+ * @param earlyStopDrop exploring stops once a cap's throughput is this fraction below the best so far:
+ *     past the peak, larger caps only cost latency (and are the slowest to measure)
  */
 public record AdaptiveSettings(
-    double ewmaAlpha, int samplesPerCandidate, int maxAttemptsPerCandidate, long reexploreEveryBatches, double driftTolerance) {
+    double ewmaAlpha, int samplesPerCandidate, int maxAttemptsPerCandidate, long reexploreEveryBatches, double driftTolerance,
+    double earlyStopDrop) {
 
   public static AdaptiveSettings fromConfig(Config adaptive) {
     return new AdaptiveSettings(
@@ -20,6 +24,7 @@ public record AdaptiveSettings(
         adaptive.getInt("samples-per-candidate"),
         adaptive.getInt("max-attempts-per-candidate"),
         adaptive.getLong("reexplore-every-batches"),
-        adaptive.getDouble("drift-tolerance"));
+        adaptive.getDouble("drift-tolerance"),
+        adaptive.getDouble("early-stop-drop"));
   }
 }
