@@ -196,7 +196,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   }
 
   private void scheduleWakeup(long now) {
-    OptionalLong wake = former.nextWakeup();
+    OptionalLong wake = former.nextWakeup(!idle.isEmpty());
     if (wake.isEmpty()) timers.cancel(Tick.INSTANCE);
     else timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, Duration.ofNanos(Math.max(0, wake.getAsLong() - now) + 1));
   }

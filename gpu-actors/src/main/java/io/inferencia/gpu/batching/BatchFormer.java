@@ -77,11 +77,15 @@ public final class BatchFormer<R> {
     return Optional.of(batch);
   }
 
-  /** When the caller should look again: the earliest queue-delay expiry or deadline. */
-  public OptionalLong nextWakeup() {
+  /**
+   * When the caller should look again: the earliest deadline and, if it has a free instance to start a
+   * batch on, the earliest queue-delay expiry. With every instance busy a finished batch is the next
+   * chance to dispatch, so delays that already expired must not wake it (that would spin).
+   */
+  public OptionalLong nextWakeup(boolean canDispatch) {
     long earliest = Long.MAX_VALUE;
     for (ArrayDeque<Pending<R>> q : buckets.values()) {
-      earliest = Math.min(earliest, q.peekFirst().enqueuedNanos() + policy.maxQueueDelayNanos());
+      if (canDispatch) earliest = Math.min(earliest, q.peekFirst().enqueuedNanos() + policy.maxQueueDelayNanos());
       for (Pending<R> p : q) earliest = Math.min(earliest, p.deadlineNanos());
     }
     return earliest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(earliest);

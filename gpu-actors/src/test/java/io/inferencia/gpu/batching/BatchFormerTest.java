@@ -18,7 +18,8 @@ class BatchFormerTest {
     BatchFormer<Integer> former = new BatchFormer<>(policy);
     former.offer(pending(1, "a", 1, 0));
     assertTrue(former.next(1 * MS, 4, 4, false).isEmpty());
-    assertEquals(10 * MS, former.nextWakeup().getAsLong());
+    assertEquals(10 * MS, former.nextWakeup(true).getAsLong());
+    assertTrue(former.nextWakeup(false).isEmpty(), "all instances busy: only deadlines wake the batcher");
     assertEquals(1, former.next(10 * MS, 4, 4, false).orElseThrow().size());
   }
 
@@ -64,7 +65,7 @@ class BatchFormerTest {
     BatchFormer<Integer> former = new BatchFormer<>(policy);
     former.offer(new Pending<>(1, request(), 1, "a", 0, 5 * MS));
     former.offer(new Pending<>(2, request(), 1, "a", 0, Long.MAX_VALUE));
-    assertEquals(5 * MS, former.nextWakeup().getAsLong());
+    assertEquals(5 * MS, former.nextWakeup(false).getAsLong());
     assertEquals(List.of(1), former.expire(6 * MS).stream().map(Pending::replyTo).toList());
     assertEquals(List.of(2), former.next(20 * MS, 4, 4, false).orElseThrow().stream().map(Pending::replyTo).toList());
   }
