@@ -7,6 +7,7 @@ import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInput;
 import io.inferencia.protocols.modelconfig.ModelOutput;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -76,12 +77,7 @@ public final class RequestValidator {
   private static void checkBytes(Tensor t) {
     long elements = t.elementCount();
     if (t.datatype() == DataType.BYTES) {
-      int count;
-      try {
-        count = t.asBytesElements().size();
-      } catch (IllegalArgumentException e) {
-        throw invalid("input '" + t.name() + "': " + e.getMessage());
-      }
+      long count = countBytesElements(t);
       if (count != elements)
         throw invalid("input '" + t.name() + "' holds " + count + " BYTES elements, its shape needs " + elements);
       return;
@@ -90,6 +86,21 @@ public final class RequestValidator {
     if (t.data().length != expected)
       throw invalid("input '" + t.name() + "' has " + t.data().length + " bytes of data, shape "
           + Arrays.toString(t.shape()) + " of " + t.datatype() + " needs " + expected);
+  }
+
+  /** Walks the length prefixes without copying: pipeline inputs (images, audio) can be megabytes. */
+  private static long countBytesElements(Tensor t) {
+    ByteBuffer buf = t.buffer();
+    long count = 0;
+    while (buf.remaining() > 0) {
+      if (buf.remaining() < 4) throw invalid("input '" + t.name() + "': truncated BYTES element length");
+      int len = buf.getInt();
+      if (len < 0 || len > buf.remaining())
+        throw invalid("input '" + t.name() + "': BYTES element length " + len + " exceeds the data");
+      buf.position(buf.position() + len);
+      count++;
+    }
+    return count;
   }
 
   private static void checkRequestedOutputs(ModelConfig config, List<String> requested) {

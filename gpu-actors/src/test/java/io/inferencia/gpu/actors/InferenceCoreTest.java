@@ -174,6 +174,10 @@ class InferenceCoreTest {
     assertEquals(List.of("AB", "C"), result(core.gateway().infer(request)).output("TEXT").orElseThrow().asStrings());
     InferRequest wrong = InferRequest.of("echo", List.of(Tensor.ofStrings("IMAGE", new long[] {1}, List.of("x"))));
     failure(core.gateway().infer(wrong), ErrorKind.INVALID_ARGUMENT, "unexpected input 'IMAGE'");
+    Tensor truncated = new Tensor("TEXT", DataType.BYTES, new long[] {1}, new byte[] {9, 0, 0, 0, 'a'});
+    failure(core.gateway().infer(InferRequest.of("echo", List.of(truncated))), ErrorKind.INVALID_ARGUMENT, "exceeds the data");
+    Tensor miscounted = Tensor.ofStrings("TEXT", new long[] {3}, List.of("a"));
+    failure(core.gateway().infer(InferRequest.of("echo", List.of(miscounted))), ErrorKind.INVALID_ARGUMENT, "holds 1 BYTES elements");
   }
 
   @Test
