@@ -1,0 +1,301 @@
+package io.inferencia.gpu.actors;
+
+import io.inferencia.gpu.batching.AdaptiveBatchSizer;
+import io.inferencia.gpu.batching.AdaptiveSettings;
+import io.inferencia.gpu.batching.BatchFormer;
+import io.inferencia.gpu.batching.BatchPolicy;
+import io.inferencia.gpu.batching.Pending;
+import io.inferencia.gpu.batching.ValidatedRequest;
+import io.inferencia.gpu.repository.BatchingMode;
+import io.inferencia.gpu.runtime.BatchRunner;
+import io.inferencia.gpu.runtime.Device;
+import io.inferencia.gpu.runtime.ModelInstance;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Tensor;
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import io.inferencia.protocols.modelconfig.ModelInput;
+import io.inferencia.protocols.modelconfig.ModelOutput;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The queue and batch formation of one model version on one device. Holds {@code instance_group.count}
+ * sessions and runs at most that many batches at once, each on the blocking dispatcher; the actor only
+ * forms batches and answers, it never touches ONNX Runtime itself.
+ */
+public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
+
+  /** Local messages only: a batcher never receives anything from another node. */
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  /** A validated request for this version. */
+  public record Enqueue(InferRequest request, ValidatedRequest validated, ActorRef<ModelManager.InferReply> replyTo)
+      implements Command {}
+
+  /** Stop accepting work, finish what runs, close the sessions, report unloaded and stop. */
+  public enum Drain implements Command { INSTANCE }
+
+  private record Loaded(List<ModelInstance> instances) implements Command {}
+
+  private record LoadFailed(String reason) implements Command {}
+
+  private record BatchDone(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
+      List<List<Tensor>> outputs, long nanos) implements Command {}
+
+  private record BatchFailed(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
+      Throwable error) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum Closed implements Command { INSTANCE }
+
+  /** What a batcher needs to load and serve one version. */
+  public record Spec(VersionKey key, ModelConfig config, Path modelFile, Device device, int instances,
+      int intraOpThreads, AdaptiveSettings adaptive) {}
+
+  private final Spec spec;
+  private final Executor blocking;
+  private final ActorRef<ModelManager.Command> manager;
+  private final TimerScheduler<Command> timers;
+  private final BatchPolicy policy;
+  private final BatchFormer<ActorRef<ModelManager.InferReply>> former;
+  private final Optional<AdaptiveBatchSizer> sizer;
+  private final BatchRunner runner;
+  private final ArrayDeque<ModelInstance> idle = new ArrayDeque<>();
+  private final List<ModelInstance> all = new ArrayList<>();
+  private int inFlight;
+  private boolean loaded;
+  private boolean draining;
+
+  public static Behavior<Command> create(Spec spec, Executor blocking, ActorRef<ModelManager.Command> manager) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ModelBatcher(ctx, timers, spec, blocking, manager)));
+  }
+
+  private ModelBatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, Spec spec, Executor blocking,
+      ActorRef<ModelManager.Command> manager) {
+    super(ctx);
+    this.spec = spec;
+    this.blocking = blocking;
+    this.manager = manager;
+    this.timers = timers;
+    this.policy = BatchPolicy.of(spec.config());
+    this.former = new BatchFormer<>(policy);
+    this.sizer = policy.mode() == BatchingMode.ADAPTIVE
+        ? Optional.of(new AdaptiveBatchSizer(policy.maxBatchSize(), spec.adaptive()))
+        : Optional.empty();
+    this.runner = new BatchRunner(spec.config());
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(this::openInstances, blocking),
+        (instances, error) -> error == null ? new Loaded(instances) : new LoadFailed(rootMessage(error)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Enqueue.class, this::onEnqueue)
+        .onMessage(Loaded.class, this::onLoaded)
+        .onMessage(LoadFailed.class, this::onLoadFailed)
+        .onMessage(BatchDone.class, this::onBatchDone)
+        .onMessage(BatchFailed.class, this::onBatchFailed)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Drain.INSTANCE, this::onDrain)
+        .onMessageEquals(Closed.INSTANCE, this::onClosed)
+        .build();
+  }
+
+  /** Blocking: creates the sessions and checks that the model has the tensors the config declares. */
+  private List<ModelInstance> openInstances() {
+    List<ModelInstance> opened = new ArrayList<>();
+    try {
+      for (int i = 0; i < spec.instances(); i++)
+        opened.add(ModelInstance.open(spec.modelFile(), spec.device(), spec.intraOpThreads()));
+      checkTensorNames(opened.get(0));
+      return opened;
+    } catch (Exception e) {
+      opened.forEach(ModelInstance::close);
+      throw new IllegalStateException(rootMessage(e), e);
+    }
+  }
+
+  private void checkTensorNames(ModelInstance instance) {
+    for (ModelInput in : spec.config().getInputList())
+      if (!instance.inputNames().contains(in.getName()))
+        throw new IllegalArgumentException("config input '" + in.getName() + "' is not a model input " + instance.inputNames());
+    for (ModelOutput out : spec.config().getOutputList())
+      if (!instance.outputNames().contains(out.getName()))
+        throw new IllegalArgumentException("config output '" + out.getName() + "' is not a model output " + instance.outputNames());
+  }
+
+  private Behavior<Command> onLoaded(Loaded msg) {
+    all.addAll(msg.instances());
+    idle.addAll(msg.instances());
+    loaded = true;
+    if (draining) return closeWhenIdle();
+    manager.tell(new ModelManager.VersionLoaded(spec.key()));
+    return this;
+  }
+
+  private Behavior<Command> onLoadFailed(LoadFailed msg) {
+    manager.tell(new ModelManager.VersionFailed(spec.key(), msg.reason()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onEnqueue(Enqueue msg) {
+    if (!loaded || draining) {
+      msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
+      return this;
+    }
+    long now = System.nanoTime();
+    var pending = new Pending<>(msg.replyTo(), msg.request(), msg.validated().batchSize(), msg.validated().bucket(),
+        now, policy.deadline(now, msg.request().timeoutMicros()));
+    if (!former.offer(pending)) {
+      msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.RESOURCE_EXHAUSTED,
+          "queue of model '" + spec.key().model() + "' is full (" + policy.maxQueueSize() + " requests)"));
+      return this;
+    }
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    if (!draining) dispatch();
+    return this;
+  }
+
+  /** Rejects late requests, then starts every batch that is ready while an instance is free. */
+  private void dispatch() {
+    long now = System.nanoTime();
+    for (var late : former.expire(now))
+      late.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
+          "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
+    while (!idle.isEmpty()) {
+      int cap = sizer.map(AdaptiveBatchSizer::cap).orElse(policy.preferredBatchSize());
+      // Adaptive: with nothing in flight, waiting cannot gather more than the clients already sent.
+      boolean dispatchNow = sizer.isPresent() && inFlight == 0;
+      var batch = former.next(now, cap, cap, dispatchNow);
+      if (batch.isEmpty()) break;
+      run(idle.pop(), batch.get());
+    }
+    scheduleWakeup(now);
+  }
+
+  private void scheduleWakeup(long now) {
+    OptionalLong wake = former.nextWakeup(!idle.isEmpty());
+    if (wake.isEmpty()) timers.cancel(Tick.INSTANCE);
+    else timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, Duration.ofNanos(Math.max(0, wake.getAsLong() - now) + 1));
+  }
+
+  private void run(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
+    inFlight++;
+    List<InferRequest> requests = batch.stream().map(Pending::request).toList();
+    int[] sizes = batch.stream().mapToInt(Pending::batchSize).toArray();
+    CompletableFuture<Executed> work = CompletableFuture.supplyAsync(() -> execute(instance, requests, sizes), blocking);
+    getContext().pipeToSelf(work, (done, error) -> error == null
+        ? new BatchDone(instance, batch, done.outputs(), done.nanos())
+        : new BatchFailed(instance, batch, error));
+  }
+
+  /** Blocking, on the blocking dispatcher: one session run, timed for the adaptive sizer. */
+  private Executed execute(ModelInstance instance, List<InferRequest> requests, int[] sizes) {
+    long start = System.nanoTime();
+    try {
+      return new Executed(runner.run(instance, requests, sizes), System.nanoTime() - start);
+    } catch (Exception e) {
+      throw new IllegalStateException(rootMessage(e), e);
+    }
+  }
+
+  private record Executed(List<List<Tensor>> outputs, long nanos) {}
+
+  private Behavior<Command> onBatchDone(BatchDone msg) {
+    finished(msg.instance());
+    int items = 0;
+    for (int i = 0; i < msg.batch().size(); i++) {
+      var p = msg.batch().get(i);
+      items += p.batchSize();
+      p.replyTo().tell(new ModelManager.InferReply(
+          new InferResponse(spec.key().model(), spec.key().version(), p.request().id(), msg.outputs().get(i)), null));
+    }
+    int executed = items;
+    sizer.ifPresent(s -> recordTiming(s, executed, msg.nanos()));
+    return afterBatch();
+  }
+
+  private void recordTiming(AdaptiveBatchSizer s, int items, long nanos) {
+    int before = s.cap();
+    boolean wasExploring = s.exploring();
+    s.record(items, nanos);
+    if (s.cap() != before)
+      getContext().getLog().debug("Model '{}' batch cap {} -> {} after {} items in {} ms", spec.key().model(), before,
+          s.cap(), items, nanos / 1_000_000);
+    if (wasExploring && !s.exploring())
+      getContext().getLog().info("Model '{}' settled on batch cap {} ({} items/s; was {})", spec.key().model(), s.cap(),
+          Math.round(s.throughput(s.cap())), before);
+  }
+
+  private Behavior<Command> onBatchFailed(BatchFailed msg) {
+    finished(msg.instance());
+    String reason = "inference failed for model '" + spec.key().model() + "': " + rootMessage(msg.error());
+    getContext().getLog().warn(reason);
+    for (var p : msg.batch()) p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.INTERNAL, reason));
+    return afterBatch();
+  }
+
+  private void finished(ModelInstance instance) {
+    inFlight--;
+    idle.push(instance);
+  }
+
+  private Behavior<Command> afterBatch() {
+    if (draining) return closeWhenIdle();
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onDrain() {
+    draining = true;
+    timers.cancel(Tick.INSTANCE);
+    for (var p : former.drainAll()) p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
+    return loaded ? closeWhenIdle() : this;
+  }
+
+  private Behavior<Command> closeWhenIdle() {
+    if (inFlight > 0) return this;
+    List<ModelInstance> toClose = List.copyOf(all);
+    all.clear();
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> toClose.forEach(ModelInstance::close), blocking),
+        (ok, error) -> Closed.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onClosed() {
+    manager.tell(new ModelManager.VersionUnloaded(spec.key()));
+    return Behaviors.stopped();
+  }
+
+  private String notServing() {
+    return "model '" + spec.key().model() + "' version " + spec.key().version() + " is not ready";
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+}

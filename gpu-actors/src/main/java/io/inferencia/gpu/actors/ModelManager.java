@@ -1,0 +1,574 @@
+package io.inferencia.gpu.actors;
+
+import io.inferencia.gpu.InferenceSettings;
+import io.inferencia.gpu.batching.RequestValidator;
+import io.inferencia.gpu.batching.ValidatedRequest;
+import io.inferencia.gpu.pipeline.PipelineContext;
+import io.inferencia.gpu.pipeline.PipelineFactory;
+import io.inferencia.gpu.pipeline.PipelineModel;
+import io.inferencia.gpu.repository.ModelRepository;
+import io.inferencia.gpu.repository.ModelSource;
+import io.inferencia.gpu.repository.ModelVersionSource;
+import io.inferencia.gpu.runtime.Device;
+import io.inferencia.gpu.runtime.Devices;
+import io.inferencia.protocols.CborSerializable;
+import io.inferencia.protocols.inference.DataType;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.InferenceFailure;
+import io.inferencia.protocols.inference.ModelIndexEntry;
+import io.inferencia.protocols.inference.ModelMetadata;
+import io.inferencia.protocols.inference.ModelState;
+import io.inferencia.protocols.inference.TensorSpec;
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.LongStream;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One per node: scans the repository, loads every model onto its device router (or creates its
+ * pipeline), tracks each version's state and routes requests. Repository scans, session creation and
+ * pipeline creation all run on the blocking dispatcher; this actor only keeps the books.
+ */
+public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
+
+  public sealed interface Command {}
+
+  // ---- requests that may come from another node ----
+
+  public record Infer(InferRequest request, ActorRef<InferReply> replyTo) implements Command, CborSerializable {}
+
+  public record GetIndex(boolean readyOnly, ActorRef<IndexReply> replyTo) implements Command, CborSerializable {}
+
+  /** version empty = the version the policy serves. */
+  public record GetMetadata(String model, String version, ActorRef<MetadataReply> replyTo)
+      implements Command, CborSerializable {}
+
+  public record GetConfig(String model, String version, ActorRef<ConfigReply> replyTo)
+      implements Command, CborSerializable {}
+
+  public record GetModelReady(String model, String version, ActorRef<ReadyReply> replyTo)
+      implements Command, CborSerializable {}
+
+  public record GetServerReady(ActorRef<ReadyReply> replyTo) implements Command, CborSerializable {}
+
+  /** Loads or reloads a model, re-reading its config; answered once every version settled. */
+  public record Load(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
+
+  public record Unload(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
+
+  // ---- replies: exactly one of the value and the failure is set ----
+
+  public record InferReply(InferResponse response, InferenceFailure failure) implements CborSerializable {
+    public static InferReply failed(ErrorKind kind, String message) {
+      return new InferReply(null, new InferenceFailure(kind, message));
+    }
+  }
+
+  public record IndexReply(List<ModelIndexEntry> models) implements CborSerializable {}
+
+  public record MetadataReply(ModelMetadata metadata, InferenceFailure failure) implements CborSerializable {}
+
+  /** The config as protobuf binary: protobuf messages are not Jackson-friendly. */
+  public record ConfigReply(byte[] config, InferenceFailure failure) implements CborSerializable {}
+
+  public record ReadyReply(boolean ready) implements CborSerializable {}
+
+  /** Load or unload outcome: failure is null on success. */
+  public record ControlReply(InferenceFailure failure) implements CborSerializable {}
+
+  // ---- local notifications ----
+
+  record VersionLoaded(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
+
+  record VersionFailed(VersionKey key, String reason) implements Command, NoSerializationVerificationNeeded {}
+
+  record VersionUnloaded(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
+
+  record VersionStopped(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
+
+  /** Device detection loads the ONNX Runtime native library, so it runs with the scan on the blocking pool. */
+  private record Scanned(Devices devices, List<ModelSource> sources, String error)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record Rescanned(String model, Optional<ModelSource> source, ActorRef<ControlReply> replyTo)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record PipelineReady(VersionKey key, PipelineModel pipeline, String error)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** The books for one version. */
+  private static final class VersionSlot {
+    VersionKey key;
+    ModelState state;
+    String reason;
+    Device device;
+    PipelineModel pipeline;
+
+    VersionSlot(VersionKey key, ModelState state, String reason) {
+      this.key = key;
+      this.state = state;
+      this.reason = reason;
+    }
+  }
+
+  /** The books for one model directory. */
+  private static final class ModelSlot {
+    ModelSource source;
+    final TreeMap<Long, VersionSlot> versions = new TreeMap<>();
+    final List<ActorRef<ControlReply>> loadWaiters = new ArrayList<>();
+    final List<ActorRef<ControlReply>> unloadWaiters = new ArrayList<>();
+
+    ModelSlot(ModelSource source) {
+      this.source = source;
+    }
+
+    Optional<VersionSlot> latestReady() {
+      return versions.descendingMap().values().stream().filter(v -> v.state == ModelState.READY).findFirst();
+    }
+
+    boolean any(ModelState state) {
+      return versions.values().stream().anyMatch(v -> v.state == state);
+    }
+  }
+
+  private static final String STARTING = "the inference server is still scanning its model repository";
+
+  private final InferenceSettings settings;
+  private final ModelRepository repository;
+  private Devices devices = new Devices(List.of(), 1);
+  private final Map<String, PipelineFactory> factories = new HashMap<>();
+  private final Executor blocking;
+  private final PipelineContext pipelineContext;
+  private final Map<Device, ActorRef<DeviceRouter.Command>> routers = new HashMap<>();
+  private final TreeMap<String, ModelSlot> models = new TreeMap<>();
+  private boolean scanned;
+  private long generations;
+
+  public static Behavior<Command> create(InferenceSettings settings, List<PipelineFactory> factories) {
+    return Behaviors.setup(ctx -> new ModelManager(ctx, settings, factories));
+  }
+
+  private ModelManager(ActorContext<Command> ctx, InferenceSettings settings, List<PipelineFactory> factories) {
+    super(ctx);
+    this.settings = settings;
+    this.repository = new ModelRepository(settings.modelRepository());
+    factories.forEach(f -> this.factories.put(f.backend(), f));
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(InferenceSettings.BLOCKING_DISPATCHER));
+    var gateway = new ActorInferenceGateway(ctx.getSelf(), ctx.getSystem().scheduler(), settings.askTimeout());
+    this.pipelineContext = new PipelineContext(gateway, blocking, settings.section());
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(this::detectAndScan, blocking), (scanned, error) -> error == null
+        ? scanned
+        : new Scanned(new Devices(List.of(Device.CPU), 1), List.of(), ModelBatcher.rootMessage(error)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Infer.class, this::onInfer)
+        .onMessage(GetIndex.class, this::onIndex)
+        .onMessage(GetMetadata.class, this::onMetadata)
+        .onMessage(GetConfig.class, this::onConfig)
+        .onMessage(GetModelReady.class, this::onModelReady)
+        .onMessage(GetServerReady.class, this::onServerReady)
+        .onMessage(Load.class, this::onLoad)
+        .onMessage(Unload.class, this::onUnload)
+        .onMessage(Scanned.class, this::onScanned)
+        .onMessage(Rescanned.class, this::onRescanned)
+        .onMessage(VersionLoaded.class, this::onVersionLoaded)
+        .onMessage(VersionFailed.class, this::onVersionFailed)
+        .onMessage(VersionUnloaded.class, this::onVersionUnloaded)
+        .onMessage(VersionStopped.class, this::onVersionStopped)
+        .onMessage(PipelineReady.class, this::onPipelineReady)
+        .build();
+  }
+
+  // ---- loading ----
+
+  /** Blocking: runs on the blocking dispatcher. */
+  private Scanned detectAndScan() {
+    return new Scanned(Devices.detect(settings.section()), repository.scan(), "");
+  }
+
+  private Behavior<Command> onScanned(Scanned msg) {
+    if (!msg.error().isEmpty()) getContext().getLog().error("Model repository scan failed: {}", msg.error());
+    devices = msg.devices();
+    for (Device d : devices.all())
+      routers.put(d, getContext().spawn(DeviceRouter.create(d, blocking, getContext().getSelf()), "device-" + d.label()));
+    for (ModelSource source : msg.sources()) start(new ModelSlot(source));
+    scanned = true;
+    return this;
+  }
+
+  private void start(ModelSlot slot) {
+    models.put(slot.source.name(), slot);
+    slot.versions.clear();
+    ModelSource source = slot.source;
+    if (!source.servable()) {
+      getContext().getLog().warn("Model '{}' is unavailable: {}", source.name(), source.error());
+      return;
+    }
+    ModelConfig config = source.config().orElseThrow();
+    if (ModelSource.isPipeline(config)) startPipeline(slot, config);
+    else for (ModelVersionSource v : source.versions()) startVersion(slot, config, v);
+  }
+
+  private void startVersion(ModelSlot slot, ModelConfig config, ModelVersionSource v) {
+    VersionKey key = new VersionKey(config.getName(), v.version(), ++generations);
+    VersionSlot vs = new VersionSlot(key, ModelState.LOADING, "");
+    slot.versions.put(Long.parseLong(v.version()), vs);
+    if (!v.loadable()) {
+      failVersion(vs, v.error());
+      return;
+    }
+    Devices.Placement placement = devices.place(config);
+    vs.device = placement.device();
+    vs.reason = placement.note();
+    if (!placement.note().isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), placement.note());
+    var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
+        placement.instances(), devices.intraOpThreads(totalCpuInstances(config)), settings.adaptive());
+    routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
+  }
+
+  /** Instances that will share the CPU, counting this model's (it may not be in the books yet). */
+  private int totalCpuInstances(ModelConfig adding) {
+    int total = instanceCount(adding);
+    for (ModelSlot s : models.values()) {
+      Optional<ModelConfig> c = s.source.config();
+      if (c.isEmpty() || c.get().getName().equals(adding.getName()) || ModelSource.isPipeline(c.get())) continue;
+      if (devices.place(c.get()).device().equals(Device.CPU)) total += instanceCount(c.get());
+    }
+    return total;
+  }
+
+  private static int instanceCount(ModelConfig c) {
+    return c.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum();
+  }
+
+  private void startPipeline(ModelSlot slot, ModelConfig config) {
+    VersionKey key = new VersionKey(config.getName(), "1", ++generations);
+    VersionSlot vs = new VersionSlot(key, ModelState.LOADING, "");
+    slot.versions.put(1L, vs);
+    PipelineFactory factory = factories.get(config.getBackend());
+    if (factory == null) {
+      failVersion(vs, "no pipeline is registered for backend '" + config.getBackend() + "'");
+      return;
+    }
+    var dir = slot.source.directory();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> factory.create(config, dir, pipelineContext), blocking),
+        (pipeline, error) -> error == null
+            ? new PipelineReady(key, pipeline, "")
+            : new PipelineReady(key, null, ModelBatcher.rootMessage(error)));
+  }
+
+  private Behavior<Command> onPipelineReady(PipelineReady msg) {
+    findCurrent(msg.key()).ifPresent(vs -> {
+      if (msg.error().isEmpty()) {
+        vs.pipeline = msg.pipeline();
+        vs.state = ModelState.READY;
+      } else failVersion(vs, "pipeline could not be created: " + msg.error());
+      settled(msg.key().model());
+    });
+    return this;
+  }
+
+  private Behavior<Command> onVersionLoaded(VersionLoaded msg) {
+    Optional<VersionSlot> current = findCurrent(msg.key());
+    if (current.isEmpty() || current.get().state != ModelState.LOADING) {
+      routers.values().forEach(r -> r.tell(new DeviceRouter.StopModel(msg.key())));
+      return this;
+    }
+    current.get().state = ModelState.READY;
+    getContext().getLog().info("Model '{}' version {} is ready on {}", msg.key().model(), msg.key().version(),
+        current.get().device.label());
+    settled(msg.key().model());
+    return this;
+  }
+
+  private Behavior<Command> onVersionFailed(VersionFailed msg) {
+    findCurrent(msg.key()).ifPresent(vs -> {
+      if (vs.state == ModelState.UNLOADING) {
+        markUnloaded(msg.key());
+        return;
+      }
+      failVersion(vs, "failed to load: " + msg.reason());
+      settled(msg.key().model());
+    });
+    return this;
+  }
+
+  private void failVersion(VersionSlot vs, String reason) {
+    vs.state = ModelState.UNAVAILABLE;
+    vs.reason = vs.reason == null || vs.reason.isEmpty() ? reason : reason + "; " + vs.reason;
+    getContext().getLog().warn("Model '{}' version {} is unavailable: {}", vs.key.model(), vs.key.version(), vs.reason);
+  }
+
+  /** Answers load waiters once no version is still loading. */
+  private void settled(String model) {
+    ModelSlot slot = models.get(model);
+    if (slot == null || slot.any(ModelState.LOADING)) return;
+    InferenceFailure failure = loadFailure(slot);
+    slot.loadWaiters.forEach(w -> w.tell(new ControlReply(failure)));
+    slot.loadWaiters.clear();
+  }
+
+  private static InferenceFailure loadFailure(ModelSlot slot) {
+    if (!slot.source.servable()) return new InferenceFailure(ErrorKind.UNAVAILABLE, slot.source.error());
+    if (slot.any(ModelState.READY)) return null;
+    String reasons = String.join("; ", slot.versions.values().stream().map(v -> v.reason).toList());
+    return new InferenceFailure(ErrorKind.UNAVAILABLE, "model '" + slot.source.name() + "' failed to load: " + reasons);
+  }
+
+  private Optional<VersionSlot> findCurrent(VersionKey key) {
+    ModelSlot slot = models.get(key.model());
+    if (slot == null) return Optional.empty();
+    return slot.versions.values().stream().filter(v -> v.key.equals(key)).findFirst();
+  }
+
+  // ---- load and unload ----
+
+  private Behavior<Command> onLoad(Load msg) {
+    String model = msg.model();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> repository.scanModel(model), blocking),
+        (source, error) -> new Rescanned(model, error == null ? source : Optional.empty(), msg.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onRescanned(Rescanned msg) {
+    if (!scanned) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      return this;
+    }
+    if (msg.source().isEmpty()) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND,
+          "no model '" + msg.model() + "' in the repository")));
+      return this;
+    }
+    ModelSlot slot = models.computeIfAbsent(msg.model(), m -> new ModelSlot(msg.source().get()));
+    stopVersions(slot);
+    slot.source = msg.source().get();
+    slot.loadWaiters.add(msg.replyTo());
+    start(slot);
+    settled(msg.model());
+    return this;
+  }
+
+  private Behavior<Command> onUnload(Unload msg) {
+    ModelSlot slot = models.get(msg.model());
+    if (!scanned) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      return this;
+    }
+    if (slot == null) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "unknown model '" + msg.model() + "'")));
+      return this;
+    }
+    slot.unloadWaiters.add(msg.replyTo());
+    for (VersionSlot vs : slot.versions.values()) {
+      if (vs.pipeline != null || vs.device == null) {
+        vs.pipeline = null;
+        vs.state = ModelState.UNAVAILABLE;
+        vs.reason = "unloaded";
+      } else if (vs.state == ModelState.READY || vs.state == ModelState.LOADING) {
+        vs.state = ModelState.UNLOADING;
+        routers.get(vs.device).tell(new DeviceRouter.StopModel(vs.key));
+      }
+    }
+    unloadSettled(slot);
+    return this;
+  }
+
+  /** Replaced versions drain in the background; their late notifications no longer match. */
+  private void stopVersions(ModelSlot slot) {
+    for (VersionSlot vs : slot.versions.values())
+      if (vs.device != null && vs.state != ModelState.UNAVAILABLE) routers.get(vs.device).tell(new DeviceRouter.StopModel(vs.key));
+  }
+
+  private Behavior<Command> onVersionUnloaded(VersionUnloaded msg) {
+    markUnloaded(msg.key());
+    return this;
+  }
+
+  private Behavior<Command> onVersionStopped(VersionStopped msg) {
+    findCurrent(msg.key()).ifPresent(vs -> {
+      if (vs.state == ModelState.UNLOADING) markUnloaded(msg.key());
+      else if (vs.state == ModelState.READY || vs.state == ModelState.LOADING) {
+        failVersion(vs, "its batcher stopped unexpectedly");
+        settled(msg.key().model());
+      }
+    });
+    return this;
+  }
+
+  private void markUnloaded(VersionKey key) {
+    findCurrent(key).filter(vs -> vs.state == ModelState.UNLOADING).ifPresent(vs -> {
+      vs.state = ModelState.UNAVAILABLE;
+      vs.reason = "unloaded";
+      unloadSettled(models.get(key.model()));
+    });
+  }
+
+  private void unloadSettled(ModelSlot slot) {
+    if (slot.any(ModelState.UNLOADING)) return;
+    slot.unloadWaiters.forEach(w -> w.tell(new ControlReply(null)));
+    slot.unloadWaiters.clear();
+  }
+
+  // ---- inference ----
+
+  private Behavior<Command> onInfer(Infer msg) {
+    try {
+      InferRequest request = msg.request();
+      ModelSlot slot = servableSlot(request.model());
+      VersionSlot vs = readyVersion(slot, request.version());
+      ModelConfig config = slot.source.config().orElseThrow();
+      ValidatedRequest validated = RequestValidator.validate(config, request);
+      InferRequest resolved = request.withVersion(vs.key.version());
+      if (vs.pipeline != null) inferPipeline(vs.pipeline, resolved, msg.replyTo());
+      else routers.get(vs.device).tell(new DeviceRouter.RouteInfer(vs.key, new ModelBatcher.Enqueue(resolved, validated, msg.replyTo())));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new InferReply(null, InferenceFailure.of(e)));
+    }
+    return this;
+  }
+
+  /** The pipeline answers from its own futures; telling a ref from a callback touches no actor state. */
+  private static void inferPipeline(PipelineModel pipeline, InferRequest request, ActorRef<InferReply> replyTo) {
+    CompletableFuture.completedFuture(request)
+        .thenCompose(pipeline::infer)
+        .whenComplete((response, error) -> replyTo.tell(error == null
+            ? new InferReply(response, null)
+            : new InferReply(null, InferenceFailure.of(error))));
+  }
+
+  private ModelSlot knownSlot(String model) {
+    if (!scanned) throw InferenceException.unavailable(STARTING);
+    ModelSlot slot = models.get(model);
+    if (slot == null) throw InferenceException.notFound("unknown model '" + model + "'");
+    return slot;
+  }
+
+  private ModelSlot servableSlot(String model) {
+    ModelSlot slot = knownSlot(model);
+    if (!slot.source.servable()) throw InferenceException.unavailable("model '" + model + "' is unavailable: " + slot.source.error());
+    return slot;
+  }
+
+  private VersionSlot readyVersion(ModelSlot slot, String version) {
+    String model = slot.source.name();
+    if (version.isEmpty())
+      return slot.latestReady().orElseThrow(() -> InferenceException.unavailable("model '" + model + "' is not ready" + reasons(slot)));
+    VersionSlot vs = versionSlot(slot, version);
+    if (vs.state != ModelState.READY)
+      throw InferenceException.unavailable("model '" + model + "' version " + version + " is " + vs.state + reasonSuffix(vs.reason));
+    return vs;
+  }
+
+  private static VersionSlot versionSlot(ModelSlot slot, String version) {
+    VersionSlot vs = null;
+    if (version.matches("[0-9]{1,18}")) vs = slot.versions.get(Long.parseLong(version));
+    if (vs == null) throw InferenceException.notFound("model '" + slot.source.name() + "' has no version " + version);
+    return vs;
+  }
+
+  private static String reasons(ModelSlot slot) {
+    List<String> rs = slot.versions.values().stream().map(v -> v.reason).filter(r -> !r.isEmpty()).toList();
+    return rs.isEmpty() ? "" : ": " + String.join("; ", rs);
+  }
+
+  private static String reasonSuffix(String reason) {
+    return reason.isEmpty() ? "" : ": " + reason;
+  }
+
+  // ---- queries ----
+
+  private Behavior<Command> onIndex(GetIndex msg) {
+    List<ModelIndexEntry> entries = new ArrayList<>();
+    for (ModelSlot slot : models.values()) {
+      String name = slot.source.name();
+      if (slot.versions.isEmpty())
+        entries.add(new ModelIndexEntry(name, "", ModelState.UNAVAILABLE, slot.source.error()));
+      slot.versions.forEach((v, vs) -> entries.add(new ModelIndexEntry(name, Long.toString(v), vs.state, vs.reason)));
+    }
+    msg.replyTo().tell(new IndexReply(msg.readyOnly()
+        ? entries.stream().filter(e -> e.state() == ModelState.READY).toList()
+        : entries));
+    return this;
+  }
+
+  private Behavior<Command> onMetadata(GetMetadata msg) {
+    try {
+      ModelSlot slot = servableSlot(msg.model());
+      if (!msg.version().isEmpty()) versionSlot(slot, msg.version());
+      msg.replyTo().tell(new MetadataReply(metadata(slot), null));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new MetadataReply(null, InferenceFailure.of(e)));
+    }
+    return this;
+  }
+
+  private static ModelMetadata metadata(ModelSlot slot) {
+    ModelConfig c = slot.source.config().orElseThrow();
+    boolean batched = c.getMaxBatchSize() > 0;
+    List<String> versions = slot.versions.entrySet().stream()
+        .filter(e -> e.getValue().state == ModelState.READY).map(e -> Long.toString(e.getKey())).toList();
+    List<TensorSpec> inputs = c.getInputList().stream()
+        .map(i -> spec(i.getName(), i.getDataType().name(), i.getDimsList(), batched)).toList();
+    List<TensorSpec> outputs = c.getOutputList().stream()
+        .map(o -> spec(o.getName(), o.getDataType().name(), o.getDimsList(), batched)).toList();
+    String platform = c.getPlatform().isEmpty() ? c.getBackend() : c.getPlatform();
+    return new ModelMetadata(c.getName(), versions, platform, inputs, outputs);
+  }
+
+  private static TensorSpec spec(String name, String configType, List<Long> dims, boolean batched) {
+    long[] shape = LongStream.concat(batched ? LongStream.of(-1) : LongStream.empty(),
+        dims.stream().mapToLong(Long::longValue)).toArray();
+    return new TensorSpec(name, DataType.fromConfigName(configType).orElseThrow(), shape);
+  }
+
+  private Behavior<Command> onConfig(GetConfig msg) {
+    try {
+      ModelSlot slot = knownSlot(msg.model());
+      if (slot.source.config().isEmpty())
+        throw InferenceException.unavailable("model '" + msg.model() + "' has no valid config: " + slot.source.error());
+      if (!msg.version().isEmpty()) versionSlot(slot, msg.version());
+      msg.replyTo().tell(new ConfigReply(slot.source.config().get().toByteArray(), null));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new ConfigReply(null, InferenceFailure.of(e)));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onModelReady(GetModelReady msg) {
+    ModelSlot slot = models.get(msg.model());
+    boolean ready = slot != null && (msg.version().isEmpty()
+        ? slot.latestReady().isPresent()
+        : slot.versions.values().stream().anyMatch(v -> v.key.version().equals(msg.version()) && v.state == ModelState.READY));
+    msg.replyTo().tell(new ReadyReply(ready));
+    return this;
+  }
+
+  private Behavior<Command> onServerReady(GetServerReady msg) {
+    boolean loading = models.values().stream().anyMatch(s -> s.any(ModelState.LOADING));
+    msg.replyTo().tell(new ReadyReply(scanned && !loading));
+    return this;
+  }
+
+}

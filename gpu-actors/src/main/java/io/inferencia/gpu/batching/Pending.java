@@ -1,0 +1,12 @@
+package io.inferencia.gpu.batching;
+
+import io.inferencia.protocols.inference.InferRequest;
+
+/**
+ * A validated request waiting in a batcher's queue.
+ *
+ * @param replyTo whatever the caller needs to answer it (an actor ref in the batcher)
+ * @param bucket requests batch together only within one bucket (identical non-batch dimensions)
+ */
+public record Pending<R>(
+    R replyTo, InferRequest request, int batchSize, String bucket, long enqueuedNanos, long deadlineNanos) {}

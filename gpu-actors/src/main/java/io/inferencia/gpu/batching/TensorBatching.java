@@ -1,0 +1,91 @@
+package io.inferencia.gpu.batching;
+
+import io.inferencia.protocols.inference.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Concatenates requests' inputs along dimension 0 and splits batch outputs back per request. */
+public final class TensorBatching {
+  private TensorBatching() {}
+
+  /**
+   * One tensor per input name, the requests' tensors of that name stacked along dimension 0. The
+   * requests come from one bucket, so every other dimension is identical.
+   */
+  public static List<Tensor> concat(List<List<Tensor>> perRequest, List<String> inputNames) {
+    List<Tensor> batch = new ArrayList<>(inputNames.size());
+    for (String name : inputNames) {
+      List<Tensor> parts = new ArrayList<>(perRequest.size());
+      for (List<Tensor> inputs : perRequest) parts.add(find(inputs, name));
+      batch.add(stack(name, parts));
+    }
+    return batch;
+  }
+
+  private static Tensor stack(String name, List<Tensor> parts) {
+    Tensor first = parts.get(0);
+    if (parts.size() == 1) return first;
+    long rows = 0;
+    int bytes = 0;
+    for (Tensor t : parts) {
+      rows += t.shape()[0];
+      bytes += t.data().length;
+    }
+    byte[] data = new byte[bytes];
+    int offset = 0;
+    for (Tensor t : parts) {
+      System.arraycopy(t.data(), 0, data, offset, t.data().length);
+      offset += t.data().length;
+    }
+    long[] shape = first.shape().clone();
+    shape[0] = rows;
+    return new Tensor(name, first.datatype(), shape, data);
+  }
+
+  /** Splits every output along dimension 0 into slices of the given batch sizes, in request order. */
+  public static List<List<Tensor>> split(List<Tensor> outputs, int[] batchSizes) {
+    int total = Arrays.stream(batchSizes).sum();
+    List<List<Tensor>> perRequest = new ArrayList<>(batchSizes.length);
+    for (int i = 0; i < batchSizes.length; i++) perRequest.add(new ArrayList<>(outputs.size()));
+    for (Tensor out : outputs) {
+      if (out.shape().length == 0 || out.shape()[0] != total)
+        throw new IllegalStateException(
+            "output '" + out.name() + "' has shape " + Arrays.toString(out.shape()) + ", expected batch dimension " + total);
+      int rowBytes = total == 0 ? 0 : out.data().length / total;
+      int offset = 0;
+      for (int i = 0; i < batchSizes.length; i++) {
+        long[] shape = out.shape().clone();
+        shape[0] = batchSizes[i];
+        byte[] slice = Arrays.copyOfRange(out.data(), offset, offset + rowBytes * batchSizes[i]);
+        offset += rowBytes * batchSizes[i];
+        perRequest.get(i).add(new Tensor(out.name(), out.datatype(), shape, slice));
+      }
+    }
+    return perRequest;
+  }
+
+  /**
+   * The tensor with the config's reshape applied: {@code [batch] + reshape} for batching models,
+   * {@code reshape} otherwise; a -1 in the reshape takes the remaining element count.
+   */
+  public static Tensor reshape(Tensor t, List<Long> reshape, boolean batched) {
+    long[] target = new long[reshape.size() + (batched ? 1 : 0)];
+    int i = 0;
+    if (batched) target[i++] = t.shape()[0];
+    for (long d : reshape) target[i++] = d;
+    int unknown = -1;
+    long known = 1;
+    for (int k = 0; k < target.length; k++) {
+      if (target[k] == -1) unknown = k;
+      else known *= target[k];
+    }
+    if (unknown >= 0) target[unknown] = known == 0 ? 0 : t.elementCount() / known;
+    return new Tensor(t.name(), t.datatype(), target, t.data());
+  }
+
+  private static Tensor find(List<Tensor> inputs, String name) {
+    for (Tensor t : inputs) if (t.name().equals(name)) return t;
+    throw new IllegalArgumentException("input '" + name + "' is missing");
+  }
+}

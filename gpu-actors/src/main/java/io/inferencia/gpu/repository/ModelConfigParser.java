@@ -1,0 +1,133 @@
+package io.inferencia.gpu.repository;
+
+import com.google.protobuf.TextFormat;
+import io.inferencia.protocols.inference.DataType;
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import io.inferencia.protocols.modelconfig.ModelDynamicBatching;
+import io.inferencia.protocols.modelconfig.ModelInput;
+import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
+import io.inferencia.protocols.modelconfig.ModelOutput;
+import io.inferencia.protocols.modelconfig.ModelParameter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parses a Triton config.pbtxt strictly (unknown fields are errors, not silently dropped) and checks
+ * that it describes a servable model. The returned config has its defaults filled in: the name, the
+ * batching_mode parameter and an instance group of count 1.
+ */
+public final class ModelConfigParser {
+  private static final TextFormat.Parser STRICT =
+      TextFormat.Parser.newBuilder().setAllowUnknownFields(false).setAllowUnknownExtensions(false).build();
+
+  private ModelConfigParser() {}
+
+  public static ModelConfig parseFile(Path configFile, String directoryName) throws ModelConfigException {
+    String text;
+    try {
+      text = Files.readString(configFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ModelConfigException("cannot read " + configFile + ": " + e.getMessage(), e);
+    }
+    return parse(text, directoryName);
+  }
+
+  public static ModelConfig parse(String text, String directoryName) throws ModelConfigException {
+    ModelConfig.Builder builder = ModelConfig.newBuilder();
+    try {
+      STRICT.merge(text, builder);
+    } catch (TextFormat.ParseException e) {
+      throw new ModelConfigException("config.pbtxt of '" + directoryName + "' does not parse: " + e.getMessage(), e);
+    }
+    return validate(builder, directoryName);
+  }
+
+  private static ModelConfig validate(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    if (b.getName().isEmpty()) b.setName(dir);
+    else if (!b.getName().equals(dir))
+      throw error(dir, "name '" + b.getName() + "' does not match its directory '" + dir + "'");
+    if (b.getMaxBatchSize() < 0) throw error(dir, "max_batch_size must be >= 0, got " + b.getMaxBatchSize());
+    if (b.getInputCount() == 0) throw error(dir, "declares no input");
+    if (b.getOutputCount() == 0) throw error(dir, "declares no output");
+    checkInputs(b.getInputList(), dir);
+    checkOutputs(b.getOutputList(), dir);
+    checkBatching(b, dir);
+    checkInstanceGroups(b, dir);
+    return b.build();
+  }
+
+  private static void checkInputs(List<ModelInput> inputs, String dir) throws ModelConfigException {
+    Set<String> names = new HashSet<>();
+    for (ModelInput in : inputs) {
+      checkTensor("input", in.getName(), in.getDataType().name(), in.getDimsList(), names, dir);
+      if (in.hasReshape()) checkReshape(in.getName(), in.getDimsList(), in.getReshape().getShapeList(), dir);
+    }
+  }
+
+  private static void checkOutputs(List<ModelOutput> outputs, String dir) throws ModelConfigException {
+    Set<String> names = new HashSet<>();
+    for (ModelOutput out : outputs) {
+      checkTensor("output", out.getName(), out.getDataType().name(), out.getDimsList(), names, dir);
+      if (out.hasReshape()) checkReshape(out.getName(), out.getDimsList(), out.getReshape().getShapeList(), dir);
+    }
+  }
+
+  private static void checkTensor(
+      String role, String name, String type, List<Long> dims, Set<String> names, String dir)
+      throws ModelConfigException {
+    if (name.isEmpty()) throw error(dir, "an " + role + " has no name");
+    if (!names.add(name)) throw error(dir, role + " '" + name + "' is declared twice");
+    if (DataType.fromConfigName(type).isEmpty()) throw error(dir, role + " '" + name + "' has no valid data_type");
+    if (dims.isEmpty()) throw error(dir, role + " '" + name + "' has no dims");
+    for (long d : dims)
+      if (d < -1 || d == 0) throw error(dir, role + " '" + name + "' has invalid dimension " + d);
+  }
+
+  /** A reshape must keep the element count when both shapes are fully known. */
+  private static void checkReshape(String name, List<Long> dims, List<Long> shape, String dir)
+      throws ModelConfigException {
+    if (dims.contains(-1L) || shape.contains(-1L)) return;
+    long a = dims.stream().reduce(1L, (x, y) -> x * y);
+    long b = shape.stream().reduce(1L, (x, y) -> x * y);
+    if (a != b) throw error(dir, "reshape of '" + name + "' changes the element count from " + a + " to " + b);
+  }
+
+  private static void checkBatching(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    ModelParameter mode = b.getParametersMap().get(BatchingMode.PARAMETER);
+    if (mode != null && !BatchingMode.isValid(mode.getStringValue()))
+      throw error(dir, "batching_mode must be one of off, fixed, adaptive; got '" + mode.getStringValue() + "'");
+    if (!b.hasDynamicBatching()) {
+      if (mode != null && !mode.getStringValue().equalsIgnoreCase("off"))
+        throw error(dir, "batching_mode '" + mode.getStringValue() + "' needs a dynamic_batching section");
+      return;
+    }
+    if (b.getMaxBatchSize() == 0) throw error(dir, "dynamic_batching needs max_batch_size > 0");
+    ModelDynamicBatching db = b.getDynamicBatching();
+    for (int p : db.getPreferredBatchSizeList())
+      if (p < 1 || p > b.getMaxBatchSize())
+        throw error(dir, "preferred_batch_size " + p + " is outside 1.." + b.getMaxBatchSize() + " (max_batch_size)");
+    if (mode == null)
+      b.putParameters(BatchingMode.PARAMETER, ModelParameter.newBuilder().setStringValue("fixed").build());
+  }
+
+  private static void checkInstanceGroups(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    if (b.getInstanceGroupCount() == 0) {
+      b.addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(1).setKind(ModelInstanceGroup.Kind.KIND_AUTO));
+      return;
+    }
+    for (int i = 0; i < b.getInstanceGroupCount(); i++) {
+      ModelInstanceGroup g = b.getInstanceGroup(i);
+      if (g.getCount() < 0) throw error(dir, "instance_group count must be >= 1, got " + g.getCount());
+      if (g.getCount() == 0) b.setInstanceGroup(i, g.toBuilder().setCount(1));
+    }
+  }
+
+  private static ModelConfigException error(String dir, String message) {
+    return new ModelConfigException("config.pbtxt of '" + dir + "': " + message);
+  }
+}

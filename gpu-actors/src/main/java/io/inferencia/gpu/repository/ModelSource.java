@@ -1,0 +1,34 @@
+package io.inferencia.gpu.repository;
+
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One model directory as the repository found it: either a parsed config with the versions its policy
+ * serves, or the reason it cannot be served.
+ *
+ * @param config empty when config.pbtxt is malformed
+ * @param error empty unless the model cannot be served at all
+ */
+public record ModelSource(
+    String name, Path directory, Optional<ModelConfig> config, List<ModelVersionSource> versions, String error) {
+
+  public ModelSource {
+    versions = List.copyOf(versions);
+  }
+
+  public boolean servable() {
+    return config.isPresent() && error.isEmpty();
+  }
+
+  /** A pipeline (backend ending in {@code _pipeline}) is served by code, not by an ONNX file. */
+  public static boolean isPipeline(ModelConfig config) {
+    return config.getBackend().endsWith("_pipeline");
+  }
+
+  static ModelSource failed(String name, Path dir, Optional<ModelConfig> config, String error) {
+    return new ModelSource(name, dir, config, List.of(), error);
+  }
+}

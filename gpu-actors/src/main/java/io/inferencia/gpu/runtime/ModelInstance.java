@@ -1,0 +1,81 @@
+package io.inferencia.gpu.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.inferencia.protocols.inference.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One ONNX Runtime session: a model instance of Triton's instance_group. Blocking; call only from the
+ * inference blocking dispatcher, and run at most one batch at a time on it so that the thread budget
+ * computed from instance counts holds.
+ */
+public final class ModelInstance implements AutoCloseable {
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+  private final OrtSession session;
+  private final Device device;
+
+  private ModelInstance(OrtSession session, Device device) {
+    this.session = session;
+    this.device = device;
+  }
+
+  /** Creates the session: explicit intra-op threads, one inter-op thread, the CUDA EP for a GPU. */
+  public static ModelInstance open(Path modelFile, Device device, int intraOpThreads) throws OrtException {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setIntraOpNumThreads(intraOpThreads);
+      options.setInterOpNumThreads(1);
+      if (device.kind() == Device.Kind.CUDA) options.addCUDA(device.id());
+      return new ModelInstance(ENV.createSession(modelFile.toString(), options), device);
+    }
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public List<String> inputNames() {
+    return List.copyOf(session.getInputNames());
+  }
+
+  public List<String> outputNames() {
+    return List.copyOf(session.getOutputNames());
+  }
+
+  /** Runs one batch; inputs carry the exact shapes the model takes. Returns every model output. */
+  public List<Tensor> run(List<Tensor> inputs) throws OrtException {
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (Tensor t : inputs) feed.put(t.name(), TensorConversion.toOnnx(ENV, t, t.shape()));
+      try (OrtSession.Result result = session.run(feed)) {
+        List<Tensor> outputs = new ArrayList<>();
+        for (Map.Entry<String, OnnxValue> e : result) {
+          if (!(e.getValue() instanceof OnnxTensor value))
+            throw new OrtException("output '" + e.getKey() + "' is not a tensor");
+          outputs.add(TensorConversion.fromOnnx(e.getKey(), value));
+        }
+        return outputs;
+      }
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException("closing the session failed", e);
+    }
+  }
+}

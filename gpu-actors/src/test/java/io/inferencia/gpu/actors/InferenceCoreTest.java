@@ -1,0 +1,219 @@
+package io.inferencia.gpu.actors;
+
+import static io.inferencia.gpu.testkit.Await.failure;
+import static io.inferencia.gpu.testkit.Await.result;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import io.inferencia.gpu.InferenceCore;
+import io.inferencia.gpu.testkit.Await;
+import io.inferencia.gpu.testkit.EchoPipelineFactory;
+import io.inferencia.gpu.testkit.TestModels;
+import io.inferencia.protocols.inference.DataType;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.ModelIndexEntry;
+import io.inferencia.protocols.inference.ModelMetadata;
+import io.inferencia.protocols.inference.ModelState;
+import io.inferencia.protocols.inference.Tensor;
+import io.inferencia.protocols.inference.TensorSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The core end to end on the real models: batching correctness, queue rules, validation errors. */
+class InferenceCoreTest {
+  private static final String CLS_INPUT = "x";
+  private static final String CLS_OUTPUT = "softmax_0.tmp_0";
+  private static final String REC_OUTPUT = "softmax_11.tmp_0";
+  private static final String CLS_BODY = """
+      backend: "onnxruntime"
+      max_batch_size: 64
+      input [ { name: "x" data_type: TYPE_FP32 dims: [ 3, 48, 192 ] } ]
+      output [ { name: "softmax_0.tmp_0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+      """;
+
+  private static Path repo;
+  private static ActorTestKit testKit;
+  private static InferenceCore core;
+
+  @BeforeAll
+  static void start() throws Exception {
+    repo = Files.createTempDirectory("inference-core-test");
+    TestModels.addShipped(repo, "ocr_cls");
+    TestModels.addShipped(repo, "ocr_rec");
+    TestModels.addShipped(repo, "vad");
+    TestModels.addModel(repo, "broken", "max_batch_size: 4 colour: 3", null);
+    TestModels.addModel(repo, "echo", EchoPipelineFactory.CONFIG, null);
+    TestModels.addModel(repo, "cls_fixed", CLS_BODY + """
+        dynamic_batching { preferred_batch_size: [ 32 ] max_queue_delay_microseconds: 300000 }
+        """, "ocr_cls");
+    TestModels.addModel(repo, "cls_tiny", CLS_BODY + """
+        instance_group [ { count: 1 kind: KIND_GPU } ]
+        dynamic_batching {
+          preferred_batch_size: [ 64 ] max_queue_delay_microseconds: 2000000
+          default_queue_policy { max_queue_size: 1 }
+        }
+        """, "ocr_cls");
+    testKit = ActorTestKit.create(TestModels.config(repo));
+    core = InferenceCore.start(testKit.system(), TestModels.config(repo), List.of(new EchoPipelineFactory()));
+    Await.serverReady(core.gateway());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void indexShowsBrokenModelWithReasonAndOthersReady() {
+    Map<String, ModelIndexEntry> index = result(core.gateway().index(false)).stream()
+        .collect(Collectors.toMap(ModelIndexEntry::name, e -> e));
+    assertEquals(ModelState.UNAVAILABLE, index.get("broken").state());
+    assertTrue(index.get("broken").reason().contains("does not parse"), index.get("broken").reason());
+    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny"))
+      assertEquals(ModelState.READY, index.get(ready).state(), ready + ": " + index.get(ready).reason());
+    if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA))
+      assertTrue(index.get("cls_tiny").reason().contains("CUDA is not available"), index.get("cls_tiny").reason());
+    assertTrue(result(core.gateway().index(true)).stream().noneMatch(e -> e.name().equals("broken")));
+    failure(core.gateway().infer(InferRequest.of("broken", List.of())), ErrorKind.UNAVAILABLE, "does not parse");
+  }
+
+  @Test
+  void classifierBatchedResultsEqualUnbatched() {
+    List<InferRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 48; i++) {
+      long batch = i % 8 == 0 ? 2 : 1;
+      requests.add(InferRequest.of("ocr_cls", List.of(TestModels.randomFloats(CLS_INPUT, new long[] {batch, 3, 48, 192}, i))));
+    }
+    assertBatchedEqualsUnbatched(requests, CLS_OUTPUT);
+  }
+
+  @Test
+  void recognizerBatchedResultsEqualUnbatchedAcrossWidths() {
+    List<InferRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      long width = i % 2 == 0 ? 80 : 120;
+      requests.add(InferRequest.of("ocr_rec", List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, width}, i))));
+    }
+    assertBatchedEqualsUnbatched(requests, REC_OUTPUT);
+  }
+
+  private static void assertBatchedEqualsUnbatched(List<InferRequest> requests, String output) {
+    List<Tensor> alone = new ArrayList<>();
+    for (InferRequest r : requests) alone.add(result(core.gateway().infer(r)).output(output).orElseThrow());
+    List<CompletionStage<InferResponse>> concurrent = requests.stream().map(core.gateway()::infer).toList();
+    for (int i = 0; i < requests.size(); i++) {
+      Tensor batched = result(concurrent.get(i)).output(output).orElseThrow();
+      assertArrayEquals(alone.get(i).shape(), batched.shape());
+      float[] expected = alone.get(i).asFloats();
+      float[] actual = batched.asFloats();
+      for (int k = 0; k < expected.length; k++)
+        assertEquals(expected[k], actual[k], 1e-4, "request " + i + " element " + k);
+    }
+  }
+
+  @Test
+  void loneRequestIsAnsweredAfterTheQueueDelay() {
+    long start = System.nanoTime();
+    InferResponse response = result(core.gateway().infer(clsRequest("cls_fixed", 1, 0)));
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertArrayEquals(new long[] {1, 2}, response.output(CLS_OUTPUT).orElseThrow().shape());
+    assertTrue(waitedMs >= 250, "answered after " + waitedMs + " ms, before max_queue_delay");
+  }
+
+  @Test
+  void timedOutRequestIsRejectedAndFullQueueIsExhausted() {
+    InferRequest late = new InferRequest("cls_tiny", "", "late", clsRequest("cls_tiny", 1, 1).inputs(), List.of(), Map.of(), 200_000);
+    failure(core.gateway().infer(late), ErrorKind.DEADLINE_EXCEEDED, "past its timeout");
+
+    CompletionStage<InferResponse> first = core.gateway().infer(clsRequest("cls_tiny", 1, 2));
+    failure(core.gateway().infer(clsRequest("cls_tiny", 1, 3)), ErrorKind.RESOURCE_EXHAUSTED, "is full");
+    assertEquals(2, result(first).output(CLS_OUTPUT).orElseThrow().asFloats().length);
+  }
+
+  @Test
+  void vadRunsWithReshapedScalarInput() {
+    InferRequest request = InferRequest.of("vad", List.of(
+        Tensor.ofFloats("input", new long[] {1, 576}, new float[576]),
+        Tensor.ofFloats("state", new long[] {2, 1, 128}, new float[256]),
+        Tensor.ofLongs("sr", new long[] {1}, new long[] {16000})));
+    InferResponse response = result(core.gateway().infer(request));
+    assertArrayEquals(new long[] {1, 1}, response.output("output").orElseThrow().shape());
+    assertArrayEquals(new long[] {2, 1, 128}, response.output("stateN").orElseThrow().shape());
+  }
+
+  @Test
+  void requestedOutputsFilterTheReply() {
+    InferRequest request = new InferRequest("vad", "1", "id-7", List.of(
+        Tensor.ofFloats("input", new long[] {1, 576}, new float[576]),
+        Tensor.ofFloats("state", new long[] {2, 1, 128}, new float[256]),
+        Tensor.ofLongs("sr", new long[] {1}, new long[] {16000})), List.of("output"), Map.of(), 0);
+    InferResponse response = result(core.gateway().infer(request));
+    assertEquals(List.of("output"), response.outputs().stream().map(Tensor::name).toList());
+    assertEquals("id-7", response.id());
+    assertEquals("1", response.version());
+  }
+
+  @Test
+  void pipelineIsServedAndValidated() {
+    InferRequest request = InferRequest.of("echo", List.of(Tensor.ofStrings("TEXT", new long[] {2}, List.of("ab", "c"))));
+    assertEquals(List.of("AB", "C"), result(core.gateway().infer(request)).output("TEXT").orElseThrow().asStrings());
+    InferRequest wrong = InferRequest.of("echo", List.of(Tensor.ofStrings("IMAGE", new long[] {1}, List.of("x"))));
+    failure(core.gateway().infer(wrong), ErrorKind.INVALID_ARGUMENT, "unexpected input 'IMAGE'");
+    Tensor truncated = new Tensor("TEXT", DataType.BYTES, new long[] {1}, new byte[] {9, 0, 0, 0, 'a'});
+    failure(core.gateway().infer(InferRequest.of("echo", List.of(truncated))), ErrorKind.INVALID_ARGUMENT, "exceeds the data");
+    Tensor miscounted = Tensor.ofStrings("TEXT", new long[] {3}, List.of("a"));
+    failure(core.gateway().infer(InferRequest.of("echo", List.of(miscounted))), ErrorKind.INVALID_ARGUMENT, "holds 1 BYTES elements");
+  }
+
+  @Test
+  void invalidRequestsAreRejectedBeforeQueueing() {
+    var gw = core.gateway();
+    failure(gw.infer(InferRequest.of("nope", List.of())), ErrorKind.NOT_FOUND, "unknown model 'nope'");
+    failure(gw.infer(clsRequest("ocr_cls", 1, 0).withVersion("9")), ErrorKind.NOT_FOUND, "has no version 9");
+    failure(gw.infer(InferRequest.of("ocr_cls", List.of(TestModels.randomFloats("y", new long[] {1, 3, 48, 192}, 0)))),
+        ErrorKind.INVALID_ARGUMENT, "unexpected input 'y'");
+    failure(gw.infer(InferRequest.of("ocr_cls", List.of())), ErrorKind.INVALID_ARGUMENT, "input 'x' is missing");
+    failure(gw.infer(InferRequest.of("ocr_cls", List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 100}, 0)))),
+        ErrorKind.INVALID_ARGUMENT, "expected [-1, 3, 48, 192]");
+    failure(gw.infer(InferRequest.of("ocr_cls", List.of(TestModels.randomFloats("x", new long[] {65, 3, 48, 192}, 0)))),
+        ErrorKind.INVALID_ARGUMENT, "batch size 65");
+    Tensor longs = Tensor.ofLongs("x", new long[] {1, 3, 48, 192}, new long[3 * 48 * 192]);
+    failure(gw.infer(InferRequest.of("ocr_cls", List.of(longs))), ErrorKind.INVALID_ARGUMENT, "datatype INT64, expected FP32");
+    Tensor shortData = new Tensor("x", DataType.FP32, new long[] {1, 3, 48, 192}, new byte[12]);
+    failure(gw.infer(InferRequest.of("ocr_cls", List.of(shortData))), ErrorKind.INVALID_ARGUMENT, "12 bytes of data");
+    InferRequest unknownOutput = new InferRequest("ocr_cls", "", "", clsRequest("ocr_cls", 1, 0).inputs(), List.of("logits"), Map.of(), 0);
+    failure(gw.infer(unknownOutput), ErrorKind.INVALID_ARGUMENT, "unknown output 'logits'");
+  }
+
+  @Test
+  void metadataIncludesBatchDimensionAndConfigIsServed() {
+    ModelMetadata cls = result(core.gateway().metadata("ocr_cls", ""));
+    assertEquals(List.of("1"), cls.versions());
+    assertEquals(new TensorSpec("x", DataType.FP32, new long[] {-1, 3, 48, 192}), cls.inputs().get(0));
+    ModelMetadata vad = result(core.gateway().metadata("vad", "1"));
+    assertArrayEquals(new long[] {-1, 576}, vad.inputs().get(0).shape());
+    assertEquals(32, result(core.gateway().config("ocr_rec", "")).getMaxBatchSize());
+    failure(core.gateway().metadata("nope", ""), ErrorKind.NOT_FOUND, "unknown model");
+    assertTrue(result(core.gateway().modelReady("ocr_cls", "1")));
+    assertTrue(!result(core.gateway().modelReady("broken", "")));
+  }
+
+  private static InferRequest clsRequest(String model, long batch, long seed) {
+    return InferRequest.of(model, List.of(TestModels.randomFloats(CLS_INPUT, new long[] {batch, 3, 48, 192}, seed)));
+  }
+}

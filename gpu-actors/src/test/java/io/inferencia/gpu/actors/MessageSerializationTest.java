@@ -1,0 +1,72 @@
+package io.inferencia.gpu.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.inferencia.protocols.inference.DataType;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.InferenceFailure;
+import io.inferencia.protocols.inference.ModelIndexEntry;
+import io.inferencia.protocols.inference.ModelMetadata;
+import io.inferencia.protocols.inference.ModelState;
+import io.inferencia.protocols.inference.Tensor;
+import io.inferencia.protocols.inference.TensorSpec;
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The manager's requests and replies round-trip through jackson-cbor, as they would between nodes. */
+class MessageSerializationTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final SerializationTestKit serialization = new SerializationTestKit(testKit.system());
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static final Tensor TENSOR = Tensor.ofFloats("x", new long[] {1, 2}, new float[] {1.5f, -2f});
+  private static final InferRequest REQUEST =
+      new InferRequest("m", "1", "id", List.of(TENSOR), List.of("y"), Map.of("k", "v"), 500);
+
+  @Test
+  void requestsRoundTrip() {
+    TestProbe<ModelManager.InferReply> inferProbe = testKit.createTestProbe();
+    TestProbe<ModelManager.ControlReply> controlProbe = testKit.createTestProbe();
+    TestProbe<ModelManager.ReadyReply> readyProbe = testKit.createTestProbe();
+    serialization.verifySerialization(new ModelManager.Infer(REQUEST, inferProbe.ref()), true);
+    serialization.verifySerialization(new ModelManager.Load("m", controlProbe.ref()), true);
+    serialization.verifySerialization(new ModelManager.Unload("m", controlProbe.ref()), true);
+    serialization.verifySerialization(new ModelManager.GetModelReady("m", "", readyProbe.ref()), true);
+    serialization.verifySerialization(new ModelManager.GetServerReady(readyProbe.ref()), true);
+    serialization.verifySerialization(new ModelManager.GetIndex(true, testKit.<ModelManager.IndexReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelManager.GetMetadata("m", "1", testKit.<ModelManager.MetadataReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelManager.GetConfig("m", "1", testKit.<ModelManager.ConfigReply>createTestProbe().ref()), true);
+  }
+
+  @Test
+  void repliesRoundTrip() {
+    serialization.verifySerialization(new ModelManager.InferReply(new InferResponse("m", "1", "id", List.of(TENSOR)), null), true);
+    serialization.verifySerialization(ModelManager.InferReply.failed(ErrorKind.RESOURCE_EXHAUSTED, "full"), true);
+    serialization.verifySerialization(new ModelManager.IndexReply(List.of(new ModelIndexEntry("m", "1", ModelState.READY, ""))), true);
+    serialization.verifySerialization(new ModelManager.MetadataReply(new ModelMetadata("m", List.of("1"), "onnxruntime",
+        List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 2})), List.of()), null), true);
+    serialization.verifySerialization(new ModelManager.ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
+    serialization.verifySerialization(new ModelManager.ReadyReply(true), true);
+  }
+
+  @Test
+  void configReplyCarriesTheProtobufBytes() {
+    byte[] config = ModelConfig.newBuilder().setName("m").setMaxBatchSize(4).build().toByteArray();
+    ModelManager.ConfigReply copy = serialization.verifySerialization(new ModelManager.ConfigReply(config, null), false);
+    assertArrayEquals(config, copy.config());
+    assertEquals(null, copy.failure());
+  }
+}

@@ -1,0 +1,30 @@
+package io.inferencia.gpu.batching;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.inferencia.protocols.inference.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TensorBatchingTest {
+  @Test
+  void concatThenSplitRestoresEveryRequest() {
+    Tensor a = Tensor.ofFloats("x", new long[] {1, 2}, new float[] {1, 2});
+    Tensor b = Tensor.ofFloats("x", new long[] {2, 2}, new float[] {3, 4, 5, 6});
+    List<Tensor> batch = TensorBatching.concat(List.of(List.of(a), List.of(b)), List.of("x"));
+    assertArrayEquals(new long[] {3, 2}, batch.get(0).shape());
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, batch.get(0).asFloats());
+    List<List<Tensor>> split = TensorBatching.split(batch, new int[] {1, 2});
+    assertEquals(a, split.get(0).get(0));
+    assertEquals(b, split.get(1).get(0));
+  }
+
+  @Test
+  void reshapeKeepsBatchDimensionAndResolvesUnknown() {
+    Tensor t = Tensor.ofLongs("sr", new long[] {1}, new long[] {16000});
+    assertArrayEquals(new long[] {}, TensorBatching.reshape(t, List.of(), false).shape());
+    Tensor m = Tensor.ofFloats("m", new long[] {2, 6}, new float[12]);
+    assertArrayEquals(new long[] {2, 3, 2}, TensorBatching.reshape(m, List.of(-1L, 2L), true).shape());
+  }
+}

@@ -1,0 +1,95 @@
+package io.inferencia.gpu.repository;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inferencia.gpu.testkit.TestModels;
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class ModelConfigParserTest {
+  private static final String MINIMAL = """
+      max_batch_size: 8
+      input [ { name: "x" data_type: TYPE_FP32 dims: [ 3 ] } ]
+      output [ { name: "y" data_type: TYPE_FP32 dims: [ 2 ] } ]
+      """;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ocr", "ocr_cls", "ocr_det", "ocr_rec", "vad", "vad_segments"})
+  void everyShippedConfigParses(String model) throws Exception {
+    Path file = TestModels.repository().resolve(model).resolve("config.pbtxt");
+    ModelConfig config = ModelConfigParser.parseFile(file, model);
+    assertEquals(model, config.getName());
+    assertTrue(config.getInstanceGroup(0).getCount() >= 1);
+  }
+
+  @Test
+  void shippedBatchingModes() throws Exception {
+    assertEquals(BatchingMode.ADAPTIVE, BatchingMode.of(parseShipped("ocr_rec")));
+    assertEquals(BatchingMode.FIXED, BatchingMode.of(parseShipped("ocr_det")));
+    assertEquals(BatchingMode.OFF, BatchingMode.of(parseShipped("vad")));
+    assertEquals(0, parseShipped("vad").getInput(2).getReshape().getShapeCount());
+  }
+
+  @Test
+  void fillsDefaults() throws Exception {
+    ModelConfig config = ModelConfigParser.parse(MINIMAL, "m");
+    assertEquals("m", config.getName());
+    assertEquals(1, config.getInstanceGroupCount());
+    assertEquals(1, config.getInstanceGroup(0).getCount());
+    assertEquals(BatchingMode.OFF, BatchingMode.of(config));
+    ModelConfig batched = ModelConfigParser.parse(MINIMAL + "dynamic_batching { }", "m");
+    assertEquals(BatchingMode.FIXED, BatchingMode.of(batched));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "syntax error | max_batch_size: 8 input [ { name: \"x\" | does not parse",
+      "unknown field | max_batch_size: 8 colour: 3 | does not parse",
+      "wrong name | name: \"other\" max_batch_size: 8 | does not match its directory",
+      "negative max batch | max_batch_size: -1 | max_batch_size must be >= 0",
+      "missing dims | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | has no dims",
+      "missing data_type | max_batch_size: 8 input [ { name: \"x\" dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | no valid data_type",
+      "missing input name | max_batch_size: 8 input [ { data_type: TYPE_FP32 dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | has no name",
+      "no outputs | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 2 ] } ] | declares no output",
+  })
+  void rejectsMalformedConfigs(String label, String text, String expected) {
+    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "bad batching_mode | dynamic_batching { } parameters { key: \"batching_mode\" value: { string_value: \"greedy\" } } | batching_mode must be one of",
+      "preferred above max | dynamic_batching { preferred_batch_size: [ 16 ] } | preferred_batch_size 16 is outside 1..8",
+      "adaptive without batching | parameters { key: \"batching_mode\" value: { string_value: \"adaptive\" } } | needs a dynamic_batching section",
+      "negative count | instance_group [ { count: -2 } ] | count must be >= 1",
+  })
+  void rejectsBadBatchingAndInstances(String label, String extra, String expected) {
+    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(MINIMAL + extra, "m"));
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  @Test
+  void rejectsDynamicBatchingWithoutBatchDimension() {
+    String text = MINIMAL.replace("max_batch_size: 8", "max_batch_size: 0") + "dynamic_batching { }";
+    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
+    assertTrue(e.getMessage().contains("needs max_batch_size > 0"), e.getMessage());
+  }
+
+  @Test
+  void rejectsReshapeChangingElementCount() {
+    String text = MINIMAL.replace("dims: [ 3 ] }", "dims: [ 3 ] reshape: { shape: [ 2, 2 ] } }");
+    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
+    assertTrue(e.getMessage().contains("changes the element count"), e.getMessage());
+  }
+
+  private static ModelConfig parseShipped(String model) throws Exception {
+    return ModelConfigParser.parseFile(TestModels.repository().resolve(model).resolve("config.pbtxt"), model);
+  }
+}

@@ -1,0 +1,58 @@
+package io.inferencia.gpu.testkit;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.inferencia.protocols.inference.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * The shipped model repository and helpers to build small test repositories from it. Test-scope and
+ * published in the test-jar so other modules' tests reach the same models.
+ */
+public final class TestModels {
+  private TestModels() {}
+
+  /** The repository Surefire points {@code model.repository} at (falls back to ../model_repository). */
+  public static Path repository() {
+    String property = System.getProperty("model.repository");
+    Path path = property != null ? Path.of(property) : Path.of("..", "model_repository");
+    return path.toAbsolutePath().normalize();
+  }
+
+  public static Path onnxFile(String model) {
+    return repository().resolve(model).resolve("1").resolve("model.onnx");
+  }
+
+  /** The default config with {@code inference.model-repository} set to {@code repo}. */
+  public static Config config(Path repo) {
+    return ConfigFactory.load()
+        .withValue("inference.model-repository", ConfigValueFactory.fromAnyRef(repo.toString()));
+  }
+
+  /** Adds model {@code name} with the given config text, version 1 linking to the shipped model's ONNX file. */
+  public static void addModel(Path repo, String name, String configText, String shippedModel) throws IOException {
+    Path dir = Files.createDirectories(repo.resolve(name));
+    Files.writeString(dir.resolve("config.pbtxt"), configText);
+    if (shippedModel != null) {
+      Path version = Files.createDirectories(dir.resolve("1"));
+      Files.createSymbolicLink(version.resolve("model.onnx"), onnxFile(shippedModel));
+    }
+  }
+
+  /** Adds a shipped model unchanged (config copied, ONNX file linked). */
+  public static void addShipped(Path repo, String model) throws IOException {
+    addModel(repo, model, Files.readString(repository().resolve(model).resolve("config.pbtxt")), model);
+  }
+
+  /** A uniform random FP32 tensor in [-1, 1). */
+  public static Tensor randomFloats(String name, long[] shape, long seed) {
+    Random random = new Random(seed);
+    float[] values = new float[(int) Tensor.elementCount(shape)];
+    for (int i = 0; i < values.length; i++) values[i] = random.nextFloat() * 2 - 1;
+    return Tensor.ofFloats(name, shape, values);
+  }
+}
