@@ -33,6 +33,9 @@ public final class ImageDecoder {
         throw InferenceException.invalid("image data is not a supported format (PNG or JPEG expected)");
       ImageReader reader = readers.next();
       try {
+        String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("png") && !format.equals("jpeg"))
+          throw InferenceException.invalid("image format " + format + " is not supported (PNG or JPEG expected)");
         reader.setInput(in, true, true);
         long width = reader.getWidth(0);
         long height = reader.getHeight(0);

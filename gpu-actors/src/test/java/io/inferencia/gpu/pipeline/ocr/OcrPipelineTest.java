@@ -116,6 +116,37 @@ class OcrPipelineTest {
   }
 
   @Test
+  void readsRotatedTextThroughAPerspectiveCrop() {
+    BufferedImage image = TextImages.rotate(TextImages.render(List.of("pekko streams"), "SansSerif", 40), 8);
+    InferResponse response = run(TextImages.encode(image, "png"));
+    assertEquals(List.of("pekko streams"), texts(response));
+    float[] b = response.output(OcrPipeline.BOX).orElseThrow().asFloats();
+    double angle = Math.toDegrees(Math.atan2(b[3] - b[1], b[2] - b[0]));
+    assertEquals(8, angle, 2, "box follows the text's slope");
+  }
+
+  @Test
+  void mapsBoxesBackToTheOriginalScale() {
+    // 2400 px wide: the detector sees it at 960, so boxes must be scaled back by 2.5.
+    BufferedImage image = new BufferedImage(2400, 600, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(0, 0, 2400, 600);
+    g.setColor(java.awt.Color.BLACK);
+    java.awt.Font font = new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 100);
+    g.setFont(font);
+    g.drawString("INVOICE", 900, 350);
+    int textWidth = g.getFontMetrics().stringWidth("INVOICE");
+    g.dispose();
+    InferResponse response = run(TextImages.encode(image, "png"));
+    assertEquals(List.of("INVOICE"), texts(response));
+    float[] b = response.output(OcrPipeline.BOX).orElseThrow().asFloats();
+    assertEquals(900, b[0], 40, Arrays.toString(b));
+    assertEquals(900 + textWidth, b[2], 40, Arrays.toString(b));
+    assertTrue(b[1] < 280 && b[5] > 340, "box spans the capitals: " + Arrays.toString(b));
+  }
+
+  @Test
   void readsTwoLinesTopToBottom() {
     BufferedImage image = TextImages.render(List.of("INVOICE", "pekko streams"), "SansSerif", 30);
     InferResponse response = run(TextImages.encode(image, "png"));

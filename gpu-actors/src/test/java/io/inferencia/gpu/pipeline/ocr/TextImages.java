@@ -47,6 +47,21 @@ final class TextImages {
     return out;
   }
 
+  /** The image turned by {@code degrees} about its centre onto a larger white canvas. */
+  static BufferedImage rotate(BufferedImage src, double degrees) {
+    int side = (int) Math.hypot(src.getWidth(), src.getHeight());
+    BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, side, side);
+    AffineTransform t = AffineTransform.getRotateInstance(Math.toRadians(degrees), side / 2.0, side / 2.0);
+    t.translate((side - src.getWidth()) / 2.0, (side - src.getHeight()) / 2.0);
+    g.drawImage(src, t, null);
+    g.dispose();
+    return out;
+  }
+
   static byte[] encode(BufferedImage image, String format) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
