@@ -30,6 +30,7 @@ public final class OcrPipelineFactory implements PipelineFactory {
 
   @Override
   public PipelineModel create(ModelConfig config, Path modelDir, PipelineContext context) {
+    PipelineSettings.requireStringInput(config, OcrPipeline.INPUT);
     Path repository = SiblingModels.repository(modelDir);
     String det = PipelineSettings.parameter(config, "det_model", "ocr_det");
     String cls = PipelineSettings.parameter(config, "cls_model", "ocr_cls");

@@ -21,6 +21,7 @@ public final class VadPipelineFactory implements PipelineFactory {
 
   @Override
   public PipelineModel create(ModelConfig config, Path modelDir, PipelineContext context) {
+    PipelineSettings.requireStringInput(config, VadPipeline.INPUT);
     PipelineSettings settings = new PipelineSettings(context.settings());
     double maxSeconds = settings.getDouble("pipelines.vad.max-audio-seconds", 3600);
     if (maxSeconds <= 0) throw new IllegalArgumentException("pipelines.vad.max-audio-seconds must be positive");
