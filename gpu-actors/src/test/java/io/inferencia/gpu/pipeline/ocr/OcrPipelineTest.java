@@ -125,6 +125,30 @@ class OcrPipelineTest {
     assertEquals(8, angle, 2, "box follows the text's slope");
   }
 
+  /** Tall crops are turned upright (90° counter-clockwise), then the classifier fixes the 180° case. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {90, -90})
+  void readsVerticalText(int degrees) {
+    BufferedImage image = TextImages.rotate(TextImages.render(List.of("INVOICE"), "SansSerif", 40), degrees);
+    assertEquals(List.of("INVOICE"), texts(run(TextImages.encode(image, "png"))));
+  }
+
+  @Test
+  void readsGreyAndTransparentPngs() {
+    BufferedImage text = TextImages.render(List.of("pekko"), "SansSerif", 40);
+    BufferedImage grey = new BufferedImage(text.getWidth(), text.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+    grey.getGraphics().drawImage(text, 0, 0, null);
+    assertEquals(List.of("pekko"), texts(run(TextImages.encode(grey, "png"))));
+    // Black text on a fully transparent background: composited over white.
+    BufferedImage clear = new BufferedImage(text.getWidth(), text.getHeight(), BufferedImage.TYPE_INT_ARGB);
+    java.awt.Graphics2D g = clear.createGraphics();
+    g.setColor(java.awt.Color.BLACK);
+    g.setFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 40));
+    g.drawString("pekko", 40, 80);
+    g.dispose();
+    assertEquals(List.of("pekko"), texts(run(TextImages.encode(clear, "png"))));
+  }
+
   @Test
   void mapsBoxesBackToTheOriginalScale() {
     // 2400 px wide: the detector sees it at 960, so boxes must be scaled back by 2.5.
