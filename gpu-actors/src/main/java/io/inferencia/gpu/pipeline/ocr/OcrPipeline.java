@@ -40,7 +40,7 @@ public final class OcrPipeline implements PipelineModel {
   private final Executor executor;
   private final ImageDecoder imageDecoder;
   private final DetPreprocessor detPreprocessor;
-  private final DbPostprocessor dbPostprocessor = DbPostprocessor.withDefaults();
+  private final DbPostprocessor dbPostprocessor;
   private final CropNormalizer clsNormalizer = new CropNormalizer(CLS_WIDTH);
   private final CropNormalizer recNormalizer = new CropNormalizer(REC_WIDTH);
   private final CtcDecoder ctcDecoder;
@@ -52,17 +52,16 @@ public final class OcrPipeline implements PipelineModel {
       CtcDecoder ctcDecoder,
       Inferer inferer,
       Executor executor,
-      long maxImagePixels,
-      int detLimitSide,
-      float minConfidence) {
+      OcrSettings settings) {
     this.name = name;
     this.models = models;
     this.ctcDecoder = ctcDecoder;
     this.inferer = inferer;
     this.executor = executor;
-    this.imageDecoder = new ImageDecoder(maxImagePixels);
-    this.detPreprocessor = new DetPreprocessor(detLimitSide);
-    this.minConfidence = minConfidence;
+    this.imageDecoder = new ImageDecoder(settings.maxImagePixels());
+    this.detPreprocessor = new DetPreprocessor(settings.detLimitSide());
+    this.dbPostprocessor = new DbPostprocessor(0.3f, 0.6f, settings.unclipRatio());
+    this.minConfidence = settings.minTextConfidence();
   }
 
   private record Prepared(BgrImage image, DetInput detInput) {}

@@ -48,9 +48,7 @@ public final class OcrPipelineFactory implements PipelineFactory {
         new CtcDecoder(readDictionary(dictionary)),
         context.inferer(),
         context.blockingExecutor(),
-        settings.getLong("pipelines.ocr.max-image-pixels", 40_000_000L),
-        (int) settings.getLong("pipelines.ocr.det-limit-side", 960),
-        (float) settings.getDouble("pipelines.ocr.min-text-confidence", 0.5));
+        OcrSettings.from(settings));
   }
 
   private static Path dictionaryPath(ModelConfig config, Path modelDir, Path repository, String rec) {
