@@ -13,6 +13,7 @@ import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -86,23 +87,23 @@ public final class OcrPipeline implements PipelineModel {
 
   private CompletionStage<Cropped> detect(Prepared p) {
     DetInput in = p.detInput();
+    // One image per detector request: images differ in size, so they cannot share a batch anyway.
     InferRequest det =
-        BatchedInference.requests(
-                models.detModel(), OcrModels.DET_INPUT, in.chw(), 1, new long[] {3, in.height(), in.width()}, 1)
-            .get(0);
-    return inferer
-        .infer(det)
-        .thenApplyAsync(
-            response -> {
-              float[] prob = PipelineRequests.output(response, OcrModels.DET_OUTPUT).asFloats();
-              if (prob.length != in.width() * in.height())
-                throw internal("detector map has " + prob.length + " values for a " + in.width() + "x" + in.height() + " input");
-              List<TextBox> boxes = dbPostprocessor.boxes(prob, in);
-              List<BgrImage> crops = new ArrayList<>(boxes.size());
-              for (TextBox b : boxes) crops.add(BoxCropper.crop(p.image(), b));
-              return new Cropped(boxes, crops);
-            },
-            executor);
+        InferRequest.of(
+            models.detModel(),
+            List.of(Tensor.ofFloats(OcrModels.DET_INPUT, new long[] {1, 3, in.height(), in.width()}, in.chw())));
+    return inferer.infer(det).thenApplyAsync(response -> boxesAndCrops(p, response), executor);
+  }
+
+  private Cropped boxesAndCrops(Prepared p, InferResponse response) {
+    DetInput in = p.detInput();
+    float[] prob = PipelineRequests.output(response, OcrModels.DET_OUTPUT).asFloats();
+    if (prob.length != in.width() * in.height())
+      throw internal("detector map has " + prob.length + " values for a " + in.width() + "x" + in.height() + " input");
+    List<TextBox> boxes = dbPostprocessor.boxes(prob, in);
+    List<BgrImage> crops = new ArrayList<>(boxes.size());
+    for (TextBox b : boxes) crops.add(BoxCropper.crop(p.image(), b));
+    return new Cropped(boxes, crops);
   }
 
   /** Turns upside-down crops the right way up before recognition. */
@@ -115,21 +116,23 @@ public final class OcrPipeline implements PipelineModel {
                     new long[] {3, CropNormalizer.HEIGHT, CLS_WIDTH}, models.clsMaxBatch()),
             executor)
         .thenCompose(requests -> BatchedInference.inferAll(inferer, requests))
-        .thenApplyAsync(
-            responses -> {
-              List<BgrImage> oriented = new ArrayList<>(c.crops().size());
-              int i = 0;
-              for (InferResponse r : responses) {
-                float[] probs = PipelineRequests.output(r, OcrModels.CLS_OUTPUT).asFloats();
-                for (int k = 0; k < probs.length / 2; k++, i++) {
-                  BgrImage crop = c.crops().get(i);
-                  oriented.add(probs[2 * k + 1] >= ROTATE_THRESHOLD ? ImageOps.rotate180(crop) : crop);
-                }
-              }
-              if (i != c.crops().size()) throw internal("classifier returned " + i + " results for " + c.crops().size() + " crops");
-              return new Cropped(c.boxes(), oriented);
-            },
-            executor);
+        .thenApplyAsync(responses -> rotated(c, responses), executor);
+  }
+
+  /** Rotates each crop the classifier scores as 180° with at least the threshold. */
+  private static Cropped rotated(Cropped c, List<InferResponse> responses) {
+    List<BgrImage> oriented = new ArrayList<>(c.crops().size());
+    int i = 0;
+    for (InferResponse r : responses) {
+      float[] probs = PipelineRequests.output(r, OcrModels.CLS_OUTPUT).asFloats();
+      for (int k = 0; k < probs.length / 2 && i < c.crops().size(); k++, i++) {
+        BgrImage crop = c.crops().get(i);
+        oriented.add(probs[2 * k + 1] >= ROTATE_THRESHOLD ? ImageOps.rotate180(crop) : crop);
+      }
+    }
+    if (oriented.size() != c.crops().size())
+      throw internal("classifier returned " + oriented.size() + " results for " + c.crops().size() + " crops");
+    return new Cropped(c.boxes(), oriented);
   }
 
   private CompletionStage<List<OcrLine>> recognise(Cropped c) {
@@ -151,10 +154,12 @@ public final class OcrPipeline implements PipelineModel {
       Tensor out = PipelineRequests.output(r, OcrModels.REC_OUTPUT);
       long[] shape = out.shape();
       if (shape.length != 3 || shape[2] != ctcDecoder.classCount())
-        throw internal("recogniser output shape " + java.util.Arrays.toString(shape)
+        throw internal("recogniser output shape " + Arrays.toString(shape)
             + " does not match the dictionary's " + ctcDecoder.classCount() + " classes");
       float[] probs = out.asFloats();
       int steps = (int) shape[1];
+      if (i + shape[0] > boxes.size() || probs.length != shape[0] * steps * ctcDecoder.classCount())
+        throw internal("recogniser returned more or fewer results than the " + boxes.size() + " crops sent");
       for (int k = 0; k < shape[0]; k++, i++) {
         CtcDecoder.Decoded d = ctcDecoder.decode(probs, k * steps * ctcDecoder.classCount(), steps);
         // PaddleOCR's drop_score: low-confidence reads are mostly noise boxes.
