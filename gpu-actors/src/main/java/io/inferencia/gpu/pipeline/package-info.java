@@ -1,0 +1,22 @@
+/**
+ * Models served by code: the OCR pipeline (backend "ocr_pipeline", {@link
+ * io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory}) and the VAD pipeline (backend "vad_pipeline",
+ * {@link io.inferencia.gpu.pipeline.vad.VadPipelineFactory}). They call the ONNX models through the
+ * {@link io.inferencia.gpu.Inferer} of their {@link io.inferencia.gpu.pipeline.PipelineContext} and do
+ * their CPU work on its blocking executor.
+ *
+ * <p>Settings, read from {@link io.inferencia.gpu.pipeline.PipelineContext#settings()} with defaults
+ * in code when absent:
+ *
+ * <ul>
+ *   <li>{@code pipelines.ocr.max-image-pixels} (40000000): larger images are refused from their header
+ *   <li>{@code pipelines.ocr.det-limit-side} (960): longest side the detector sees
+ *   <li>{@code pipelines.ocr.unclip-ratio} (1.5): DB box growth; larger keeps narrow word spaces
+ *   <li>{@code pipelines.ocr.min-text-confidence} (0.5): lines read with less confidence are dropped
+ *   <li>{@code pipelines.vad.max-audio-seconds} (3600): longer audio is refused
+ * </ul>
+ *
+ * <p>config.pbtxt {@code parameters}: ocr takes {@code det_model}, {@code cls_model}, {@code
+ * rec_model} and {@code dictionary}; vad_segments takes {@code vad_model}.
+ */
+package io.inferencia.gpu.pipeline;
