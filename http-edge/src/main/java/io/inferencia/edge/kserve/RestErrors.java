@@ -25,7 +25,7 @@ public final class RestErrors {
   public static HttpResponse response(Throwable failure) {
     Throwable cause = ErrorMapping.unwrap(failure);
     if (cause instanceof EntityStreamSizeException size)
-      return response(StatusCodes.PAYLOAD_TOO_LARGE, ErrorMapping.tooLargeMessage(size));
+      return response(StatusCodes.CONTENT_TOO_LARGE, ErrorMapping.tooLargeMessage(size));
     InferenceFailure f = ErrorMapping.classify(cause);
     return response(ErrorMapping.httpStatus(f.kind()), f.message());
   }
