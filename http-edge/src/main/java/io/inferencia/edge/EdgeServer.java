@@ -3,6 +3,7 @@ package io.inferencia.edge;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.edge.errors.ErrorMapping;
+import io.inferencia.edge.grpc.GrpcRequestLimit;
 import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.grpc.GRPCInferenceServiceHandlerFactory;
@@ -15,7 +16,6 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.japi.function.Function;
@@ -55,11 +55,8 @@ public final class EdgeServer {
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings) {
     Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServiceHandlerFactory.create(
         new InferenceGrpcService(gateway, settings), sys -> EdgeServer::trailers, system);
-    long limit = settings.maxRequestBytes();
-    // The size limit on each request entity makes an oversized message fail its decoding with
-    // EntityStreamSizeException, which trailers() reports as RESOURCE_EXHAUSTED.
     Function<HttpRequest, CompletionStage<HttpResponse>> limited =
-        request -> service.apply(request.withEntity((RequestEntity) request.entity().withSizeLimit(limit)));
+        GrpcRequestLimit.wrap(service, settings.maxRequestBytes(), system);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.grpcPort())
         .withSettings(serverSettings(system, settings, true))
@@ -73,9 +70,11 @@ public final class EdgeServer {
   }
 
   private static ServerSettings serverSettings(ActorSystem<?> system, EdgeSettings settings, boolean http2) {
-    Config overrides = ConfigFactory.parseString(
-        "pekko.http.server.parsing.max-content-length = " + settings.maxRequestBytes()
-            + (http2 ? "\npekko.http.server.enable-http2 = on" : ""));
+    Config overrides = ConfigFactory.parseString(http2
+        // Pekko HTTP 1.1 still calls HTTP/2 a preview; without it gRPC clients cannot connect. A stream
+        // call is one long request entity, so gRPC is limited per message (GrpcRequestLimit) instead.
+        ? "pekko.http.server.preview.enable-http2 = on\npekko.http.server.parsing.max-content-length = infinite"
+        : "pekko.http.server.parsing.max-content-length = " + settings.maxRequestBytes());
     return ServerSettings.create(overrides.withFallback(system.settings().config()));
   }
 
