@@ -70,11 +70,11 @@ public final class EdgeServer {
   }
 
   private static ServerSettings serverSettings(ActorSystem<?> system, EdgeSettings settings, boolean http2) {
-    Config overrides = ConfigFactory.parseString(http2
-        // Pekko HTTP 1.1 still calls HTTP/2 a preview; without it gRPC clients cannot connect. A stream
-        // call is one long request entity, so gRPC is limited per message (GrpcRequestLimit) instead.
-        ? "pekko.http.server.preview.enable-http2 = on\npekko.http.server.parsing.max-content-length = infinite"
-        : "pekko.http.server.parsing.max-content-length = " + settings.maxRequestBytes());
+    // Bodies are limited by BodyReader (REST, unary gRPC) and per message (streaming gRPC), which answer
+    // 413 / RESOURCE_EXHAUSTED properly; Pekko's own limit would only cut the connection.
+    String common = "pekko.http.server.parsing.max-content-length = infinite";
+    // Pekko HTTP 1.1 still calls HTTP/2 a preview; without it gRPC clients cannot connect.
+    Config overrides = ConfigFactory.parseString(http2 ? common + "\npekko.http.server.preview.enable-http2 = on" : common);
     return ServerSettings.create(overrides.withFallback(system.settings().config()));
   }
 

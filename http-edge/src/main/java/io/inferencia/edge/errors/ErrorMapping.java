@@ -54,6 +54,8 @@ public final class ErrorMapping {
       return new InferenceFailure(ErrorKind.DEADLINE_EXCEEDED, "the inference core did not answer in time");
     if (cause instanceof EntityStreamSizeException size)
       return new InferenceFailure(ErrorKind.RESOURCE_EXHAUSTED, tooLargeMessage(size));
+    if (cause instanceof RequestTooLargeException tooLarge)
+      return new InferenceFailure(ErrorKind.RESOURCE_EXHAUSTED, tooLarge.getMessage());
     if (cause instanceof GrpcServiceException g)
       return new InferenceFailure(fromGrpc(g.getStatus().getCode()), g.getStatus().getDescription());
     return InferenceFailure.of(cause);
@@ -61,7 +63,8 @@ public final class ErrorMapping {
 
   /** True when the failure is a request body over the size limit (HTTP 413, not 429). */
   public static boolean isTooLarge(Throwable t) {
-    return unwrap(t) instanceof EntityStreamSizeException;
+    Throwable cause = unwrap(t);
+    return cause instanceof EntityStreamSizeException || cause instanceof RequestTooLargeException;
   }
 
   public static String tooLargeMessage(EntityStreamSizeException e) {

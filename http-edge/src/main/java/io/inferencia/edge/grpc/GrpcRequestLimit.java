@@ -1,7 +1,10 @@
 package io.inferencia.edge.grpc;
 
 import io.grpc.Status;
+import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.errors.ErrorMapping;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.stream.Materializer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,7 +19,13 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
@@ -26,8 +35,8 @@ import org.apache.pekko.util.ByteStringBuilder;
  *
  * <p>Why not {@code entity.withSizeLimit}: a failing request entity makes Pekko's HTTP/2 layer reset
  * the stream (RST_STREAM CANCEL) before any response, so the client sees CANCELLED instead of a
- * status. Unary calls are therefore read here first: once over the limit the error response is sent
- * at once (the client then stops sending) and the rest is discarded. Streaming calls must not be
+ * status. Unary calls are therefore read here first with {@link BodyReader}, which drains an
+ * oversized message before the error is answered. Streaming calls must not be
  * buffered, so their gRPC frames are scanned instead, see {@link #stream}.
  */
 public final class GrpcRequestLimit {
@@ -36,27 +45,45 @@ public final class GrpcRequestLimit {
   public static Function<HttpRequest, CompletionStage<HttpResponse>> wrap(
       Function<HttpRequest, CompletionStage<HttpResponse>> service, long limit, ClassicActorSystemProvider system) {
     return request -> request.getUri().path().endsWith("/ModelStreamInfer")
-        ? stream(service, request, limit)
+        ? stream(service, request, limit, system)
         : unary(service, request, limit, system);
   }
 
   /**
-   * Forwards only whole frames within the limit. At the first oversized frame the request is drained
-   * (not cancelled, which would reset the stream) and the response ends at once with
-   * RESOURCE_EXHAUSTED trailers, after the responses already produced.
+   * Forwards only whole frames within the limit. At the first oversized frame the service's input ends
+   * (so it still answers the requests before it) while the rest of the client's data is drained, not
+   * cancelled, since cancelling would reset the stream; the call's final trailers then carry
+   * RESOURCE_EXHAUSTED instead of OK.
    */
   private static CompletionStage<HttpResponse> stream(
-      Function<HttpRequest, CompletionStage<HttpResponse>> service, HttpRequest request, long limit) throws Exception {
+      Function<HttpRequest, CompletionStage<HttpResponse>> service, HttpRequest request, long limit,
+      ClassicActorSystemProvider system) throws Exception {
     FrameScanner scanner = new FrameScanner(limit);
-    HttpRequest checked = request.withEntity(HttpEntities.createChunked(
-        request.entity().getContentType(), request.entity().getDataBytes().map(scanner::check)));
+    Pair<SourceQueueWithComplete<ByteString>, Source<ByteString, NotUsed>> input =
+        Source.<ByteString>queue(16, OverflowStrategy.backpressure()).preMaterialize(system);
+    SourceQueueWithComplete<ByteString> queue = input.first();
+    request.entity().getDataBytes()
+        .mapAsync(1, chunk -> {
+          boolean wasRefused = scanner.refused.isDone();
+          ByteString accepted = scanner.check(chunk);
+          if (wasRefused) return CompletableFuture.completedFuture(Done.getInstance()); // draining
+          return queue.offer(accepted).thenApply(result -> {
+            if (scanner.refused.isDone()) queue.complete();
+            return Done.getInstance();
+          });
+        })
+        .runWith(Sink.ignore(), system)
+        .whenComplete((done, failure) -> {
+          if (failure != null) queue.fail(failure);
+          else queue.complete();
+        });
+    HttpRequest checked = request.withEntity(HttpEntities.createChunked(request.entity().getContentType(), input.second()));
     return service.apply(checked).thenApply(response -> {
       if (!(response.entity() instanceof HttpEntity.Chunked chunked)) return response;
-      Source<HttpEntity.ChunkStreamPart, ?> refusal = Source.completionStage(scanner.refused)
-          .map(message -> HttpEntity.ChunkStreamPart.createLast("", statusTrailers(Status.RESOURCE_EXHAUSTED, message)));
       Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts = chunked.getChunks()
-          .merge(refusal, true)
-          .takeWhile(part -> !part.isLastChunk(), true)
+          .map(part -> part.isLastChunk() && scanner.refused.isDone()
+              ? HttpEntity.ChunkStreamPart.createLast("", statusTrailers(Status.RESOURCE_EXHAUSTED, scanner.refused.join()))
+              : part)
           .map(part -> (org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart) part);
       return response.withEntity(new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
           (org.apache.pekko.http.scaladsl.model.ContentType) chunked.getContentType(), parts.asScala()));
@@ -72,34 +99,18 @@ public final class GrpcRequestLimit {
   private static CompletionStage<HttpResponse> unary(
       Function<HttpRequest, CompletionStage<HttpResponse>> service, HttpRequest request, long limit,
       ClassicActorSystemProvider system) {
-    CompletableFuture<HttpResponse> response = new CompletableFuture<>();
-    Accumulator acc = new Accumulator();
-    request.entity().getDataBytes().runForeach(chunk -> {
-      acc.seen += chunk.size();
-      if (response.isDone()) return; // already refused: discard the rest
-      if (acc.seen > limit) response.complete(trailersOnly(Status.RESOURCE_EXHAUSTED, tooLarge(acc.seen, limit)));
-      else acc.bytes.append(chunk);
-    }, system).whenComplete((done, failure) -> {
-      if (response.isDone()) return;
-      if (failure != null) {
-        response.complete(trailersOnly(ErrorMapping.toGrpc(failure).getStatus(), failure.getMessage()));
-        return;
-      }
-      HttpRequest strict = request.withEntity(HttpEntities.create(request.entity().getContentType(), acc.bytes.result()));
-      try {
-        service.apply(strict).whenComplete((r, t) -> {
-          if (t != null) response.completeExceptionally(t);
-          else response.complete(r);
+    return BodyReader.read(request.entity(), limit, Materializer.matFromSystem(system))
+        .thenCompose(bytes -> {
+          try {
+            return service.apply(request.withEntity(HttpEntities.create(request.entity().getContentType(), bytes)));
+          } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        })
+        .exceptionally(failure -> {
+          GrpcServiceException e = ErrorMapping.toGrpc(failure);
+          return trailersOnly(e.getStatus(), e.getStatus().getDescription());
         });
-      } catch (Exception e) {
-        response.completeExceptionally(e);
-      }
-    });
-    return response;
-  }
-
-  private static String tooLarge(long seen, long limit) {
-    return "request message of at least " + seen + " bytes exceeds the limit of " + limit + " bytes";
   }
 
   /** A gRPC "trailers-only" response: the status travels in the response headers, no body. */
@@ -117,11 +128,6 @@ public final class GrpcRequestLimit {
       else out.writeBytes(String.format("%%%02X", b & 0xFF).getBytes(StandardCharsets.US_ASCII));
     }
     return out.toString(StandardCharsets.US_ASCII);
-  }
-
-  private static final class Accumulator {
-    final ByteStringBuilder bytes = ByteString.createBuilder();
-    long seen;
   }
 
   /**

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,10 +197,8 @@ final class InferRequestJson {
     if (parameters == null) return Map.of();
     if (!parameters.isObject()) throw invalid("'parameters' must be an object");
     Map<String, String> out = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = parameters.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getKey().equals(BINARY_DATA_OUTPUT)) out.put(e.getKey(), e.getValue().asText());
-    }
+    for (Map.Entry<String, JsonNode> e : parameters.properties())
+      if (!e.getKey().equals(BINARY_DATA_OUTPUT)) out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
     return out;
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.gpu.InferenceGateway;
@@ -108,9 +109,9 @@ public final class KServeRoutes extends AllDirectives {
    * a handler that throws or fails answers with the mapped JSON error.
    */
   private Route readBody(java.util.function.Function<byte[], CompletionStage<HttpResponse>> handler) {
-    return withSizeLimit(settings.maxRequestBytes(), () -> extractRequestEntity(entity -> extractMaterializer(mat ->
-        completeWithFuture(entity.toStrict(settings.askTimeout().toMillis(), mat)
-            .thenCompose(strict -> handler.apply(strict.getData().toArray()))
+    return withoutSizeLimit(() -> extractRequestEntity(entity -> extractMaterializer(mat ->
+        completeWithFuture(BodyReader.read(entity, settings.maxRequestBytes(), mat)
+            .thenCompose(bytes -> handler.apply(bytes.toArray()))
             .exceptionally(RestErrors::response)))));
   }
 

@@ -13,7 +13,6 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * REST error responses: the protocol's {@code {"error": "..."}} body with the status {@link
@@ -23,10 +22,8 @@ public final class RestErrors {
   private RestErrors() {}
 
   public static HttpResponse response(Throwable failure) {
-    Throwable cause = ErrorMapping.unwrap(failure);
-    if (cause instanceof EntityStreamSizeException size)
-      return response(StatusCodes.CONTENT_TOO_LARGE, ErrorMapping.tooLargeMessage(size));
-    InferenceFailure f = ErrorMapping.classify(cause);
+    InferenceFailure f = ErrorMapping.classify(failure);
+    if (ErrorMapping.isTooLarge(failure)) return response(StatusCodes.CONTENT_TOO_LARGE, f.message());
     return response(ErrorMapping.httpStatus(f.kind()), f.message());
   }
 
