@@ -34,6 +34,11 @@ public final class EdgeServer {
   /** Both bindings of a running edge. */
   public record Bindings(ServerBinding rest, ServerBinding grpc) {}
 
+  /** As {@link #bind(ActorSystem, InferenceGateway, EdgeSettings, Route...)} with the {@code edge} config section. */
+  public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, Route... moreRoutes) {
+    return bind(system, gateway, EdgeSettings.fromConfig(system.settings().config()), moreRoutes);
+  }
+
   /** REST and gRPC on the configured host and ports, serving the KServe routes plus {@code moreRoutes}. */
   public static CompletionStage<Bindings> bind(
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings, Route... moreRoutes) {

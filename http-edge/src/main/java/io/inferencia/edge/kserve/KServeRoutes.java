@@ -64,7 +64,8 @@ public final class KServeRoutes extends AllDirectives {
           return json(body).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST);
         }))),
         path("config", () -> get(() -> reply(() -> gateway.config(model, version), this::configJson))),
-        path("infer", () -> post(() -> infer(model, version))));
+        // decodeRequest: tritonclient can gzip/deflate request bodies (Content-Encoding).
+        path("infer", () -> post(() -> decodeRequest(() -> infer(model, version)))));
   }
 
   private Route serverReady() {

@@ -1,5 +1,6 @@
 package io.inferencia.edge.testkit;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.edge.EdgeServer;
 import io.inferencia.edge.EdgeSettings;
@@ -34,8 +35,13 @@ public final class EdgeFixture implements AutoCloseable {
 
   /** Binds both servers on free ports of the configured host ({@code edge.host}). */
   public static EdgeFixture start(InferenceGateway gateway) throws Exception {
+    return start(gateway, ConfigFactory.empty());
+  }
+
+  /** As {@link #start(InferenceGateway)} with config overrides (e.g. a short {@code edge.ask-timeout}). */
+  public static EdgeFixture start(InferenceGateway gateway, Config overrides) throws Exception {
     // application.conf (not the testkit's application-test.conf) carries the edge test settings.
-    ActorTestKit testKit = ActorTestKit.create("edge", ConfigFactory.load());
+    ActorTestKit testKit = ActorTestKit.create("edge", overrides.withFallback(ConfigFactory.load()));
     EdgeSettings settings = EdgeSettings.fromConfig(testKit.system().settings().config()).withPorts(0, 0);
     EdgeServer.Bindings bindings =
         EdgeServer.bind(testKit.system(), gateway, settings).toCompletableFuture().get(10, TimeUnit.SECONDS);

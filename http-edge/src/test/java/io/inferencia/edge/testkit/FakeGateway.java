@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tensor names, datatypes and shapes against each model's declared specs and fails with the same
  * {@link InferenceException} kinds the real core uses. Models: {@code add_sub} (versions 1 and 2),
  * {@code echo_bytes}, {@code identity} (any inputs, outputs {@code OUT_<input>}), {@code broken}
- * (failed to load), {@code busy} (queue full), {@code late} (queue timeout) and {@code toggle} (for
- * load/unload).
+ * (failed to load), {@code busy} (queue full), {@code late} (queue timeout), {@code silent} (never
+ * answers, for the edge's own ask timeout) and {@code toggle} (for load/unload).
  */
 public final class FakeGateway implements InferenceGateway {
   public static final int ADD_SUB_WIDTH = 16;
@@ -59,6 +59,7 @@ public final class FakeGateway implements InferenceGateway {
     add(new FakeModel("late", List.of("1"), 0, List.of(), List.of(), ModelState.READY, "", r -> {
       throw new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "request for model 'late' timed out in the queue");
     }));
+    add(new FakeModel("silent", List.of("1"), 0, List.of(), List.of(), ModelState.READY, "", r -> List.of()));
     add(new FakeModel("toggle", List.of("1"), 0, List.of(), List.of(), ModelState.READY, "",
         r -> r.inputs().stream().map(t -> rename(t, "OUT_" + t.name())).toList()));
   }
@@ -135,6 +136,7 @@ public final class FakeGateway implements InferenceGateway {
 
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
+    if (request.model().equals("silent")) return new CompletableFuture<>();
     return attempt(() -> {
       FakeModel m = find(request.model(), request.version());
       if (!ready(m))
