@@ -5,6 +5,7 @@ import io.inferencia.edge.kserve.RestErrors;
 import io.inferencia.gpu.InferenceGateway;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -27,7 +28,10 @@ public final class EdgeRoutes extends AllDirectives {
     EdgeRoutes d = new EdgeRoutes();
     Route first = routes.get(0);
     Route[] rest = routes.subList(1, routes.size()).toArray(new Route[0]);
-    return d.handleExceptions(RestErrors.exceptionHandler(), () ->
-        d.handleRejections(RestErrors.rejectionHandler(), () -> d.concat(first, rest)));
+    // Pekko's request-timeout (kept above edge.ask-timeout) answers in the protocol's error shape too.
+    return d.withRequestTimeoutResponse(
+        request -> RestErrors.response(StatusCodes.SERVICE_UNAVAILABLE, "the server did not answer in time"),
+        () -> d.handleExceptions(RestErrors.exceptionHandler(), () ->
+            d.handleRejections(RestErrors.rejectionHandler(), () -> d.concat(first, rest))));
   }
 }

@@ -97,8 +97,9 @@ final class InferRequestJson {
         case "shape" -> shape = readShape(p, name == null ? "#" + index : name);
         case "parameters" -> binarySize = binaryDataSize(Json.MAPPER.readTree(p), name);
         case "data" -> {
-          if (datatype != null) data = JsonTensorData.read(p, name == null ? "#" + index : name,
-              TensorChecks.datatype("input", name == null ? "#" + index : name, datatype));
+          String label = name == null ? "#" + index : name;
+          if (datatype != null)
+            data = JsonTensorData.read(p, label, TensorChecks.datatype("input", label, datatype), sizeHint(shape));
           else deferredData = Json.MAPPER.readTree(p); // rare: data before datatype
         }
         default -> p.skipChildren();
@@ -110,7 +111,7 @@ final class InferRequestJson {
     if (deferredData != null) {
       try (JsonParser again = deferredData.traverse(Json.MAPPER)) {
         again.nextToken();
-        data = JsonTensorData.read(again, name, type);
+        data = JsonTensorData.read(again, name, type, sizeHint(shape));
       }
     }
     if (data != null && binarySize >= 0)
@@ -119,6 +120,17 @@ final class InferRequestJson {
       throw invalid("input '" + name + "' has neither 'data' nor parameters." + BINARY_DATA_SIZE);
     if (data != null) TensorChecks.checkElementCount(name, shape, data.elements());
     return new InputDecl(name, type, shape, data, binarySize);
+  }
+
+  /** Expected element count when the shape came first (the usual order), to size the buffer once. */
+  private static long sizeHint(long[] shape) {
+    if (shape == null) return 0;
+    long n = 1;
+    for (long d : shape) {
+      if (d < 0 || n > (1L << 28)) return 0; // bad shapes are reported later; huge hints are not trusted
+      n *= d;
+    }
+    return n;
   }
 
   private static long[] readShape(JsonParser p, String tensor) throws IOException {

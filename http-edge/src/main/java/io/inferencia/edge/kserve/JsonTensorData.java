@@ -25,11 +25,16 @@ final class JsonTensorData {
   /** Raw bytes and element count of one decoded {@code data} value. */
   record Raw(byte[] bytes, long elements) {}
 
-  /** Reads the value at the parser's current token (an array, possibly nested, or one scalar). */
-  static Raw read(JsonParser p, String tensor, DataType type) throws IOException {
+  /**
+   * Reads the value at the parser's current token (an array, possibly nested, or one scalar).
+   *
+   * @param expectedElements element count the shape announces (0 if unknown), to size the buffer
+   */
+  static Raw read(JsonParser p, String tensor, DataType type, long expectedElements) throws IOException {
     if (type == DataType.FP16 || type == DataType.BF16)
       throw invalid("input '" + tensor + "': " + type + " data must be sent as binary data, not JSON");
-    RawWriter out = new RawWriter(type == DataType.BYTES ? 256 : 64 * Math.max(1, type.byteSize()));
+    long hint = type == DataType.BYTES ? 256 : Math.max(16, expectedElements) * type.byteSize();
+    RawWriter out = new RawWriter((int) Math.min(hint, 1 << 30));
     long elements = 0;
     int depth = 0;
     while (true) {

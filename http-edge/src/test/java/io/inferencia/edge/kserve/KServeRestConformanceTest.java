@@ -248,6 +248,24 @@ class KServeRestConformanceTest {
   }
 
   @Test
+  void largeNestedJsonTensorRoundTrips() {
+    int rows = 250;
+    int cols = 200;
+    ArrayNode nested = RestClient.JSON.createArrayNode();
+    for (int r = 0; r < rows; r++) {
+      ArrayNode row = nested.addArray();
+      for (int c = 0; c < cols; c++) row.add(r * cols + c);
+    }
+    RestClient.Response resp = rest.post("/v2/models/identity/infer", InferBody.builder()
+        .input("m", "INT32", new long[] {rows, cols}, nested).output("OUT_m", true).build());
+    assertEquals(200, resp.status(), () -> new String(resp.body()));
+    java.nio.IntBuffer ints = java.nio.ByteBuffer.wrap(InferResult.of(resp).binary().get("OUT_m"))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    assertEquals(rows * cols, ints.remaining());
+    for (int i = 0; i < rows * cols; i++) assertEquals(i, ints.get(i));
+  }
+
+  @Test
   void fp16TravelsAsBinaryAndIsWidenedInJsonOutput() {
     // 1.5, -2.0, 0.0 as IEEE half floats.
     RestClient.Response r = rest.post("/v2/models/identity/infer", InferBody.builder()
