@@ -1,0 +1,98 @@
+package io.inferencia.edge;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.inferencia.edge.errors.ErrorMapping;
+import io.inferencia.edge.grpc.GrpcRequestLimit;
+import io.inferencia.edge.grpc.InferenceGrpcService;
+import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.grpc.GRPCInferenceServiceHandlerFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.grpc.Trailers;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.japi.function.Function;
+
+/**
+ * Binds the edge's two servers: KServe v2 REST over HTTP/1.1 and KServe v2 gRPC over HTTP/2 (h2c).
+ * Each binding joins coordinated shutdown; a failed bind terminates the actor system, since a node
+ * that cannot serve its edge is of no use.
+ */
+public final class EdgeServer {
+  /** Graceful unbind: in-flight requests get this long to finish at shutdown. */
+  private static final Duration HARD_TERMINATION = Duration.ofSeconds(10);
+
+  private EdgeServer() {}
+
+  /** Both bindings of a running edge. */
+  public record Bindings(ServerBinding rest, ServerBinding grpc) {}
+
+  /** As {@link #bind(ActorSystem, InferenceGateway, EdgeSettings, Route...)} with the {@code edge} config section. */
+  public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, Route... moreRoutes) {
+    return bind(system, gateway, EdgeSettings.fromConfig(system.settings().config()), moreRoutes);
+  }
+
+  /** REST and gRPC on the configured host and ports, serving the KServe routes plus {@code moreRoutes}. */
+  public static CompletionStage<Bindings> bind(
+      ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings, Route... moreRoutes) {
+    return bindRest(system, settings, EdgeRoutes.create(gateway, settings, moreRoutes))
+        .thenCombine(bindGrpc(system, gateway, settings), Bindings::new);
+  }
+
+  /** Serves {@code route} (build it with {@link EdgeRoutes#create}) on {@code settings.host():httpPort}. */
+  public static CompletionStage<ServerBinding> bindRest(ActorSystem<?> system, EdgeSettings settings, Route route) {
+    CompletionStage<ServerBinding> binding = Http.get(system)
+        .newServerAt(settings.host(), settings.httpPort())
+        .withSettings(serverSettings(system, settings, false))
+        .bind(route);
+    return register(system, binding, "REST");
+  }
+
+  /** Serves the gRPC inference service on {@code settings.host():grpcPort}. */
+  public static CompletionStage<ServerBinding> bindGrpc(
+      ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings) {
+    Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServiceHandlerFactory.create(
+        new InferenceGrpcService(gateway, settings), sys -> EdgeServer::trailers, system);
+    Function<HttpRequest, CompletionStage<HttpResponse>> limited =
+        GrpcRequestLimit.wrap(service, settings.maxRequestBytes(), system);
+    CompletionStage<ServerBinding> binding = Http.get(system)
+        .newServerAt(settings.host(), settings.grpcPort())
+        .withSettings(serverSettings(system, settings, true))
+        .bind(limited);
+    return register(system, binding, "gRPC");
+  }
+
+  private static Trailers trailers(Throwable failure) {
+    GrpcServiceException e = ErrorMapping.toGrpc(failure);
+    return new Trailers(e.getStatus(), e.getMetadata());
+  }
+
+  private static ServerSettings serverSettings(ActorSystem<?> system, EdgeSettings settings, boolean http2) {
+    // Bodies are limited by BodyReader (REST, unary gRPC) and per message (streaming gRPC), which answer
+    // 413 / RESOURCE_EXHAUSTED properly; Pekko's own limit would only cut the connection.
+    String common = "pekko.http.server.parsing.max-content-length = infinite";
+    // Pekko HTTP 1.1 still calls HTTP/2 a preview; without it gRPC clients cannot connect.
+    Config overrides = ConfigFactory.parseString(http2 ? common + "\npekko.http.server.preview.enable-http2 = on" : common);
+    return ServerSettings.create(overrides.withFallback(system.settings().config()));
+  }
+
+  private static CompletionStage<ServerBinding> register(
+      ActorSystem<?> system, CompletionStage<ServerBinding> binding, String what) {
+    return binding.whenComplete((b, failure) -> {
+      if (failure != null) {
+        system.log().error("{} edge failed to bind, terminating", what, failure);
+        system.terminate();
+      } else {
+        b.addToCoordinatedShutdown(HARD_TERMINATION, system);
+        system.log().info("{} edge bound to {}", what, b.localAddress());
+      }
+    });
+  }
+}

@@ -1,0 +1,45 @@
+package io.inferencia.edge;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code edge} config section.
+ *
+ * @param maxRequestBytes largest REST body or gRPC request message accepted
+ * @param askTimeout how long a request waits for the inference core
+ * @param streamParallelism requests of one gRPC stream in flight at once
+ */
+public record EdgeSettings(
+    String host,
+    int httpPort,
+    int grpcPort,
+    long maxRequestBytes,
+    Duration askTimeout,
+    int streamParallelism,
+    String serverName,
+    String serverVersion) {
+
+  /** Protocol extensions this edge implements, as {@code GET /v2} and ServerMetadata report them. */
+  public static final List<String> EXTENSIONS =
+      List.of("binary_tensor_data", "model_repository", "model_configuration");
+
+  public static EdgeSettings fromConfig(Config root) {
+    Config c = root.getConfig("edge");
+    return new EdgeSettings(
+        c.getString("host"),
+        c.getInt("http-port"),
+        c.getInt("grpc-port"),
+        c.getBytes("max-request-bytes"),
+        c.getDuration("ask-timeout"),
+        c.getInt("stream-parallelism"),
+        c.getString("server-name"),
+        c.getString("server-version"));
+  }
+
+  public EdgeSettings withPorts(int newHttpPort, int newGrpcPort) {
+    return new EdgeSettings(
+        host, newHttpPort, newGrpcPort, maxRequestBytes, askTimeout, streamParallelism, serverName, serverVersion);
+  }
+}

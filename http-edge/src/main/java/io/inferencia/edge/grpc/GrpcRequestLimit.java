@@ -1,0 +1,174 @@
+package io.inferencia.edge.grpc;
+
+import io.grpc.Status;
+import io.inferencia.edge.BodyReader;
+import io.inferencia.edge.errors.ErrorMapping;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
+
+/**
+ * Enforces {@code edge.max-request-bytes} per gRPC request message, answering RESOURCE_EXHAUSTED as
+ * grpc-java's max inbound message size does (Pekko gRPC 1.1 has no such setting).
+ *
+ * <p>Why not {@code entity.withSizeLimit}: a failing request entity makes Pekko's HTTP/2 layer reset
+ * the stream (RST_STREAM CANCEL) before any response, so the client sees CANCELLED instead of a
+ * status. Unary calls are therefore read here first with {@link BodyReader}, which drains an
+ * oversized message before the error is answered. Streaming calls must not be
+ * buffered, so their gRPC frames are scanned instead, see {@link #stream}.
+ */
+public final class GrpcRequestLimit {
+  private GrpcRequestLimit() {}
+
+  public static Function<HttpRequest, CompletionStage<HttpResponse>> wrap(
+      Function<HttpRequest, CompletionStage<HttpResponse>> service, long limit, ClassicActorSystemProvider system) {
+    return request -> request.getUri().path().endsWith("/ModelStreamInfer")
+        ? stream(service, request, limit, system)
+        : unary(service, request, limit, system);
+  }
+
+  /**
+   * Forwards only whole frames within the limit. At the first oversized frame the service's input ends
+   * (so it still answers the requests before it) while the rest of the client's data is drained, not
+   * cancelled, since cancelling would reset the stream; the call's final trailers then carry
+   * RESOURCE_EXHAUSTED instead of OK.
+   */
+  private static CompletionStage<HttpResponse> stream(
+      Function<HttpRequest, CompletionStage<HttpResponse>> service, HttpRequest request, long limit,
+      ClassicActorSystemProvider system) throws Exception {
+    FrameScanner scanner = new FrameScanner(limit);
+    Pair<SourceQueueWithComplete<ByteString>, Source<ByteString, NotUsed>> input =
+        Source.<ByteString>queue(16, OverflowStrategy.backpressure()).preMaterialize(system);
+    SourceQueueWithComplete<ByteString> queue = input.first();
+    request.entity().getDataBytes()
+        .mapAsync(1, chunk -> {
+          boolean wasRefused = scanner.refused.isDone();
+          ByteString accepted = scanner.check(chunk);
+          if (wasRefused) return CompletableFuture.completedFuture(Done.getInstance()); // draining
+          return queue.offer(accepted).thenApply(result -> {
+            if (scanner.refused.isDone()) queue.complete();
+            return Done.getInstance();
+          });
+        })
+        .runWith(Sink.ignore(), system)
+        .whenComplete((done, failure) -> {
+          if (failure != null) queue.fail(failure);
+          else queue.complete();
+        });
+    HttpRequest checked = request.withEntity(HttpEntities.createChunked(request.entity().getContentType(), input.second()));
+    return service.apply(checked).thenApply(response -> {
+      if (!(response.entity() instanceof HttpEntity.Chunked chunked)) return response;
+      Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts = chunked.getChunks()
+          .map(part -> part.isLastChunk() && scanner.refused.isDone()
+              ? HttpEntity.ChunkStreamPart.createLast("", statusTrailers(Status.RESOURCE_EXHAUSTED, scanner.refused.join()))
+              : part)
+          .map(part -> (org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart) part);
+      return response.withEntity(new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
+          (org.apache.pekko.http.scaladsl.model.ContentType) chunked.getContentType(), parts.asScala()));
+    });
+  }
+
+  private static List<HttpHeader> statusTrailers(Status status, String message) {
+    return List.of(
+        RawHeader.create("grpc-status", Integer.toString(status.getCode().value())),
+        RawHeader.create("grpc-message", percentEncode(message == null ? "" : message)));
+  }
+
+  private static CompletionStage<HttpResponse> unary(
+      Function<HttpRequest, CompletionStage<HttpResponse>> service, HttpRequest request, long limit,
+      ClassicActorSystemProvider system) {
+    return BodyReader.read(request.entity(), limit, Materializer.matFromSystem(system))
+        .thenCompose(bytes -> {
+          try {
+            return service.apply(request.withEntity(HttpEntities.create(request.entity().getContentType(), bytes)));
+          } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        })
+        .exceptionally(failure -> {
+          GrpcServiceException e = ErrorMapping.toGrpc(failure);
+          return trailersOnly(e.getStatus(), e.getStatus().getDescription());
+        });
+  }
+
+  /** A gRPC "trailers-only" response: the status travels in the response headers, no body. */
+  static HttpResponse trailersOnly(Status status, String message) {
+    return HttpResponse.create()
+        .addHeaders(statusTrailers(status, message))
+        .withEntity(HttpEntities.create(ContentTypes.parse("application/grpc"), ByteString.emptyByteString()));
+  }
+
+  /** grpc-message is percent-encoded UTF-8 (PROTOCOL-HTTP2.md). */
+  private static String percentEncode(String message) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte b : message.getBytes(StandardCharsets.UTF_8)) {
+      if (b >= 0x20 && b < 0x7F && b != '%') out.write(b);
+      else out.writeBytes(String.format("%%%02X", b & 0xFF).getBytes(StandardCharsets.US_ASCII));
+    }
+    return out.toString(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Follows gRPC's length-prefixed framing (1 flag byte, 4-byte big-endian length) across chunks and
+   * passes on only frames whose declared length is within the limit; after an oversized one, nothing.
+   */
+  private static final class FrameScanner {
+    final CompletableFuture<String> refused = new CompletableFuture<>();
+    private final long limit;
+    private final byte[] header = new byte[5];
+    private int headerFill;
+    private long bodyLeft;
+
+    FrameScanner(long limit) {
+      this.limit = limit;
+    }
+
+    ByteString check(ByteString chunk) {
+      if (refused.isDone()) return ByteString.emptyByteString();
+      ByteStringBuilder out = ByteString.createBuilder();
+      int i = 0;
+      int n = chunk.size();
+      while (i < n) {
+        if (bodyLeft > 0) {
+          int take = (int) Math.min(bodyLeft, n - i);
+          out.append(chunk.slice(i, i + take));
+          bodyLeft -= take;
+          i += take;
+          continue;
+        }
+        header[headerFill++] = chunk.apply(i++);
+        if (headerFill < 5) continue;
+        headerFill = 0;
+        bodyLeft = ((header[1] & 0xFFL) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
+        if (bodyLeft > limit) {
+          refused.complete("request message of " + bodyLeft + " bytes exceeds the limit of " + limit + " bytes");
+          return out.result();
+        }
+        out.putBytes(header);
+      }
+      return out.result();
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.inferencia.edge.grpc;
+
+import io.inferencia.edge.EdgeSettings;
+import io.inferencia.edge.GatewayCalls;
+import io.inferencia.edge.errors.ErrorMapping;
+import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.grpc.GRPCInferenceService;
+import io.inferencia.protocols.grpc.ModelConfigRequest;
+import io.inferencia.protocols.grpc.ModelConfigResponse;
+import io.inferencia.protocols.grpc.ModelInferRequest;
+import io.inferencia.protocols.grpc.ModelInferResponse;
+import io.inferencia.protocols.grpc.ModelMetadataRequest;
+import io.inferencia.protocols.grpc.ModelMetadataResponse;
+import io.inferencia.protocols.grpc.ModelReadyRequest;
+import io.inferencia.protocols.grpc.ModelReadyResponse;
+import io.inferencia.protocols.grpc.ModelStreamInferResponse;
+import io.inferencia.protocols.grpc.RepositoryIndexRequest;
+import io.inferencia.protocols.grpc.RepositoryIndexResponse;
+import io.inferencia.protocols.grpc.RepositoryModelLoadRequest;
+import io.inferencia.protocols.grpc.RepositoryModelLoadResponse;
+import io.inferencia.protocols.grpc.RepositoryModelUnloadRequest;
+import io.inferencia.protocols.grpc.RepositoryModelUnloadResponse;
+import io.inferencia.protocols.grpc.ServerLiveRequest;
+import io.inferencia.protocols.grpc.ServerLiveResponse;
+import io.inferencia.protocols.grpc.ServerMetadataRequest;
+import io.inferencia.protocols.grpc.ServerMetadataResponse;
+import io.inferencia.protocols.grpc.ServerReadyRequest;
+import io.inferencia.protocols.grpc.ServerReadyResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The KServe v2 gRPC service (Triton's {@code inference.GRPCInferenceService}). Each call asks the
+ * gateway; failures become {@link org.apache.pekko.grpc.GrpcServiceException} with the status {@link
+ * ErrorMapping} chose, except in ModelStreamInfer where they travel in {@code error_message} so one
+ * bad request does not end the stream.
+ */
+public final class InferenceGrpcService implements GRPCInferenceService {
+  private final InferenceGateway gateway;
+  private final EdgeSettings settings;
+
+  public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings) {
+    this.gateway = gateway;
+    this.settings = settings;
+  }
+
+  @Override
+  public CompletionStage<ServerLiveResponse> serverLive(ServerLiveRequest in) {
+    return CompletableFuture.completedFuture(ServerLiveResponse.newBuilder().setLive(true).build());
+  }
+
+  @Override
+  public CompletionStage<ServerReadyResponse> serverReady(ServerReadyRequest in) {
+    return ask(gateway::serverReady, r -> ServerReadyResponse.newBuilder().setReady(r).build());
+  }
+
+  @Override
+  public CompletionStage<ModelReadyResponse> modelReady(ModelReadyRequest in) {
+    return ask(() -> gateway.modelReady(in.getName(), in.getVersion()),
+        r -> ModelReadyResponse.newBuilder().setReady(r).build());
+  }
+
+  @Override
+  public CompletionStage<ServerMetadataResponse> serverMetadata(ServerMetadataRequest in) {
+    return CompletableFuture.completedFuture(ServerMetadataResponse.newBuilder()
+        .setName(settings.serverName())
+        .setVersion(settings.serverVersion())
+        .addAllExtensions(EdgeSettings.EXTENSIONS)
+        .build());
+  }
+
+  @Override
+  public CompletionStage<ModelMetadataResponse> modelMetadata(ModelMetadataRequest in) {
+    return ask(() -> gateway.metadata(in.getName(), in.getVersion()), GrpcMetadata::metadata);
+  }
+
+  @Override
+  public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in) {
+    return ask(() -> infer(in), Function.identity());
+  }
+
+  @Override
+  public Source<ModelStreamInferResponse, NotUsed> modelStreamInfer(Source<ModelInferRequest, NotUsed> in) {
+    return in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(settings.askTimeout(), () -> infer(req))
+        .handle((resp, failure) -> failure == null
+            ? ModelStreamInferResponse.newBuilder().setInferResponse(resp).build()
+            : ModelStreamInferResponse.newBuilder()
+                .setErrorMessage(ErrorMapping.classify(failure).message())
+                // Echo the request's identity so the client can tell which request failed.
+                .setInferResponse(ModelInferResponse.newBuilder()
+                    .setModelName(req.getModelName())
+                    .setModelVersion(req.getModelVersion())
+                    .setId(req.getId()))
+                .build()));
+  }
+
+  @Override
+  public CompletionStage<ModelConfigResponse> modelConfig(ModelConfigRequest in) {
+    return ask(() -> gateway.config(in.getName(), in.getVersion()),
+        c -> ModelConfigResponse.newBuilder().setConfig(c).build());
+  }
+
+  @Override
+  public CompletionStage<RepositoryIndexResponse> repositoryIndex(RepositoryIndexRequest in) {
+    return ask(() -> gateway.index(in.getReady()), GrpcMetadata::index);
+  }
+
+  @Override
+  public CompletionStage<RepositoryModelLoadResponse> repositoryModelLoad(RepositoryModelLoadRequest in) {
+    return ask(() -> gateway.load(in.getModelName()), v -> RepositoryModelLoadResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletionStage<RepositoryModelUnloadResponse> repositoryModelUnload(RepositoryModelUnloadRequest in) {
+    return ask(() -> gateway.unload(in.getModelName()), v -> RepositoryModelUnloadResponse.getDefaultInstance());
+  }
+
+  /** Decodes (may throw INVALID_ARGUMENT), infers, encodes. */
+  private CompletionStage<ModelInferResponse> infer(ModelInferRequest in) {
+    return gateway.infer(GrpcTensors.toDomain(in)).thenApply(GrpcTensors::toProto);
+  }
+
+  /** Calls the gateway within the ask timeout; any failure becomes a GrpcServiceException. */
+  private <T, R> CompletionStage<R> ask(Supplier<CompletionStage<T>> call, Function<T, R> map) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    GatewayCalls.call(settings.askTimeout(), call).whenComplete((v, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(ErrorMapping.toGrpc(failure));
+        return;
+      }
+      try {
+        result.complete(map.apply(v));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(ErrorMapping.toGrpc(e));
+      }
+    });
+    return result;
+  }
+}

@@ -1,0 +1,156 @@
+package io.inferencia.edge.kserve;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.inferencia.edge.BodyReader;
+import io.inferencia.edge.EdgeSettings;
+import io.inferencia.edge.GatewayCalls;
+import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceException;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The KServe v2 REST protocol with Triton's binary tensor, model configuration and model repository
+ * extensions. Every handler asks the gateway (bounded by {@code edge.ask-timeout}) and never blocks.
+ */
+public final class KServeRoutes extends AllDirectives {
+  private static final JsonFormat.Printer CONFIG_PRINTER = JsonFormat.printer().preservingProtoFieldNames();
+
+  private final InferenceGateway gateway;
+  private final EdgeSettings settings;
+
+  public KServeRoutes(InferenceGateway gateway, EdgeSettings settings) {
+    this.gateway = gateway;
+    this.settings = settings;
+  }
+
+  /** All {@code /v2} routes, unsealed: combine them with others through {@link io.inferencia.edge.EdgeRoutes}. */
+  public Route route() {
+    return pathPrefix("v2", () -> concat(
+        pathEndOrSingleSlash(() -> get(() -> complete(json(KServeJson.serverMetadata(settings))))),
+        pathPrefix("health", () -> concat(
+            path("live", () -> get(() -> complete(json(KServeJson.readiness("live", true))))),
+            path("ready", () -> get(this::serverReady)))),
+        pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
+            modelRoutes(model, ""),
+            pathPrefix("versions", () -> pathPrefix(segment(), version -> modelRoutes(model, version)))))),
+        pathPrefix("repository", () -> concat(
+            path("index", () -> post(this::index)),
+            pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
+                path("load", () -> post(() -> reply(() -> gateway.load(model), v -> emptyOk()))),
+                path("unload", () -> post(() -> reply(() -> gateway.unload(model), v -> emptyOk()))))))))));
+  }
+
+  private Route modelRoutes(String model, String version) {
+    return concat(
+        pathEndOrSingleSlash(() -> get(() ->
+            reply(() -> gateway.metadata(model, version), m -> json(KServeJson.modelMetadata(m))))),
+        path("ready", () -> get(() -> reply(() -> gateway.modelReady(model, version), ready -> {
+          var body = KServeJson.readiness("ready", ready).put("name", model);
+          // Health semantics of the protocol: 200 means true, a 4xx means false (Triton answers 400).
+          return json(body).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST);
+        }))),
+        path("config", () -> get(() -> reply(() -> gateway.config(model, version), this::configJson))),
+        // decodeRequest: tritonclient can gzip/deflate request bodies (Content-Encoding).
+        path("infer", () -> post(() -> decodeRequest(() -> infer(model, version)))));
+  }
+
+  private Route serverReady() {
+    return reply(gateway::serverReady, ready ->
+        json(KServeJson.readiness("ready", ready)).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST));
+  }
+
+  private Route index() {
+    return readBody(body -> {
+      boolean readyOnly = false;
+      if (body.length > 0) {
+        JsonNode req = parse(body);
+        readyOnly = req.path("ready").asBoolean(false);
+      }
+      boolean onlyReady = readyOnly;
+      return GatewayCalls.call(settings.askTimeout(), () -> gateway.index(onlyReady))
+          .thenApply(entries -> json(KServeJson.index(entries)));
+    });
+  }
+
+  private Route infer(String model, String version) {
+    return optionalHeaderValueByName(InferResponseJson.HEADER_LENGTH, headerLength -> readBody(body -> {
+      InferRequestJson.Decoded decoded =
+          InferRequestJson.decode(model, version, body, headerLength(headerLength, body.length));
+      return GatewayCalls.call(settings.askTimeout(), () -> gateway.infer(decoded.request()))
+          .thenApply(response -> InferResponseJson.encode(response, decoded.plan()));
+    }));
+  }
+
+  private static int headerLength(Optional<String> header, int bodyLength) {
+    if (header.isEmpty()) return bodyLength;
+    try {
+      return Integer.parseInt(header.get().trim());
+    } catch (NumberFormatException e) {
+      throw InferenceException.invalid(
+          InferResponseJson.HEADER_LENGTH + " must be an integer, got '" + header.get() + "'");
+    }
+  }
+
+  /**
+   * Reads the whole body, at most {@code edge.max-request-bytes} (413 beyond), then runs the handler;
+   * a handler that throws or fails answers with the mapped JSON error.
+   */
+  private Route readBody(java.util.function.Function<byte[], CompletionStage<HttpResponse>> handler) {
+    return withoutSizeLimit(() -> extractRequestEntity(entity -> extractMaterializer(mat ->
+        completeWithFuture(BodyReader.read(entity, settings.maxRequestBytes(), mat)
+            .thenCompose(bytes -> handler.apply(bytes.toArray()))
+            .exceptionally(RestErrors::response)))));
+  }
+
+  /** Asks the gateway and renders the answer, or the mapped error. */
+  private <T> Route reply(Supplier<CompletionStage<T>> call, java.util.function.Function<T, HttpResponse> render) {
+    return completeWithFuture(GatewayCalls.call(settings.askTimeout(), call)
+        .thenApply(render)
+        .exceptionally(RestErrors::response));
+  }
+
+  private HttpResponse configJson(io.inferencia.protocols.modelconfig.ModelConfig config) {
+    try {
+      return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, CONFIG_PRINTER.print(config)));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("model config cannot be printed as JSON", e);
+    }
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw InferenceException.invalid("malformed JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw InferenceException.invalid("unreadable body: " + e.getMessage());
+    }
+  }
+
+  private static HttpResponse emptyOk() {
+    return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "{}"));
+  }
+
+  private static HttpResponse json(JsonNode node) {
+    try {
+      HttpEntity.Strict entity = HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.MAPPER.writeValueAsBytes(node));
+      return HttpResponse.create().withEntity(entity);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
