@@ -41,7 +41,7 @@ public final class InferenceBenchmark {
     Path jar = root.resolve("cluster-node/target/cluster-node.jar");
     if (!Files.isRegularFile(jar)) throw new IllegalStateException("build the node first: " + jar + " is missing");
 
-    ActorSystem<Void> clientSystem = ActorSystem.create(Behaviors.empty(), "bench-client");
+    ActorSystem<Void> clientSystem = ActorSystem.create(Behaviors.empty(), "bench-client", clientConfig());
     try {
       for (String name : models) {
         Target t = TARGETS.get(name);
@@ -135,5 +135,12 @@ public final class InferenceBenchmark {
       out.put(args[i].substring(2), args[i + 1]);
     }
     return out;
+  }
+
+  /** A plain local client: the node's application.conf on the classpath would make it a cluster member. */
+  private static com.typesafe.config.Config clientConfig() {
+    return com.typesafe.config.ConfigFactory.parseString(
+            "pekko.actor.provider = local\npekko.coordinated-shutdown.exit-jvm = off")
+        .withFallback(com.typesafe.config.ConfigFactory.load());
   }
 }

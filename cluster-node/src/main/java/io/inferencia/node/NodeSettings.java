@@ -68,6 +68,9 @@ public record NodeSettings(
     o.put("pekko.management.http.port", managementPort);
     o.put("pekko.management.http.bind-port", managementPort);
     o.put("inference.model-repository", modelRepository.toString());
+    o.put("edge.host", host);
+    o.put("edge.http-port", httpPort);
+    o.put("edge.grpc-port", grpcPort);
     return ConfigFactory.parseMap(o, "node settings");
   }
 

@@ -89,7 +89,7 @@ class NodeJarIT {
 
   @Test
   void ocrOverGrpcReadsRenderedText() throws Exception {
-    ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "it-client");
+    ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "it-client", clientConfig());
     try {
       GRPCInferenceServiceClient grpc = GRPCInferenceServiceClient.create(
           GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort, client).withTls(false), client);
@@ -146,5 +146,12 @@ class NodeJarIT {
   private static HttpResponse<String> post(String path, String json) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A plain local client: the node's application.conf on the classpath would make it a cluster member. */
+  private static com.typesafe.config.Config clientConfig() {
+    return com.typesafe.config.ConfigFactory.parseString(
+            "pekko.actor.provider = local\npekko.coordinated-shutdown.exit-jvm = off")
+        .withFallback(com.typesafe.config.ConfigFactory.load());
   }
 }
