@@ -11,7 +11,7 @@
  * <ul>
  *   <li>{@code pipelines.ocr.max-image-pixels} (40000000): larger images are refused from their header
  *   <li>{@code pipelines.ocr.det-limit-side} (960): longest side the detector sees
- *   <li>{@code pipelines.ocr.unclip-ratio} (1.5): DB box growth; larger keeps narrow word spaces
+ *   <li>{@code pipelines.ocr.unclip-ratio} (2.0): DB box growth; larger keeps narrow word spaces
  *   <li>{@code pipelines.ocr.min-text-confidence} (0.5): lines read with less confidence are dropped
  *   <li>{@code pipelines.vad.max-audio-seconds} (3600): longer audio is refused
  * </ul>

@@ -23,6 +23,7 @@ public final class DbPostprocessor {
     this.unclipRatio = unclipRatio;
   }
 
+  /** PaddleOCR's reference values (unclip 1.5); the pipeline's own default ratio comes from OcrSettings. */
   public static DbPostprocessor withDefaults() {
     return new DbPostprocessor(0.3f, 0.6f, 1.5);
   }

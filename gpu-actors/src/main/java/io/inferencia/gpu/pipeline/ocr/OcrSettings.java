@@ -12,7 +12,7 @@ public record OcrSettings(long maxImagePixels, int detLimitSide, double unclipRa
     return new OcrSettings(
         settings.getLong("pipelines.ocr.max-image-pixels", 40_000_000L),
         (int) settings.getLong("pipelines.ocr.det-limit-side", 960),
-        settings.getDouble("pipelines.ocr.unclip-ratio", 1.5),
+        settings.getDouble("pipelines.ocr.unclip-ratio", 2.0),
         (float) settings.getDouble("pipelines.ocr.min-text-confidence", 0.5));
   }
 
