@@ -30,6 +30,12 @@ final class Samples {
     return v;
   }
 
+  /** One BYTES element as raw tensor data: its 4-byte little-endian length, then the bytes. */
+  static byte[] bytesElement(byte[] element) {
+    return ByteBuffer.allocate(4 + element.length).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(element.length).put(element).array();
+  }
+
   /** Black text on white, as a PNG. */
   static byte[] renderPng(String text) {
     BufferedImage img = new BufferedImage(520, 90, BufferedImage.TYPE_INT_RGB);
