@@ -44,16 +44,16 @@ final class RealModelServer implements AutoCloseable {
   }
 
   /** The conformance config (src/test/resources/conformance.conf) serving {@code repository}. */
-  static Config config(Path repository) {
-    return ConfigFactory.parseResources("conformance.conf")
+  static Config config(Path repository, Config overrides) {
+    return overrides.withFallback(ConfigFactory.parseResources("conformance.conf"))
         .withValue("inference.model-repository", ConfigValueFactory.fromAnyRef(repository.toString()))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
   }
 
   /** Starts core and edge on {@code repository} and waits until each model has settled in its expected state. */
-  static RealModelServer start(Path repository, Map<String, String> expectedStates) throws Exception {
-    Config config = config(repository);
+  static RealModelServer start(Path repository, Map<String, String> expectedStates, Config overrides) throws Exception {
+    Config config = config(repository, overrides);
     ActorTestKit testKit = ActorTestKit.create("conformance", config);
     try {
       InferenceCore core = InferenceCore.start(testKit.system(), config,
@@ -79,7 +79,7 @@ final class RealModelServer implements AutoCloseable {
   static RealModelServer startShipped() throws Exception {
     Map<String, String> ready = new TreeMap<>();
     for (String m : SHIPPED) ready.put(m, "READY");
-    return start(io.inferencia.gpu.testkit.TestModels.repository(), ready);
+    return start(io.inferencia.gpu.testkit.TestModels.repository(), ready, ConfigFactory.empty());
   }
 
   /** Model name to state, as the REST repository index reports them. */
