@@ -1,0 +1,138 @@
+package io.inferencia.node.conformance;
+
+import static io.inferencia.node.conformance.RealModelEndpointsTest.grpcFailure;
+import static io.inferencia.node.conformance.RealModelErrorsTest.assertError;
+import static io.inferencia.node.conformance.RealModelErrorsTest.assertGrpc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.Status;
+import io.inferencia.edge.testkit.GrpcInfer;
+import io.inferencia.edge.testkit.InferBody;
+import io.inferencia.edge.testkit.Raw;
+import io.inferencia.edge.testkit.RestClient;
+import io.inferencia.gpu.testkit.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A temporary repository holding shipped models next to a broken one and a deliberately tiny queue:
+ * failures of one model stay with that model.
+ */
+class RealModelRepositoryFailuresTest {
+  /** ocr_rec with room for one waiting request, held for a long batching delay. */
+  private static final String TINY_QUEUE = """
+      name: "tiny_queue"
+      backend: "onnxruntime"
+      max_batch_size: 32
+      input [ { name: "x" data_type: TYPE_FP32 format: FORMAT_NCHW dims: [ 3, 48, -1 ] } ]
+      output [ { name: "softmax_11.tmp_0" data_type: TYPE_FP32 dims: [ -1, 6625 ] } ]
+      instance_group [ { count: 1 kind: KIND_CPU } ]
+      dynamic_batching {
+        preferred_batch_size: [ 32 ]
+        max_queue_delay_microseconds: 500000
+        default_queue_policy { max_queue_size: 1 default_timeout_microseconds: 30000000 }
+      }
+      """;
+  private static final long[] REC_SHAPE = {1, 3, 48, 32};
+  private static RealModelServer server;
+  private static RestClient rest;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path repo = Files.createTempDirectory("conformance-repo");
+    TestModels.addShipped(repo, "ocr_cls");
+    TestModels.addModel(repo, "broken", "name: \"broken\"\nbackend: \"onnxruntime\"\nmax_batch_size: 4\ninput [ { name: ", "ocr_cls");
+    TestModels.addModel(repo, "tiny_queue", TINY_QUEUE, "ocr_rec");
+    server = RealModelServer.start(repo, Map.of("ocr_cls", "READY", "tiny_queue", "READY", "broken", "UNAVAILABLE"),
+        // A batch of 65 crops (7.2 MB) must reach the core to meet its max_batch_size check.
+        com.typesafe.config.ConfigFactory.parseString("edge.max-request-bytes = 16MiB"));
+    rest = server.rest;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  @Test
+  void brokenConfigIsUnavailableWithItsReasonWhileOthersServe() throws Exception {
+    JsonNode broken = null;
+    for (JsonNode m : rest.post("/v2/repository/index", "{}").json()) if (m.path("name").asText().equals("broken")) broken = m;
+    assertTrue(broken != null, "broken model is listed");
+    assertEquals("UNAVAILABLE", broken.path("state").asText());
+    String reason = broken.path("reason").asText();
+    assertTrue(reason.contains("config.pbtxt"), "reason names the broken file: " + reason);
+
+    InferBody body = InferBody.builder().binaryInput("x", "FP32", new long[] {1, 3, 48, 192}, Raw.floats(Samples.clsInput(1, 3))).build();
+    assertError(503, "broken", rest.post("/v2/models/broken/infer", body));
+    assertGrpc(Status.Code.UNAVAILABLE, "broken", grpcFailure(server.grpc.modelInfer(GrpcInfer.addRaw(
+        GrpcInfer.request("broken", ""), "x", "FP32", new long[] {1, 3, 48, 192}, Raw.floats(Samples.clsInput(1, 3))).build())));
+    assertEquals(400, rest.get("/v2/models/broken/ready").status());
+
+    assertEquals(200, rest.post("/v2/models/ocr_cls/infer", body).status());
+  }
+
+  @Test
+  void batchOverMaxBatchSizeIsRefused() {
+    RestClient.Response r = rest.post("/v2/models/ocr_cls/infer", InferBody.builder()
+        .binaryInput("x", "FP32", new long[] {65, 3, 48, 192}, Raw.floats(new float[65 * Samples.CLS_ELEMENTS])).build());
+    assertError(400, "65", r);
+    assertTrue(r.error().contains("64"), "names max_batch_size: " + r.error());
+  }
+
+  @Test
+  void fullQueueAnswersTooManyRequestsAndServesTheRest() throws Exception {
+    int n = 12;
+    InferBody body = InferBody.builder().binaryInput("x", "FP32", REC_SHAPE, Raw.floats(new float[3 * 48 * 32])).build();
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<CompletableFuture<RestClient.Response>> calls = new ArrayList<>();
+      for (int i = 0; i < n; i++)
+        calls.add(CompletableFuture.supplyAsync(() -> rest.post("/v2/models/tiny_queue/infer", body), pool));
+      int ok = 0;
+      int full = 0;
+      for (CompletableFuture<RestClient.Response> c : calls) {
+        RestClient.Response r = c.get(60, TimeUnit.SECONDS);
+        if (r.status() == 200) {
+          ok++;
+          assertEquals("[1,4,6625]", io.inferencia.edge.testkit.InferResult.of(r).output("softmax_11.tmp_0").path("shape").toString());
+        } else {
+          assertError(429, "is full", r);
+          full++;
+        }
+      }
+      assertTrue(ok >= 1 && full >= 1, ok + " served, " + full + " refused");
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<CompletableFuture<io.inferencia.protocols.grpc.ModelInferResponse>> grpcCalls = new ArrayList<>();
+    for (int i = 0; i < n; i++)
+      grpcCalls.add(server.grpc.modelInfer(GrpcInfer.addRaw(GrpcInfer.request("tiny_queue", ""), "x", "FP32", REC_SHAPE,
+          Raw.floats(new float[3 * 48 * 32])).build()).toCompletableFuture());
+    int exhausted = 0;
+    int served = 0;
+    for (CompletableFuture<io.inferencia.protocols.grpc.ModelInferResponse> c : grpcCalls) {
+      try {
+        c.get(60, TimeUnit.SECONDS);
+        served++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertGrpc(Status.Code.RESOURCE_EXHAUSTED, "is full", grpcFailure(CompletableFuture.failedFuture(e.getCause())));
+        exhausted++;
+      }
+    }
+    assertTrue(served >= 1 && exhausted >= 1, served + " served, " + exhausted + " refused over gRPC");
+  }
+}
