@@ -25,6 +25,14 @@ record BatchingVariant(String label, String mode, int preferred) {
     return new BatchingVariant("adaptive", "adaptive", 0);
   }
 
+  /** "off", "adaptive" or "fixed-N". */
+  static BatchingVariant parse(String label) {
+    if (label.equals("off")) return off();
+    if (label.equals("adaptive")) return adaptive();
+    if (label.startsWith("fixed-")) return fixed(Integer.parseInt(label.substring("fixed-".length())));
+    throw new IllegalArgumentException("unknown batching variant '" + label + "' (off, fixed-N, adaptive)");
+  }
+
   void apply(Path configFile) throws IOException {
     ModelConfig.Builder b = ModelConfig.newBuilder();
     TextFormat.getParser().merge(Files.readString(configFile), b);

@@ -19,9 +19,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * REST (binary extension) at several client counts, for each batching setting, in one run.
  *
  * <p>Usage: InferenceBenchmark [--seconds S] [--models ocr_cls,ocr_rec] [--clients 1,16,64]
+ *     [--variants off,fixed-4,fixed-32,adaptive] [--warmup seconds per node]
  */
 public final class InferenceBenchmark {
   private static final int[] RAW_BATCHES = {1, 2, 4, 8, 16, 32};
+  private static double warmupSeconds;
 
   record Target(String model, String input, String output, long[] itemShape) {}
 
@@ -32,10 +34,16 @@ public final class InferenceBenchmark {
       "ocr_rec", new Target("ocr_rec", "x", "softmax_11.tmp_0", new long[] {3, 48, 320}));
 
   public static void main(String[] args) throws Exception {
+    // See CommonPoolParallelism in cluster-node: on 2 cores the JDK would start a thread per stage.
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null)
+      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "4");
     Map<String, String> opts = options(args);
     double seconds = Double.parseDouble(opts.getOrDefault("seconds", "5"));
+    warmupSeconds = Double.parseDouble(opts.getOrDefault("warmup", "15"));
     List<String> models = List.of(opts.getOrDefault("models", "ocr_cls,ocr_rec").split(","));
     int[] clients = Arrays.stream(opts.getOrDefault("clients", "1,16,64").split(",")).mapToInt(Integer::parseInt).toArray();
+    List<BatchingVariant> variants = Arrays.stream(opts.getOrDefault("variants", "off,fixed-4,fixed-32,adaptive")
+        .split(",")).map(BatchingVariant::parse).toList();
     Path root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
     Path repo = root.resolve("model_repository");
     Path jar = root.resolve("cluster-node/target/cluster-node.jar");
@@ -46,7 +54,7 @@ public final class InferenceBenchmark {
       for (String name : models) {
         Target t = TARGETS.get(name);
         if (t == null) throw new IllegalArgumentException("unknown model " + name + "; known: " + TARGETS.keySet());
-        benchModel(t, repo, jar, seconds, clients, clientSystem);
+        benchModel(t, repo, jar, seconds, clients, variants, clientSystem);
       }
     } finally {
       clientSystem.terminate();
@@ -54,7 +62,7 @@ public final class InferenceBenchmark {
   }
 
   private static void benchModel(Target t, Path repo, Path jar, double seconds, int[] clients,
-      ActorSystem<Void> clientSystem) throws Exception {
+      List<BatchingVariant> variants, ActorSystem<Void> clientSystem) throws Exception {
     System.out.printf(Locale.ROOT, "%n=== %s, item %s, %d cores ===%n", t.model(), Arrays.toString(t.itemShape()),
         Runtime.getRuntime().availableProcessors());
     Map<Integer, Double> raw = RawOrtThroughput.measure(repo.resolve(t.model()).resolve("1/model.onnx"), t.input(),
@@ -69,14 +77,17 @@ public final class InferenceBenchmark {
     byte[] input = BenchInputs.fp32(shape, 42);
 
     List<Row> rows = new ArrayList<>();
-    for (BatchingVariant v : List.of(BatchingVariant.off(), BatchingVariant.fixed(4), BatchingVariant.fixed(32),
-        BatchingVariant.adaptive())) {
+    for (BatchingVariant v : variants) {
       Path variantRepo = copyModel(repo, t.model());
       v.apply(variantRepo.resolve(t.model()).resolve("config.pbtxt"));
       try (NodeProcess node = NodeProcess.start(jar, variantRepo, Files.createTempDirectory("bench-data"), Map.of());
           GrpcInferClient grpc = new GrpcInferClient(clientSystem, node.grpcPort, t.model(), t.input(), shape, input)) {
         RestBinaryClient rest = new RestBinaryClient(node.httpPort, t.model(), t.input(), t.output(), shape, input);
-        double warm = v.mode().equals("adaptive") ? 4 : 2;
+        // A fresh JVM compiles its hot paths for tens of seconds on 2 cores: warm both protocols at full
+        // load first, so the measured windows see compiled code (and, for adaptive, a settled cap).
+        ClosedLoopLoad.run(clients[clients.length - 1], warmupSeconds, 0.1, 1, grpc::infer);
+        ClosedLoopLoad.run(clients[clients.length - 1], warmupSeconds / 2, 0.1, 1, rest::infer);
+        double warm = 2;
         for (int c : clients) {
           rows.add(new Row(t.model(), v.label(), "grpc", c, ClosedLoopLoad.run(c, warm, seconds, 1, grpc::infer)));
           print(rows.get(rows.size() - 1), rawBest);

@@ -34,6 +34,9 @@ public final class ModelInstance implements AutoCloseable {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(intraOpThreads);
       options.setInterOpNumThreads(1);
+      // Idle intra-op threads would otherwise spin for a while after every run, taking cores from the
+      // HTTP/gRPC threads and the batcher that feed the next batch.
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
       if (device.kind() == Device.Kind.CUDA) options.addCUDA(device.id());
       return new ModelInstance(ENV.createSession(modelFile.toString(), options), device);
     }
