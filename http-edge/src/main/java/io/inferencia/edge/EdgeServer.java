@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.grpc.GrpcRequestLimit;
+import io.inferencia.edge.grpc.IdentityResponseEncoding;
 import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.grpc.GRPCInferenceServiceHandlerFactory;
@@ -60,8 +61,10 @@ public final class EdgeServer {
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings) {
     Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServiceHandlerFactory.create(
         new InferenceGrpcService(gateway, settings), sys -> EdgeServer::trailers, system);
+    Function<HttpRequest, CompletionStage<HttpResponse>> encoded =
+        settings.grpcCompressResponses() ? service : IdentityResponseEncoding.wrap(service);
     Function<HttpRequest, CompletionStage<HttpResponse>> limited =
-        GrpcRequestLimit.wrap(service, settings.maxRequestBytes(), system);
+        GrpcRequestLimit.wrap(encoded, settings.maxRequestBytes(), system);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.grpcPort())
         .withSettings(serverSettings(system, settings, true))

@@ -10,6 +10,7 @@ import java.util.List;
  * @param maxRequestBytes largest REST body or gRPC request message accepted
  * @param askTimeout how long a request waits for the inference core
  * @param streamParallelism requests of one gRPC stream in flight at once
+ * @param grpcCompressResponses gzip gRPC responses for clients that accept it (off: tensors rarely compress)
  */
 public record EdgeSettings(
     String host,
@@ -19,7 +20,8 @@ public record EdgeSettings(
     Duration askTimeout,
     int streamParallelism,
     String serverName,
-    String serverVersion) {
+    String serverVersion,
+    boolean grpcCompressResponses) {
 
   /** Protocol extensions this edge implements, as {@code GET /v2} and ServerMetadata report them. */
   public static final List<String> EXTENSIONS =
@@ -35,11 +37,13 @@ public record EdgeSettings(
         c.getDuration("ask-timeout"),
         c.getInt("stream-parallelism"),
         c.getString("server-name"),
-        c.getString("server-version"));
+        c.getString("server-version"),
+        c.getBoolean("grpc-compress-responses"));
   }
 
   public EdgeSettings withPorts(int newHttpPort, int newGrpcPort) {
     return new EdgeSettings(
-        host, newHttpPort, newGrpcPort, maxRequestBytes, askTimeout, streamParallelism, serverName, serverVersion);
+        host, newHttpPort, newGrpcPort, maxRequestBytes, askTimeout, streamParallelism, serverName, serverVersion,
+        grpcCompressResponses);
   }
 }

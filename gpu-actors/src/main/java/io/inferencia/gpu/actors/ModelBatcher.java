@@ -68,7 +68,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   /** What a batcher needs to load and serve one version. */
   public record Spec(VersionKey key, ModelConfig config, Path modelFile, Device device, int instances,
-      int intraOpThreads, AdaptiveSettings adaptive) {}
+      int intraOpThreads, boolean allowSpinning, AdaptiveSettings adaptive) {}
 
   private final Spec spec;
   private final Executor blocking;
@@ -124,7 +124,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     List<ModelInstance> opened = new ArrayList<>();
     try {
       for (int i = 0; i < spec.instances(); i++)
-        opened.add(ModelInstance.open(spec.modelFile(), spec.device(), spec.intraOpThreads()));
+        opened.add(ModelInstance.open(spec.modelFile(), spec.device(), spec.intraOpThreads(), spec.allowSpinning()));
       checkTensorNames(opened.get(0));
       return opened;
     } catch (Exception e) {

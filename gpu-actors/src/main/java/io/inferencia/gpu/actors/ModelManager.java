@@ -243,7 +243,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     vs.reason = placement.note();
     if (!placement.note().isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), placement.note());
     var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
-        placement.instances(), devices.intraOpThreads(totalCpuInstances(config)), settings.adaptive());
+        placement.instances(), devices.intraOpThreads(totalCpuInstances(config)),
+        settings.section().getBoolean("ort.allow-spinning"), settings.adaptive());
     routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
   }
 
