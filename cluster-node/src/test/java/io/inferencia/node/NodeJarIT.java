@@ -7,17 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.protocols.grpc.GRPCInferenceServiceClient;
 import io.inferencia.protocols.grpc.ModelInferRequest;
 import io.inferencia.protocols.grpc.ModelInferResponse;
 import io.inferencia.protocols.grpc.ServerLiveRequest;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.grpc.GrpcClientSettings;
@@ -71,8 +65,8 @@ class NodeJarIT {
 
   @Test
   void ocrOverRestBinaryExtensionReadsRenderedText() throws Exception {
-    byte[] png = renderPng("Hello World 2024");
-    byte[] raw = ByteBuffer.allocate(4 + png.length).order(ByteOrder.LITTLE_ENDIAN).putInt(png.length).put(png).array();
+    byte[] png = Samples.renderPng("Hello World 2024");
+    byte[] raw = Samples.bytesElement(png);
     String header = "{\"inputs\":[{\"name\":\"IMAGE\",\"shape\":[1],\"datatype\":\"BYTES\","
         + "\"parameters\":{\"binary_data_size\":" + raw.length + "}}],"
         + "\"outputs\":[{\"name\":\"TEXT\",\"parameters\":{\"binary_data\":false}}]}";
@@ -96,11 +90,10 @@ class NodeJarIT {
           GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort, client).withTls(false), client);
       assertTrue(grpc.serverLive(ServerLiveRequest.getDefaultInstance()).toCompletableFuture()
           .get(30, TimeUnit.SECONDS).getLive());
-      byte[] png = renderPng("INVOICE 12345");
+      byte[] png = Samples.renderPng("INVOICE 12345");
       ModelInferRequest req = ModelInferRequest.newBuilder().setModelName("ocr")
           .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("IMAGE").setDatatype("BYTES").addShape(1))
-          .addRawInputContents(ByteString.copyFrom(ByteBuffer.allocate(4 + png.length)
-              .order(ByteOrder.LITTLE_ENDIAN).putInt(png.length).put(png).array()))
+          .addRawInputContents(ByteString.copyFrom(Samples.bytesElement(png)))
           .build();
       ModelInferResponse resp = grpc.modelInfer(req).toCompletableFuture().get(60, TimeUnit.SECONDS);
       int textIndex = -1;
@@ -125,20 +118,6 @@ class NodeJarIT {
     assertTrue(badRole.output().contains("NODE_ROLES"), badRole.output());
   }
 
-  private static byte[] renderPng(String text) throws Exception {
-    BufferedImage img = new BufferedImage(520, 90, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, img.getWidth(), img.getHeight());
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 40));
-    g.drawString(text, 20, 60);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
-  }
 
   private static URI uri(String path) {
     return URI.create("http://127.0.0.1:" + node.httpPort + path);

@@ -16,7 +16,7 @@ import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** Real inputs for the shipped models: rendered text, the committed speech recording, crafted files. */
-final class Samples {
+public final class Samples {
   private Samples() {}
 
   /** Elements of one ocr_cls input, 3x48x192. */
@@ -31,13 +31,13 @@ final class Samples {
   }
 
   /** One BYTES element as raw tensor data: its 4-byte little-endian length, then the bytes. */
-  static byte[] bytesElement(byte[] element) {
+  public static byte[] bytesElement(byte[] element) {
     return ByteBuffer.allocate(4 + element.length).order(java.nio.ByteOrder.LITTLE_ENDIAN)
         .putInt(element.length).put(element).array();
   }
 
   /** Black text on white, as a PNG. */
-  static byte[] renderPng(String text) {
+  public static byte[] renderPng(String text) {
     BufferedImage img = new BufferedImage(520, 90, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setColor(Color.WHITE);
