@@ -185,6 +185,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       late.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
           "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
     while (!idle.isEmpty()) {
+      if (sizer.isPresent() && former.size() > 0) sizer.get().observeBacklog(former.size());
       int cap = sizer.map(AdaptiveBatchSizer::cap).orElse(policy.preferredBatchSize());
       // Adaptive: with nothing in flight, waiting cannot gather more than the clients already sent.
       boolean dispatchNow = sizer.isPresent() && inFlight == 0;

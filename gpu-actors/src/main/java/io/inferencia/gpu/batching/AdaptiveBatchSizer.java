@@ -27,6 +27,9 @@ public final class AdaptiveBatchSizer {
   private int attempts;
   private long batchesSinceSettled;
   private double settledNanos;
+  /** Settled below the largest cap only because the load at the time could not fill a larger one. */
+  private boolean limitedByLoad;
+  private int backlogStreak;
 
   public AdaptiveBatchSizer(int maxBatchSize, AdaptiveSettings settings) {
     this.settings = settings;
@@ -76,9 +79,9 @@ public final class AdaptiveBatchSizer {
     attempts++;
     if (samples[index] >= settings.samplesPerCandidate()) {
       if (index + 1 < candidates.length && !pastThePeak()) moveTo(index + 1);
-      else settle();
+      else settle(false);
     } else if (attempts >= settings.maxAttemptsPerCandidate()) {
-      settle();
+      settle(true);
     }
   }
 
@@ -107,7 +110,17 @@ public final class AdaptiveBatchSizer {
     attempts = 0;
   }
 
-  private void settle() {
+  /**
+   * Tells the sizer how many requests wait when a batch is formed. A cap chosen under light load is
+   * wrong once the queue keeps holding twice as much: the larger caps, never measured, can now be filled.
+   */
+  public void observeBacklog(int queued) {
+    if (exploring || !limitedByLoad || index + 1 >= candidates.length) return;
+    backlogStreak = queued >= 2 * cap() ? backlogStreak + 1 : 0;
+    if (backlogStreak >= settings.backlogBatches()) explore();
+  }
+
+  private void settle(boolean byLoad) {
     int best = 0;
     double bestThroughput = -1;
     for (int i = 0; i < candidates.length; i++) {
@@ -118,6 +131,8 @@ public final class AdaptiveBatchSizer {
       }
     }
     exploring = false;
+    limitedByLoad = byLoad;
+    backlogStreak = 0;
     index = best;
     attempts = 0;
     batchesSinceSettled = 0;

@@ -13,10 +13,12 @@ import com.typesafe.config.Config;
  *     triggers re-exploring
  * @param earlyStopDrop exploring stops once a cap's throughput is this fraction below the best so far:
  *     past the peak, larger caps only cost latency (and are the slowest to measure)
+ * @param backlogBatches after settling on a cap because the load could not fill a larger one, this many
+ *     consecutive dispatches with at least twice the cap waiting mean the load grew: explore again
  */
 public record AdaptiveSettings(
     double ewmaAlpha, int samplesPerCandidate, int maxAttemptsPerCandidate, long reexploreEveryBatches, double driftTolerance,
-    double earlyStopDrop) {
+    double earlyStopDrop, int backlogBatches) {
 
   public static AdaptiveSettings fromConfig(Config adaptive) {
     return new AdaptiveSettings(
@@ -25,6 +27,7 @@ public record AdaptiveSettings(
         adaptive.getInt("max-attempts-per-candidate"),
         adaptive.getLong("reexplore-every-batches"),
         adaptive.getDouble("drift-tolerance"),
-        adaptive.getDouble("early-stop-drop"));
+        adaptive.getDouble("early-stop-drop"),
+        adaptive.getInt("backlog-batches"));
   }
 }

@@ -14,7 +14,7 @@ class AdaptiveBatchSizerTest {
   /** items/s by batch size 1..32 as measured for ocr_cls and ocr_rec on the 2-core CPU. */
   private static final Map<Integer, Double> CLS = Map.of(1, 992.0, 2, 1200.0, 4, 1466.0, 8, 1790.0, 16, 2044.0, 32, 2077.0);
   private static final Map<Integer, Double> REC = Map.of(1, 66.0, 2, 80.0, 4, 84.0, 8, 79.0, 16, 62.0, 32, 55.0);
-  private static final AdaptiveSettings SETTINGS = new AdaptiveSettings(0.1, 8, 20, 1000, 1.0, 0.2);
+  private static final AdaptiveSettings SETTINGS = new AdaptiveSettings(0.1, 8, 20, 1000, 1.0, 0.2, 16);
 
   @Test
   void findsLargeBatchesForTheClassifier() {
@@ -34,7 +34,7 @@ class AdaptiveBatchSizerTest {
 
   @Test
   void reexploresAndFollowsAChangedCurve() {
-    AdaptiveBatchSizer sizer = new AdaptiveBatchSizer(32, new AdaptiveSettings(0.1, 8, 20, 100, 1.0, 0.2));
+    AdaptiveBatchSizer sizer = new AdaptiveBatchSizer(32, new AdaptiveSettings(0.1, 8, 20, 100, 1.0, 0.2, 16));
     runFullLoad(sizer, REC, 200, new Random(3));
     assertEquals(4, sizer.cap());
     // The settled cap's batch time drops 17-fold, so it re-explores at once (48 batches) and settles.
@@ -95,5 +95,39 @@ class AdaptiveBatchSizerTest {
   private static long nanos(Map<Integer, Double> curve, int items, Random random) {
     double itemsPerSecond = curve.getOrDefault(items, curve.get(32));
     return (long) (items / itemsPerSecond * 1e9 * (1 + 0.05 * random.nextGaussian()));
+  }
+
+  @Test
+  void aCapChosenUnderLightLoadIsReconsideredWhenTheQueueGrows() {
+    AdaptiveBatchSizer sizer = new AdaptiveBatchSizer(32, SETTINGS);
+    // Light load: caps 1, 2 and 4 fill (1 ms per item), cap 8 never gets more than 4 requests.
+    for (int cap : new int[] {1, 2, 4}) {
+      assertEquals(cap, sizer.cap());
+      for (int i = 0; i < 8; i++) sizer.record(cap, cap * 1_000_000L);
+    }
+    assertEquals(8, sizer.cap());
+    for (int i = 0; i < 20; i++) sizer.record(4, 4_000_000L);
+    assertFalse(sizer.exploring());
+    int settled = sizer.cap();
+    assertTrue(settled <= 4, "settled on a cap the load could fill: " + settled);
+
+    // A short burst is not enough; a sustained backlog of twice the cap is.
+    for (int i = 0; i < 15; i++) sizer.observeBacklog(2 * settled);
+    sizer.observeBacklog(0);
+    assertFalse(sizer.exploring(), "streak broken by an empty queue");
+    for (int i = 0; i < 16; i++) sizer.observeBacklog(2 * settled);
+    assertTrue(sizer.exploring(), "sustained backlog re-explores the larger caps");
+  }
+
+  @Test
+  void aCapPastThePeakIsNotReconsideredForBacklog() {
+    AdaptiveBatchSizer sizer = new AdaptiveBatchSizer(32, SETTINGS);
+    // Throughput peaks at 4 and drops sharply at 8: settled past the peak, not for lack of load.
+    long[] nanosPerBatch = {1_000_000L, 1_500_000L, 2_000_000L, 8_000_000L};
+    for (int k = 0; k < nanosPerBatch.length; k++) for (int i = 0; i < 8; i++) sizer.record(1 << k, nanosPerBatch[k]);
+    assertFalse(sizer.exploring());
+    assertEquals(4, sizer.cap());
+    for (int i = 0; i < 100; i++) sizer.observeBacklog(64);
+    assertFalse(sizer.exploring(), "a deep queue does not make a slower cap faster");
   }
 }
