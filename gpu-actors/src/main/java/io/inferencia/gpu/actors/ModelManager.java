@@ -212,7 +212,11 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     devices = msg.devices();
     for (Device d : devices.all())
       routers.put(d, getContext().spawn(DeviceRouter.create(d, blocking, getContext().getSelf()), "device-" + d.label()));
-    for (ModelSource source : msg.sources()) start(new ModelSlot(source));
+    // Register every model before starting any: intra-op thread budgets divide the cores among all
+    // CPU instances, so the first model started must already count the others.
+    List<ModelSlot> slots = msg.sources().stream().map(ModelSlot::new).toList();
+    for (ModelSlot slot : slots) models.put(slot.source.name(), slot);
+    for (ModelSlot slot : slots) start(slot);
     scanned = true;
     return this;
   }
@@ -245,6 +249,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
         placement.instances(), devices.intraOpThreads(totalCpuInstances(config)),
         settings.section().getBoolean("ort.allow-spinning"), settings.adaptive());
+    getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
+        key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
     routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
   }
 
