@@ -2,6 +2,8 @@ package io.inferencia.bench;
 
 import io.inferencia.bench.LatencyRecorder.Summary;
 import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.node.CommonPoolParallelism;
+import io.inferencia.node.testkit.LocalClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +36,7 @@ public final class InferenceBenchmark {
       "ocr_rec", new Target("ocr_rec", "x", "softmax_11.tmp_0", new long[] {3, 48, 320}));
 
   public static void main(String[] args) throws Exception {
-    // See CommonPoolParallelism in cluster-node: on 2 cores the JDK would start a thread per stage.
-    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null)
-      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "4");
+    CommonPoolParallelism.ensure();
     Map<String, String> opts = options(args);
     double seconds = Double.parseDouble(opts.getOrDefault("seconds", "5"));
     warmupSeconds = Double.parseDouble(opts.getOrDefault("warmup", "15"));
@@ -49,7 +49,7 @@ public final class InferenceBenchmark {
     Path jar = root.resolve("cluster-node/target/cluster-node.jar");
     if (!Files.isRegularFile(jar)) throw new IllegalStateException("build the node first: " + jar + " is missing");
 
-    ActorSystem<Void> clientSystem = ActorSystem.create(Behaviors.empty(), "bench-client", clientConfig());
+    ActorSystem<Void> clientSystem = ActorSystem.create(Behaviors.empty(), "bench-client", LocalClient.config());
     try {
       for (String name : models) {
         Target t = TARGETS.get(name);
@@ -148,10 +148,4 @@ public final class InferenceBenchmark {
     return out;
   }
 
-  /** A plain local client: the node's application.conf on the classpath would make it a cluster member. */
-  private static com.typesafe.config.Config clientConfig() {
-    return com.typesafe.config.ConfigFactory.parseString(
-            "pekko.actor.provider = local\npekko.coordinated-shutdown.exit-jvm = off")
-        .withFallback(com.typesafe.config.ConfigFactory.load());
-  }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.node.testkit.LocalClient;
 import io.inferencia.protocols.grpc.GRPCInferenceServiceClient;
 import io.inferencia.protocols.grpc.ModelInferRequest;
 import io.inferencia.protocols.grpc.ModelInferResponse;
@@ -84,7 +85,7 @@ class NodeJarIT {
 
   @Test
   void ocrOverGrpcReadsRenderedText() throws Exception {
-    ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "it-client", clientConfig());
+    ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "it-client", LocalClient.config());
     try {
       GRPCInferenceServiceClient grpc = GRPCInferenceServiceClient.create(
           GrpcClientSettings.connectToServiceAt("127.0.0.1", node.grpcPort, client).withTls(false), client);
@@ -128,10 +129,4 @@ class NodeJarIT {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A plain local client: the node's application.conf on the classpath would make it a cluster member. */
-  private static com.typesafe.config.Config clientConfig() {
-    return com.typesafe.config.ConfigFactory.parseString(
-            "pekko.actor.provider = local\npekko.coordinated-shutdown.exit-jvm = off")
-        .withFallback(com.typesafe.config.ConfigFactory.load());
-  }
 }

@@ -27,25 +27,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.grpc.GrpcServiceException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every KServe v2 endpoint, REST and gRPC, against the shipped repository. */
-class RealModelEndpointsTest {
-  private static RealModelServer server;
-  private static RestClient rest;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RealModelServer.startShipped();
-    rest = server.rest;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
-  }
+class RealModelEndpointsTest extends ShippedModelsTest {
 
   @Test
   void healthIsLiveAndReady() throws Exception {

@@ -13,26 +13,11 @@ import io.inferencia.protocols.grpc.ModelMetadataRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.pekko.grpc.GrpcServiceException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Client errors against the shipped models: exact statuses and messages that say what is wrong. */
-class RealModelErrorsTest {
+class RealModelErrorsTest extends ShippedModelsTest {
   private static final long[] ONE_CROP = {1, 3, 48, 192};
-  private static RealModelServer server;
-  private static RestClient rest;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RealModelServer.startShipped();
-    rest = server.rest;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
-  }
 
   @Test
   void unknownModelIsNotFound() {

@@ -20,27 +20,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Inference on the shipped models through real sockets, each input form giving the same answer. */
-class RealModelInferenceTest {
+class RealModelInferenceTest extends ShippedModelsTest {
   private static final String CLS_OUT = "softmax_0.tmp_0";
   private static final long[] ONE_CROP = {1, 3, 48, 192};
-  private static RealModelServer server;
-  private static RestClient rest;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RealModelServer.startShipped();
-    rest = server.rest;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) server.close();
-  }
 
   @Test
   void classifierGivesTheSameOutputForEveryInputForm() throws Exception {
