@@ -212,8 +212,6 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     devices = msg.devices();
     for (Device d : devices.all())
       routers.put(d, getContext().spawn(DeviceRouter.create(d, blocking, getContext().getSelf()), "device-" + d.label()));
-    // Register every model before starting any: intra-op thread budgets divide the cores among all
-    // CPU instances, so the first model started must already count the others.
     List<ModelSlot> slots = msg.sources().stream().map(ModelSlot::new).toList();
     for (ModelSlot slot : slots) models.put(slot.source.name(), slot);
     for (ModelSlot slot : slots) start(slot);
@@ -247,26 +245,11 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     vs.reason = placement.note();
     if (!placement.note().isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), placement.note());
     var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
-        placement.instances(), devices.intraOpThreads(totalCpuInstances(config)),
+        placement.instances(), placement.intraOpThreads(),
         settings.section().getBoolean("ort.allow-spinning"), settings.adaptive());
     getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
         key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
     routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
-  }
-
-  /** Instances that will share the CPU, counting this model's (it may not be in the books yet). */
-  private int totalCpuInstances(ModelConfig adding) {
-    int total = instanceCount(adding);
-    for (ModelSlot s : models.values()) {
-      Optional<ModelConfig> c = s.source.config();
-      if (c.isEmpty() || c.get().getName().equals(adding.getName()) || ModelSource.isPipeline(c.get())) continue;
-      if (devices.place(c.get()).device().equals(Device.CPU)) total += instanceCount(c.get());
-    }
-    return total;
-  }
-
-  private static int instanceCount(ModelConfig c) {
-    return c.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum();
   }
 
   private void startPipeline(ModelSlot slot, ModelConfig config) {

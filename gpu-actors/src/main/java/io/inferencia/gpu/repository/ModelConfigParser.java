@@ -1,6 +1,7 @@
 package io.inferencia.gpu.repository;
 
 import com.google.protobuf.TextFormat;
+import io.inferencia.gpu.runtime.CpuLayout;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelDynamicBatching;
@@ -58,6 +59,7 @@ public final class ModelConfigParser {
     checkOutputs(b.getOutputList(), dir);
     checkBatching(b, dir);
     checkInstanceGroups(b, dir);
+    checkCpuLayout(b, dir);
     return b.build();
   }
 
@@ -125,6 +127,20 @@ public final class ModelConfigParser {
       if (g.getCount() < 0) throw error(dir, "instance_group count must be >= 1, got " + g.getCount());
       if (g.getCount() == 0) b.setInstanceGroup(i, g.toBuilder().setCount(1));
     }
+  }
+
+  /** Triton's intra_op_thread_count and our cpu_instances extension (see CpuLayout). */
+  private static void checkCpuLayout(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    ModelParameter threads = b.getParametersMap().get(CpuLayout.THREADS_PARAMETER);
+    if (threads != null) {
+      String v = threads.getStringValue().trim();
+      if (!v.matches("[0-9]{1,4}") || Integer.parseInt(v) < 1)
+        throw error(dir, CpuLayout.THREADS_PARAMETER + " must be a positive integer, got '" + v + "'");
+    }
+    ModelParameter instances = b.getParametersMap().get(CpuLayout.INSTANCES_PARAMETER);
+    if (instances != null && !instances.getStringValue().trim().equalsIgnoreCase(CpuLayout.PER_CORE))
+      throw error(dir, CpuLayout.INSTANCES_PARAMETER + " must be '" + CpuLayout.PER_CORE + "', got '"
+          + instances.getStringValue() + "'");
   }
 
   private static ModelConfigException error(String dir, String message) {

@@ -53,9 +53,9 @@ public final class Devices {
   }
 
   /**
-   * Where one model version runs. KIND_AUTO prefers a GPU; KIND_GPU without CUDA falls back to the CPU
-   * with a note; the GPU is the first listed in {@code gpus}, else one chosen by the model name's hash
-   * so models spread over devices.
+   * Where one model version runs and how its sessions are laid out. KIND_AUTO prefers a GPU; KIND_GPU
+   * without CUDA falls back to the CPU with a note; the GPU is the first listed in {@code gpus}, else
+   * one chosen by the model name's hash so models spread over devices. On the CPU see {@link CpuLayout}.
    */
   public Placement place(ModelConfig config) {
     ModelInstanceGroup group = config.getInstanceGroup(0);
@@ -65,18 +65,18 @@ public final class Devices {
     if (wantsGpu && hasCuda()) {
       int gpus = all.size() - 1;
       int id = group.getGpusCount() > 0 ? group.getGpus(0) : Math.floorMod(config.getName().hashCode(), gpus);
-      if (id >= 0 && id < gpus) return new Placement(Device.cuda(id), count, "");
-      return new Placement(Device.CPU, count, "GPU " + id + " does not exist; running on CPU");
+      if (id >= 0 && id < gpus) return new Placement(Device.cuda(id), count, CpuLayout.threadsOnGpu(config), "");
+      return cpu(config, "GPU " + id + " does not exist; running on CPU");
     }
-    String note = kind == ModelInstanceGroup.Kind.KIND_GPU ? "KIND_GPU requested but CUDA is not available; running on CPU" : "";
-    return new Placement(Device.CPU, count, note);
+    return cpu(config,
+        kind == ModelInstanceGroup.Kind.KIND_GPU ? "KIND_GPU requested but CUDA is not available; running on CPU" : "");
   }
 
-  /** Intra-op threads per CPU session so that all CPU instances together do not oversubscribe cores. */
-  public int intraOpThreads(int totalCpuInstances) {
-    return Math.max(1, cpuCores / Math.max(1, totalCpuInstances));
+  private Placement cpu(ModelConfig config, String note) {
+    CpuLayout layout = CpuLayout.of(config, cpuCores);
+    return new Placement(Device.CPU, layout.instances(), layout.threadsPerInstance(), note);
   }
 
-  /** The chosen device, the number of instances (sessions) and a note for the model's reason. */
-  public record Placement(Device device, int instances, String note) {}
+  /** The chosen device, the number of instances (sessions), their intra-op threads and a note for the model's reason. */
+  public record Placement(Device device, int instances, int intraOpThreads, String note) {}
 }

@@ -69,6 +69,9 @@ class ModelConfigParserTest {
       "preferred above max | dynamic_batching { preferred_batch_size: [ 16 ] } | preferred_batch_size 16 is outside 1..8",
       "adaptive without batching | parameters { key: \"batching_mode\" value: { string_value: \"adaptive\" } } | needs a dynamic_batching section",
       "negative count | instance_group [ { count: -2 } ] | count must be >= 1",
+      "zero threads | parameters { key: \"intra_op_thread_count\" value: { string_value: \"0\" } } | intra_op_thread_count must be a positive integer",
+      "word threads | parameters { key: \"intra_op_thread_count\" value: { string_value: \"many\" } } | intra_op_thread_count must be a positive integer",
+      "unknown cpu_instances | parameters { key: \"cpu_instances\" value: { string_value: \"lots\" } } | cpu_instances must be 'per_core'",
   })
   void rejectsBadBatchingAndInstances(String label, String extra, String expected) {
     ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(MINIMAL + extra, "m"));

@@ -34,11 +34,53 @@ class DevicesTest {
   }
 
   @Test
-  void intraOpThreadsShareTheCores() {
-    Devices devices = new Devices(List.of(Device.CPU), 8);
-    assertEquals(2, devices.intraOpThreads(4));
-    assertEquals(1, devices.intraOpThreads(20));
-    assertEquals(8, devices.intraOpThreads(0));
+  void cpuSessionsDivideTheCoresAmongTheModelsOwnInstances() throws Exception {
+    Devices eight = new Devices(List.of(Device.CPU), 8);
+    Devices.Placement one = eight.place(config(""));
+    assertEquals(1, one.instances());
+    assertEquals(8, one.intraOpThreads());
+    Devices.Placement three = eight.place(config("instance_group [ { count: 3 kind: KIND_CPU } ]"));
+    assertEquals(3, three.instances());
+    assertEquals(2, three.intraOpThreads());
+    Devices.Placement many = eight.place(config("instance_group [ { count: 20 kind: KIND_CPU } ]"));
+    assertEquals(1, many.intraOpThreads());
+  }
+
+  @Test
+  void intraOpThreadCountParameterWins() throws Exception {
+    Devices eight = new Devices(List.of(Device.CPU), 8);
+    Devices.Placement p = eight.place(config("""
+        instance_group [ { count: 2 kind: KIND_CPU } ]
+        parameters { key: "intra_op_thread_count" value: { string_value: "3" } }
+        """));
+    assertEquals(2, p.instances());
+    assertEquals(3, p.intraOpThreads());
+  }
+
+  @Test
+  void perCoreLayoutRunsOneSingleThreadedSessionPerCore() throws Exception {
+    Devices eight = new Devices(List.of(Device.CPU), 8);
+    Devices.Placement p = eight.place(config("parameters { key: \"cpu_instances\" value: { string_value: \"per_core\" } }"));
+    assertEquals(8, p.instances());
+    assertEquals(1, p.intraOpThreads());
+    Devices.Placement twoEach = eight.place(config("""
+        parameters { key: "cpu_instances" value: { string_value: "per_core" } }
+        parameters { key: "intra_op_thread_count" value: { string_value: "2" } }
+        """));
+    assertEquals(4, twoEach.instances());
+    assertEquals(2, twoEach.intraOpThreads());
+  }
+
+  @Test
+  void gpuSessionsKeepTheConfiguredCount() throws Exception {
+    Devices withGpu = new Devices(List.of(Device.CPU, Device.cuda(0)), 8);
+    Devices.Placement p = withGpu.place(config("""
+        instance_group [ { count: 2 kind: KIND_GPU } ]
+        parameters { key: "cpu_instances" value: { string_value: "per_core" } }
+        """));
+    assertEquals(Device.cuda(0), p.device());
+    assertEquals(2, p.instances());
+    assertEquals(1, p.intraOpThreads());
   }
 
   @Test
