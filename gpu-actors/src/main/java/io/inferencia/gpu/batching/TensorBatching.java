@@ -45,6 +45,14 @@ public final class TensorBatching {
 
   /** Splits every output along dimension 0 into slices of the given batch sizes, in request order. */
   public static List<List<Tensor>> split(List<Tensor> outputs, int[] batchSizes) {
+    // One request owns the whole batch: its outputs are the batch's, no copy needed.
+    if (batchSizes.length == 1) {
+      for (Tensor out : outputs)
+        if (out.shape().length == 0 || out.shape()[0] != batchSizes[0])
+          throw new IllegalStateException("output '" + out.name() + "' has shape " + Arrays.toString(out.shape())
+              + ", expected batch dimension " + batchSizes[0]);
+      return List.of(outputs);
+    }
     int total = Arrays.stream(batchSizes).sum();
     List<List<Tensor>> perRequest = new ArrayList<>(batchSizes.length);
     for (int i = 0; i < batchSizes.length; i++) perRequest.add(new ArrayList<>(outputs.size()));
