@@ -1,9 +1,10 @@
 package io.inferencia.bench;
 
 import io.inferencia.bench.LatencyRecorder.Summary;
-import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.bench.RawOrtThroughput.Layout;
 import io.inferencia.node.CommonPoolParallelism;
 import io.inferencia.node.testkit.LocalClient;
+import io.inferencia.node.testkit.NodeProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,24 +13,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Raw ONNX Runtime throughput per batch size against served throughput and latency through gRPC and
- * REST (binary extension) at several client counts, for each batching setting, in one run.
+ * Raw ONNX Runtime throughput per batch size and session layout against served throughput and
+ * latency through gRPC and REST (binary extension) at several client counts, for each batching
+ * setting, in one run. Each served row also gives the CPU share the node and this client used.
  *
  * <p>Usage: InferenceBenchmark [--seconds S] [--models ocr_cls,ocr_rec] [--clients 1,16,64]
- *     [--variants off,fixed-4,fixed-32,adaptive] [--warmup seconds per node]
+ *     [--variants off,fixed-4,fixed-32,adaptive] [--warmup seconds per node] [--raw-batches 1,2,4,8,16,32]
+ *     [--protocols grpc,rest] [--node-env K=V;K2=V2] [--root checkout]
  */
 public final class InferenceBenchmark {
-  private static final int[] RAW_BATCHES = {1, 2, 4, 8, 16, 32};
-  private static double warmupSeconds;
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   record Target(String model, String input, String output, long[] itemShape) {}
 
-  record Row(String model, String variant, String protocol, int clients, Summary summary) {}
+  record Row(String model, String variant, String protocol, int clients, Summary summary, CpuMeter.Usage cpu) {}
+
+  record Options(double seconds, double warmup, List<String> models, int[] clients, List<BatchingVariant> variants,
+      int[] rawBatches, List<String> protocols, Map<String, String> nodeEnv, Path root) {}
 
   private static final Map<String, Target> TARGETS = Map.of(
       "ocr_cls", new Target("ocr_cls", "x", "softmax_0.tmp_0", new long[] {3, 48, 192}),
@@ -37,92 +44,134 @@ public final class InferenceBenchmark {
 
   public static void main(String[] args) throws Exception {
     CommonPoolParallelism.ensure();
-    Map<String, String> opts = options(args);
-    double seconds = Double.parseDouble(opts.getOrDefault("seconds", "5"));
-    warmupSeconds = Double.parseDouble(opts.getOrDefault("warmup", "15"));
-    List<String> models = List.of(opts.getOrDefault("models", "ocr_cls,ocr_rec").split(","));
-    int[] clients = Arrays.stream(opts.getOrDefault("clients", "1,16,64").split(",")).mapToInt(Integer::parseInt).toArray();
-    List<BatchingVariant> variants = Arrays.stream(opts.getOrDefault("variants", "off,fixed-4,fixed-32,adaptive")
-        .split(",")).map(BatchingVariant::parse).toList();
-    Path root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
-    Path repo = root.resolve("model_repository");
-    Path jar = root.resolve("cluster-node/target/cluster-node.jar");
+    Options o = parse(BenchArgs.parse(args));
+    Path jar = o.root().resolve("cluster-node/target/cluster-node.jar");
     if (!Files.isRegularFile(jar)) throw new IllegalStateException("build the node first: " + jar + " is missing");
-
     ActorSystem<Void> clientSystem = ActorSystem.create(Behaviors.empty(), "bench-client", LocalClient.config());
     try {
-      for (String name : models) {
+      for (String name : o.models()) {
         Target t = TARGETS.get(name);
         if (t == null) throw new IllegalArgumentException("unknown model " + name + "; known: " + TARGETS.keySet());
-        benchModel(t, repo, jar, seconds, clients, variants, clientSystem);
+        benchModel(t, o, jar, clientSystem);
       }
     } finally {
       clientSystem.terminate();
     }
   }
 
-  private static void benchModel(Target t, Path repo, Path jar, double seconds, int[] clients,
-      List<BatchingVariant> variants, ActorSystem<Void> clientSystem) throws Exception {
-    System.out.printf(Locale.ROOT, "%n=== %s, item %s, %d cores ===%n", t.model(), Arrays.toString(t.itemShape()),
-        Runtime.getRuntime().availableProcessors());
-    Map<Integer, Double> raw = RawOrtThroughput.measure(repo.resolve(t.model()).resolve("1/model.onnx"), t.input(),
-        t.itemShape(), RAW_BATCHES, Math.max(2, seconds / 2));
-    double rawBest = raw.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    System.out.println("raw ONNX Runtime, items/s by batch size:");
-    raw.forEach((b, v) -> System.out.printf(Locale.ROOT, "  batch %2d: %8.1f%n", b, v));
+  static Options parse(Map<String, String> a) {
+    return new Options(
+        Double.parseDouble(a.getOrDefault("seconds", "5")),
+        Double.parseDouble(a.getOrDefault("warmup", "15")),
+        List.of(a.getOrDefault("models", "ocr_cls,ocr_rec").split(",")),
+        BenchArgs.ints(a.getOrDefault("clients", "1,16,64")),
+        Arrays.stream(a.getOrDefault("variants", "off,fixed-4,fixed-32,adaptive").split(","))
+            .map(BatchingVariant::parse).toList(),
+        BenchArgs.ints(a.getOrDefault("raw-batches", "1,2,4,8,16,32")),
+        List.of(a.getOrDefault("protocols", "grpc,rest").split(",")),
+        BenchArgs.environment(a.getOrDefault("node-env", "")),
+        Path.of(a.getOrDefault("root", ".")).toAbsolutePath().normalize());
+  }
+
+  private static void benchModel(Target t, Options o, Path jar, ActorSystem<Void> clientSystem) throws Exception {
+    Path repo = o.root().resolve("model_repository");
+    System.out.printf(Locale.ROOT, "%n=== %s, item %s, %d cores ===%n", t.model(), Arrays.toString(t.itemShape()), CORES);
+    double rawBest = printRaw(t, o, repo);
 
     long[] shape = new long[t.itemShape().length + 1];
     shape[0] = 1;
     System.arraycopy(t.itemShape(), 0, shape, 1, t.itemShape().length);
     byte[] input = BenchInputs.fp32(shape, 42);
+    int maxClients = o.clients()[o.clients().length - 1];
 
     List<Row> rows = new ArrayList<>();
-    for (BatchingVariant v : variants) {
-      Path variantRepo = copyModel(repo, t.model());
-      v.apply(variantRepo.resolve(t.model()).resolve("config.pbtxt"));
-      try (NodeProcess node = NodeProcess.start(jar, variantRepo, Files.createTempDirectory("bench-data"), Map.of());
-          GrpcInferClient grpc = new GrpcInferClient(clientSystem, node.grpcPort, t.model(), t.input(), shape, input)) {
-        RestBinaryClient rest = new RestBinaryClient(node.httpPort, t.model(), t.input(), t.output(), shape, input);
-        // A fresh JVM compiles its hot paths for tens of seconds on 2 cores: warm both protocols at full
-        // load first, so the measured windows see compiled code (and, for adaptive, a settled cap).
-        ClosedLoopLoad.run(clients[clients.length - 1], warmupSeconds, 0.1, 1, grpc::infer);
-        ClosedLoopLoad.run(clients[clients.length - 1], warmupSeconds / 2, 0.1, 1, rest::infer);
-        double warm = 2;
-        for (int c : clients) {
-          rows.add(new Row(t.model(), v.label(), "grpc", c, ClosedLoopLoad.run(c, warm, seconds, 1, grpc::infer)));
-          print(rows.get(rows.size() - 1), rawBest);
-          rows.add(new Row(t.model(), v.label(), "rest", c, ClosedLoopLoad.run(c, warm, seconds, 1, rest::infer)));
-          print(rows.get(rows.size() - 1), rawBest);
+    // One node per model: each variant rewrites the config and reloads the model through Triton's
+    // repository API, so every variant is measured on the same warmed-up JVM.
+    Path variantRepo = copyModel(repo, t.model());
+    Path config = variantRepo.resolve(t.model()).resolve("config.pbtxt");
+    String shipped = Files.readString(config);
+    try (NodeProcess node = NodeProcess.start(jar, variantRepo, Files.createTempDirectory("bench-data"), o.nodeEnv());
+        GrpcInferClient grpc = new GrpcInferClient(clientSystem, node.grpcPort, t.model(), t.input(), shape, input)) {
+      RestBinaryClient rest = new RestBinaryClient(node.httpPort, t.model(), t.input(), t.output(), shape, input);
+      Map<String, Supplier<CompletionStage<?>>> calls = new LinkedHashMap<>();
+      if (o.protocols().contains("grpc")) calls.put("grpc", grpc::infer);
+      if (o.protocols().contains("rest")) calls.put("rest", rest::infer);
+      CpuMeter meter = new CpuMeter(node.handle());
+      boolean first = true;
+      for (BatchingVariant v : o.variants()) {
+        Files.writeString(config, shipped);
+        v.apply(config);
+        RepositoryControl.reload(node.httpPort, t.model());
+        // A fresh JVM compiles its hot paths for tens of seconds on 2 cores: the first variant warms
+        // every protocol at full load; later ones only settle (the adaptive cap, the new sessions).
+        double warm = first ? o.warmup() : Math.min(o.warmup(), 5);
+        first = false;
+        for (var call : calls.values()) ClosedLoopLoad.run(maxClients, warm / calls.size(), 0.1, 1, call);
+        for (int c : o.clients()) {
+          for (var call : calls.entrySet()) {
+            ClosedLoopLoad.run(c, 2, 0.01, 1, call.getValue());
+            CpuMeter.Snapshot start = meter.snapshot();
+            Summary s = ClosedLoopLoad.run(c, 0, o.seconds(), 1, call.getValue());
+            Row row = new Row(t.model(), v.label(), call.getKey(), c, s, meter.snapshot().since(start, CORES));
+            rows.add(row);
+            print(row, rawBest);
+          }
         }
       }
     }
-    summarize(t.model(), rows, rawBest, clients[clients.length - 1]);
+    summarize(t.model(), rows, rawBest, maxClients, o.protocols());
+  }
+
+  /** Prints the raw table (batch size by layout) and returns the best figure in it. */
+  private static double printRaw(Target t, Options o, Path repo) throws Exception {
+    Path model = repo.resolve(t.model()).resolve("1/model.onnx");
+    Map<Layout, Map<Integer, Double>> raw = new LinkedHashMap<>();
+    for (Layout layout : Layout.forCores(CORES))
+      raw.put(layout, RawOrtThroughput.measure(model, t.input(), t.itemShape(), o.rawBatches(), Math.max(2, o.seconds() / 2), layout));
+    System.out.println("raw ONNX Runtime, items/s by batch size and session layout:");
+    System.out.printf(Locale.ROOT, "  %-6s", "batch");
+    for (Layout l : raw.keySet()) System.out.printf(Locale.ROOT, " %14s", l.label());
+    System.out.println();
+    for (int b : o.rawBatches()) {
+      System.out.printf(Locale.ROOT, "  %-6d", b);
+      for (var perBatch : raw.values()) System.out.printf(Locale.ROOT, " %14.1f", perBatch.get(b));
+      System.out.println();
+    }
+    return raw.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
   private static void print(Row r, double rawBest) {
     Summary s = r.summary();
     System.out.printf(Locale.ROOT, "%-8s %-9s %-5s %3d clients: %8.1f items/s  p50 %7.2f  p95 %7.2f  p99 %7.2f ms"
-            + "  served/raw-best %.2f  errors %d%n",
+            + "  served/raw-best %.2f  cpu node %3.0f%% client %3.0f%%  errors %d%n",
         r.model(), r.variant(), r.protocol(), r.clients(), s.itemsPerSecond(), s.p50(), s.p95(), s.p99(),
-        s.itemsPerSecond() / rawBest, s.errors());
+        s.itemsPerSecond() / rawBest, r.cpu().node() * 100, r.cpu().client() * 100, s.errors());
   }
 
-  private static void summarize(String model, List<Row> rows, double rawBest, int maxClients) {
-    System.out.printf(Locale.ROOT, "--- %s at %d clients ---%n", model, maxClients);
-    for (String protocol : List.of("grpc", "rest")) {
-      Map<String, Double> byVariant = new LinkedHashMap<>();
+  private static void summarize(String model, List<Row> rows, double rawBest, int maxClients, List<String> protocols) {
+    System.out.printf(Locale.ROOT, "--- %s at %d clients (raw best %.1f items/s) ---%n", model, maxClients, rawBest);
+    for (String protocol : protocols) {
+      Map<String, Row> byVariant = new LinkedHashMap<>();
       rows.stream().filter(r -> r.protocol().equals(protocol) && r.clients() == maxClients)
-          .forEach(r -> byVariant.put(r.variant(), r.summary().itemsPerSecond()));
-      double off = byVariant.getOrDefault("off", Double.NaN);
+          .forEach(r -> byVariant.put(r.variant(), r));
+      double off = rate(byVariant.get("off"));
       double bestFixed = byVariant.entrySet().stream().filter(e -> e.getKey().startsWith("fixed"))
-          .mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
-      double adaptive = byVariant.getOrDefault("adaptive", Double.NaN);
-      double bestServed = byVariant.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+          .mapToDouble(e -> rate(e.getValue())).max().orElse(Double.NaN);
+      double adaptive = rate(byVariant.get("adaptive"));
+      Row best = byVariant.values().stream().max((a, b) -> Double.compare(rate(a), rate(b))).orElse(null);
+      if (best == null) continue;
+      // What the same server would reach if the client's CPU were free for inference.
+      double clientFree = rate(best) / (1 - best.cpu().client());
       System.out.printf(Locale.ROOT,
-          "%-5s best served/raw-best %.2f | batching(best on)/off %.2f | adaptive/best-fixed %.2f | "
-              + "raw-best %.1f items/s%n",
-          protocol, bestServed / rawBest, Math.max(bestFixed, adaptive) / off, adaptive / bestFixed, rawBest);
+          "%-5s best served/raw-best %.2f (%s; client used %.0f%% of the machine, served/raw without it %.2f) | "
+              + "batching(best on)/off %.2f | adaptive/best-fixed %.2f%n",
+          protocol, rate(best) / rawBest, best.variant(), best.cpu().client() * 100, clientFree / rawBest,
+          Math.max(bestFixed, adaptive) / off, adaptive / bestFixed);
     }
+  }
+
+  private static double rate(Row r) {
+    return r == null ? Double.NaN : r.summary().itemsPerSecond();
   }
 
   private static Path copyModel(Path repo, String model) throws Exception {
@@ -138,14 +187,4 @@ public final class InferenceBenchmark {
     }
     return dst;
   }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --option value, got " + args[i]);
-      out.put(args[i].substring(2), args[i + 1]);
-    }
-    return out;
-  }
-
 }

@@ -63,6 +63,11 @@ public final class NodeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The node's process, e.g. to read the CPU time it used. */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   public String output() throws IOException {
     return Files.readString(log);
   }
