@@ -1,0 +1,84 @@
+package io.inferencia.persistence.db;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where the journal, snapshots, projection offsets and the jobs read side live: an H2 file under the
+ * node's data dir by default, PostgreSQL (or another H2) by {@code DB_URL}.
+ *
+ * <p>H2 runs with {@code WRITE_DELAY=0}: by default H2 writes commits to its file up to 500 ms later,
+ * and a process killed in that window would lose jobs it had already acknowledged.
+ */
+public record DatabaseSettings(String url, String user, String password, int poolSize) {
+
+  public enum Dialect {
+    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "h2-dialect", "h2"),
+    POSTGRES("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgres-dialect", "postgres");
+
+    final String slickProfile;
+    final String driver;
+    final String projectionDialect;
+    final String schemaName;
+
+    Dialect(String slickProfile, String driver, String projectionDialect, String schemaName) {
+      this.slickProfile = slickProfile;
+      this.driver = driver;
+      this.projectionDialect = projectionDialect;
+      this.schemaName = schemaName;
+    }
+  }
+
+  public DatabaseSettings {
+    if (url == null || url.isBlank()) throw new IllegalArgumentException("persistence.db.url is empty");
+    if (poolSize < 2) throw new IllegalArgumentException("persistence.db.pool-size must be >= 2, got " + poolSize);
+    dialectOf(url); // fails on an unsupported URL
+  }
+
+  /** Reads {@code persistence.db}; an empty url means the embedded H2 file under {@code dataDir}. */
+  public static DatabaseSettings fromConfig(Config db, Path dataDir) {
+    String url = db.getString("url").trim();
+    if (url.isEmpty()) url = embeddedH2(dataDir);
+    return new DatabaseSettings(url, db.getString("user"), db.getString("password"), db.getInt("pool-size"));
+  }
+
+  public static String embeddedH2(Path dataDir) {
+    Path file = dataDir.toAbsolutePath().normalize().resolve("db").resolve("inferencia");
+    return "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  public Dialect dialect() {
+    return dialectOf(url);
+  }
+
+  private static Dialect dialectOf(String url) {
+    if (url.startsWith("jdbc:h2:")) return Dialect.H2;
+    if (url.startsWith("jdbc:postgresql:")) return Dialect.POSTGRES;
+    throw new IllegalArgumentException("persistence.db.url '" + url + "' is neither jdbc:h2: nor jdbc:postgresql:");
+  }
+
+  /** The Pekko settings (journal, snapshot store, read journal, projections) for this database. */
+  public Config pekkoConfig() {
+    Map<String, Object> o = new HashMap<>();
+    String db = "pekko-persistence-jdbc.shared-databases.slick.";
+    o.put(db + "profile", dialect().slickProfile);
+    o.put(db + "db.url", url);
+    o.put(db + "db.user", user);
+    o.put(db + "db.password", password);
+    o.put(db + "db.driver", dialect().driver);
+    o.put(db + "db.numThreads", poolSize);
+    o.put(db + "db.maxConnections", poolSize);
+    o.put(db + "db.minConnections", Math.min(2, poolSize));
+    o.put("pekko.projection.jdbc.dialect", dialect().projectionDialect);
+    o.put("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", poolSize);
+    return ConfigFactory.parseMap(o, "database settings");
+  }
+
+  /** The schema script (journal, snapshots, jobs read side) for this dialect, on the classpath. */
+  public String schemaResource() {
+    return "/schema/" + dialect().schemaName + ".sql";
+  }
+}

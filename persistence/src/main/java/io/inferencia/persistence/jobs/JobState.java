@@ -1,0 +1,81 @@
+package io.inferencia.persistence.jobs;
+
+import io.inferencia.protocols.CborSerializable;
+import io.inferencia.protocols.jobs.JobEvent;
+import io.inferencia.protocols.jobs.JobSpec;
+import io.inferencia.protocols.jobs.JobStatus;
+import io.inferencia.protocols.jobs.JobTimings;
+import io.inferencia.protocols.jobs.JobTransition;
+import io.inferencia.protocols.jobs.JobView;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A job as its events made it: status, the attempt in play, where its result went, and the history
+ * clients can replay (one transition per event, so the transition count is the last sequence number).
+ * Immutable; {@link #apply} returns the next state.
+ *
+ * @param attempt the current attempt: the one running, or the next one to start
+ * @param notBefore when a scheduled retry may start (epoch ms); 0 when not waiting
+ * @param worker the serialized reference of the worker running the current attempt, "" when none
+ */
+public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt, int startedRuns, long createdAt,
+    long updatedAt, long notBefore, String worker, String error, String output, JobTimings timings,
+    List<JobTransition> history) implements CborSerializable {
+
+  public JobState {
+    history = List.copyOf(history);
+  }
+
+  public static JobState empty() {
+    return new JobState("", null, null, 0, 0, 0, 0, 0, "", "", "", JobTimings.NONE, List.of());
+  }
+
+  public boolean exists() {
+    return status != null;
+  }
+
+  public boolean isTerminal() {
+    return exists() && status.isTerminal();
+  }
+
+  public long lastSeqNr() {
+    return history.size();
+  }
+
+  public JobView view() {
+    return new JobView(jobId, spec.tenant(), spec.task(), spec.input(), status, createdAt, updatedAt, startedRuns,
+        error, output, timings);
+  }
+
+  public JobState apply(JobEvent event) {
+    if (event instanceof JobEvent.JobSubmitted e)
+      return new JobState(e.jobId(), e.spec(), JobStatus.QUEUED, 1, 0, e.at(), e.at(), 0, "", "", "", JobTimings.NONE,
+          List.of(new JobTransition(1, "Submitted", JobStatus.QUEUED, 1, e.at(), e.spec().input())));
+    if (event instanceof JobEvent.JobStarted e)
+      return next(JobStatus.RUNNING, e.attempt(), startedRuns + 1, 0, e.worker(), error, output, timings, e.at(),
+          "Started", e.node());
+    if (event instanceof JobEvent.JobSucceeded e)
+      return next(JobStatus.SUCCEEDED, e.attempt(), startedRuns, 0, "", "", e.output(), e.timings(), e.at(),
+          "Succeeded", e.output());
+    if (event instanceof JobEvent.JobFailed e)
+      return next(JobStatus.FAILED, e.attempt(), startedRuns, 0, "", e.reason(), output, timings, e.at(), "Failed",
+          e.reason());
+    if (event instanceof JobEvent.JobRetryScheduled e)
+      return next(JobStatus.QUEUED, e.attempt(), startedRuns, e.notBefore(), "", e.reason(), output, timings, e.at(),
+          "RetryScheduled", e.reason());
+    if (event instanceof JobEvent.JobCancelled e)
+      return next(JobStatus.CANCELLED, attempt, startedRuns, 0, "", error, output, timings, e.at(), "Cancelled",
+          e.reason());
+    throw new IllegalStateException("unknown job event " + event);
+  }
+
+  private JobState next(JobStatus newStatus, int newAttempt, int runs, long newNotBefore, String newWorker,
+      String newError, String newOutput, JobTimings newTimings, long at, String eventName, String detail) {
+    List<JobTransition> h = new ArrayList<>(history.size() + 1);
+    h.addAll(history);
+    h.add(new JobTransition(history.size() + 1, eventName, newStatus, newAttempt, at, detail));
+    return new JobState(jobId, spec, newStatus, newAttempt, runs, createdAt, at, newNotBefore, newWorker, newError,
+        newOutput, newTimings, h);
+  }
+}

@@ -1,0 +1,54 @@
+-- Journal, tags and snapshots in the layout pekko-persistence-jdbc 1.1 reads and writes, then the jobs
+-- read side. Every statement is idempotent: run on each start.
+CREATE TABLE IF NOT EXISTS event_journal (
+  ordering BIGSERIAL,
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  deleted BOOLEAN DEFAULT FALSE NOT NULL,
+  writer VARCHAR(255) NOT NULL,
+  write_timestamp BIGINT,
+  adapter_manifest VARCHAR(255),
+  event_ser_id INTEGER NOT NULL,
+  event_ser_manifest VARCHAR(255) NOT NULL,
+  event_payload BYTEA NOT NULL,
+  meta_ser_id INTEGER,
+  meta_ser_manifest VARCHAR(255),
+  meta_payload BYTEA,
+  PRIMARY KEY (persistence_id, sequence_number)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS event_journal_ordering_idx ON event_journal (ordering);
+CREATE TABLE IF NOT EXISTS event_tag (
+  event_id BIGINT,
+  tag VARCHAR(256),
+  PRIMARY KEY (event_id, tag),
+  CONSTRAINT fk_event_journal FOREIGN KEY (event_id) REFERENCES event_journal (ordering) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS snapshot (
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  created BIGINT NOT NULL,
+  snapshot_ser_id INTEGER NOT NULL,
+  snapshot_ser_manifest VARCHAR(255) NOT NULL,
+  snapshot_payload BYTEA NOT NULL,
+  meta_ser_id INTEGER,
+  meta_ser_manifest VARCHAR(255),
+  meta_payload BYTEA,
+  PRIMARY KEY (persistence_id, sequence_number)
+);
+-- One row per job, maintained by the jobs projection; last_seq makes every update idempotent.
+CREATE TABLE IF NOT EXISTS job_view (
+  job_id VARCHAR(64) PRIMARY KEY,
+  tenant VARCHAR(128) NOT NULL,
+  task VARCHAR(256) NOT NULL,
+  status VARCHAR(16) NOT NULL,
+  input_uri VARCHAR(1100) NOT NULL,
+  output_uri VARCHAR(1100),
+  error VARCHAR(2000),
+  attempts INT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  last_seq BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS job_view_by_tenant ON job_view (tenant, created_at, job_id);
+CREATE INDEX IF NOT EXISTS job_view_by_tenant_status ON job_view (tenant, status, created_at, job_id);
+CREATE INDEX IF NOT EXISTS job_view_by_status_age ON job_view (status, updated_at);

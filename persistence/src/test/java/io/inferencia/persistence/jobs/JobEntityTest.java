@@ -1,0 +1,281 @@
+package io.inferencia.persistence.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.inferencia.protocols.jobs.JobCommand;
+import io.inferencia.protocols.jobs.JobCommand.Ack;
+import io.inferencia.protocols.jobs.JobCommand.JobError;
+import io.inferencia.protocols.jobs.JobCommand.JobReply;
+import io.inferencia.protocols.jobs.JobCommand.StartReply;
+import io.inferencia.protocols.jobs.JobCommand.WatchUpdate;
+import io.inferencia.protocols.jobs.JobEvent;
+import io.inferencia.protocols.jobs.JobSpec;
+import io.inferencia.protocols.jobs.JobStatus;
+import io.inferencia.protocols.jobs.JobTimings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The job state machine through its commands, on the persistence testkit's in-memory journal. */
+class JobEntityTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      .withFallback(ConfigFactory.parseString("pekko.actor.serialize-messages = on"))
+      .withFallback(ConfigFactory.load()));
+  private static final JobSettings SETTINGS = new JobSettings(3, Duration.ofMillis(100), Duration.ofMillis(400), 0.0, 4,
+      Duration.ofMillis(300), Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 1000, Duration.ofSeconds(5));
+  private static final JobSpec SPEC =
+      new JobSpec("acme", "ocr", "s3://intake/acme/u1/page.png", Map.of("lang", "en"), 1234, "image/png");
+
+  private TestProbe<JobDispatcher.Command> dispatcher;
+  private EventSourcedBehaviorTestKit<JobCommand, JobEvent, JobState> job;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() {
+    dispatcher = testKit.createTestProbe();
+    job = EventSourcedBehaviorTestKit.create(testKit.system(), JobEntity.create("job-1", SETTINGS, dispatcher.ref()));
+  }
+
+  @Test
+  void submitPersistsAndHandsATicketToTheDispatcher() {
+    var result = job.<JobReply>runCommand(r -> new JobCommand.Submit(SPEC, r));
+    assertInstanceOf(JobEvent.JobSubmitted.class, result.event());
+    assertEquals(JobStatus.QUEUED, result.reply().view().status());
+    assertEquals("acme", result.reply().view().tenant());
+    JobDispatcher.Enqueue enqueue = dispatcher.expectMessageClass(JobDispatcher.Enqueue.class);
+    assertEquals("job-1", enqueue.ticket().jobId());
+    assertEquals(1, enqueue.ticket().attempt());
+  }
+
+  @Test
+  void ticketIsResentUntilAcknowledged() {
+    submit();
+    dispatcher.expectMessageClass(JobDispatcher.Enqueue.class);
+    dispatcher.expectMessageClass(JobDispatcher.Enqueue.class, Duration.ofSeconds(2));
+    job.runCommand(new JobCommand.Enqueued(1));
+    dispatcher.expectNoMessage(Duration.ofMillis(600));
+  }
+
+  @Test
+  void sameIdempotentSubmitGetsTheSameJobAndADifferentBodyConflicts() {
+    submit();
+    var again = job.<JobReply>runCommand(r -> new JobCommand.Submit(SPEC, r));
+    assertTrue(again.hasNoEvents());
+    assertEquals("job-1", again.reply().view().jobId());
+    var other = new JobSpec("acme", "vad", SPEC.input(), Map.of(), 1234, "audio/wav");
+    var conflict = job.<JobReply>runCommand(r -> new JobCommand.Submit(other, r));
+    assertTrue(conflict.hasNoEvents());
+    assertEquals(JobError.Kind.CONFLICT, conflict.reply().error().kind());
+  }
+
+  @Test
+  void unknownJobIsNotFoundAndPersistsNothing() {
+    var get = job.<JobReply>runCommand(JobCommand.Get::new);
+    assertEquals(JobError.Kind.NOT_FOUND, get.reply().error().kind());
+    var cancel = job.<JobReply>runCommand(r -> new JobCommand.Cancel("x", r));
+    assertEquals(JobError.Kind.NOT_FOUND, cancel.reply().error().kind());
+    assertTrue(cancel.hasNoEvents());
+  }
+
+  @Test
+  void oneWorkerRunsAnAttemptToSuccess() {
+    submit();
+    TestProbe<Object> worker = testKit.createTestProbe();
+    StartReply go = start(1, worker.ref());
+    assertTrue(go.go());
+    assertEquals(SPEC, go.spec());
+    StartReply duplicate = start(1, testKit.createTestProbe().ref());
+    assertFalse(duplicate.go(), "a second delivery of the same ticket must not run");
+    var done = job.<Ack>runCommand(r -> new JobCommand.Complete(1, "s3://results/job-1.json", new JobTimings(1, 2, 3), r));
+    assertTrue(done.reply().accepted());
+    JobState s = job.getState();
+    assertEquals(JobStatus.SUCCEEDED, s.status());
+    assertEquals("s3://results/job-1.json", s.view().output());
+    assertEquals(1, s.view().attempts());
+    assertEquals(List.of("Submitted", "Started", "Succeeded"), s.history().stream().map(t -> t.event()).toList());
+  }
+
+  @Test
+  void transientFailureSchedulesARetryWithBackoffThenGivesUp() {
+    submit();
+    dispatcher.expectMessageClass(JobDispatcher.Enqueue.class);
+    job.runCommand(new JobCommand.Enqueued(1));
+    start(1, testKit.createTestProbe().ref());
+    var fail = job.<Ack>runCommand(r -> new JobCommand.Fail(1, "storage answered 503", true, r));
+    JobEvent.JobRetryScheduled retry = assertInstanceOf(JobEvent.JobRetryScheduled.class, fail.event());
+    assertEquals(2, retry.attempt());
+    assertEquals(JobStatus.QUEUED, job.getState().status());
+    assertFalse(start(2, testKit.createTestProbe().ref()).go() && job.getState().notBefore() > System.currentTimeMillis(),
+        "an early start must wait for the backoff");
+    // The retry's ticket goes out once the backoff has passed.
+    JobDispatcher.Enqueue again = dispatcher.expectMessageClass(JobDispatcher.Enqueue.class, Duration.ofSeconds(2));
+    assertEquals(2, again.ticket().attempt());
+  }
+
+  @Test
+  void transientFailuresStopAtTheAttemptLimit() {
+    submit();
+    for (int attempt = 1; attempt <= SETTINGS.maxAttempts(); attempt++) {
+      awaitStartable(attempt);
+      int a = attempt;
+      job.<Ack>runCommand(r -> new JobCommand.Fail(a, "timeout", true, r));
+    }
+    JobState s = job.getState();
+    assertEquals(JobStatus.FAILED, s.status());
+    assertTrue(s.error().contains("gave up after 3 attempts"), s.error());
+  }
+
+  @Test
+  void permanentFailureFailsAtOnce() {
+    submit();
+    start(1, testKit.createTestProbe().ref());
+    var fail = job.<Ack>runCommand(r -> new JobCommand.Fail(1, "not a PNG or JPEG image", false, r));
+    assertInstanceOf(JobEvent.JobFailed.class, fail.event());
+    assertEquals("not a PNG or JPEG image", job.getState().error());
+  }
+
+  @Test
+  void cancelledQueuedJobNeverStarts() {
+    submit();
+    var cancel = job.<JobReply>runCommand(r -> new JobCommand.Cancel("client", r));
+    assertEquals(JobStatus.CANCELLED, cancel.reply().view().status());
+    assertFalse(start(1, testKit.createTestProbe().ref()).go());
+    var again = job.<JobReply>runCommand(r -> new JobCommand.Cancel("client", r));
+    assertEquals(JobError.Kind.CONFLICT, again.reply().error().kind());
+  }
+
+  @Test
+  void cancelledRunningJobHasItsResultDiscarded() {
+    submit();
+    start(1, testKit.createTestProbe().ref());
+    job.<JobReply>runCommand(r -> new JobCommand.Cancel("client", r));
+    var done = job.<Ack>runCommand(r -> new JobCommand.Complete(1, "s3://results/job-1.json", JobTimings.NONE, r));
+    assertFalse(done.reply().accepted());
+    assertTrue(done.reply().discard());
+    assertEquals(JobStatus.CANCELLED, job.getState().status());
+  }
+
+  @Test
+  void lostWorkerBecomesARetry() {
+    submit();
+    ActorRef<Object> worker = testKit.spawn(Behaviors.empty());
+    start(1, worker);
+    testKit.stop(worker);
+    JobEvent.JobRetryScheduled retry = awaitEvent(JobEvent.JobRetryScheduled.class);
+    assertEquals(2, retry.attempt());
+    assertTrue(retry.reason().contains("was lost"), retry.reason());
+  }
+
+  @Test
+  void watchersGetTheHistoryThenLiveTransitionsUntilTheEnd() {
+    submit();
+    TestProbe<WatchUpdate> watcher = testKit.createTestProbe();
+    job.runCommand(new JobCommand.Watch(0, watcher.ref()));
+    assertEquals("Submitted", watcher.receiveMessage().transition().event());
+    start(1, testKit.createTestProbe().ref());
+    assertEquals(JobStatus.RUNNING, watcher.receiveMessage().transition().status());
+    job.<Ack>runCommand(r -> new JobCommand.Complete(1, "s3://results/job-1.json", JobTimings.NONE, r));
+    WatchUpdate last = watcher.receiveMessage();
+    assertEquals(JobStatus.SUCCEEDED, last.transition().status());
+    assertTrue(last.terminal());
+    // A late watcher of a finished job gets the whole history, the last update marked terminal.
+    TestProbe<WatchUpdate> late = testKit.createTestProbe();
+    job.runCommand(new JobCommand.Watch(1, late.ref()));
+    assertEquals(2, late.receiveMessage().transition().seqNr());
+    assertTrue(late.receiveMessage().terminal());
+    late.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void recoveryRestoresTheStateAndPutsAQueuedJobBackOnItsWay() {
+    submit();
+    dispatcher.expectMessageClass(JobDispatcher.Enqueue.class);
+    job.runCommand(new JobCommand.Enqueued(1));
+    job.restart();
+    assertEquals(JobStatus.QUEUED, job.getState().status());
+    JobDispatcher.Enqueue resent = dispatcher.expectMessageClass(JobDispatcher.Enqueue.class);
+    assertEquals(1, resent.ticket().attempt());
+  }
+
+  @Test
+  void recoveryFromSnapshotKeepsTheHistory() {
+    submit();
+    for (int attempt = 1; attempt < SETTINGS.maxAttempts(); attempt++) {
+      awaitStartable(attempt);
+      int a = attempt;
+      job.<Ack>runCommand(r -> new JobCommand.Fail(a, "timeout " + a, true, r));
+    }
+    JobState before = job.getState();
+    assertTrue(before.lastSeqNr() >= SETTINGS.snapshotEvery(), "enough events for a snapshot");
+    job.restart();
+    assertEquals(before, job.getState());
+    assertNotNull(job.snapshotTestKit().orElseThrow());
+  }
+
+  @Test
+  void afterARestartTheRunningWorkerIsWatchedAgainFromTheJournal() {
+    submit();
+    ActorRef<Object> worker = testKit.spawn(Behaviors.empty());
+    start(1, worker);
+    job.restart();
+    assertEquals(JobStatus.RUNNING, job.getState().status());
+    testKit.stop(worker);
+    JobEvent.JobRetryScheduled retry = awaitEvent(JobEvent.JobRetryScheduled.class);
+    assertEquals(2, retry.attempt());
+  }
+
+  // ---- helpers ----
+
+  private void submit() {
+    job.<JobReply>runCommand(r -> new JobCommand.Submit(SPEC, r));
+  }
+
+  private StartReply start(int attempt, ActorRef<?> worker) {
+    return job.<StartReply>runCommand(r -> new JobCommand.Start(attempt, worker, "node-a", r)).reply();
+  }
+
+  /** Waits out a retry's backoff, then starts the attempt. */
+  private void awaitStartable(int attempt) {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (System.currentTimeMillis() < deadline) {
+      if (start(attempt, testKit.createTestProbe().ref()).go()) return;
+      sleep(20);
+    }
+    throw new AssertionError("attempt " + attempt + " never became startable");
+  }
+
+  private <E extends JobEvent> E awaitEvent(Class<E> type) {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (System.currentTimeMillis() < deadline) {
+      var events = job.persistenceTestKit().persistedInStorage(JobEntity.persistenceId("job-1").id());
+      for (Object e : events) if (type.isInstance(e)) return type.cast(e);
+      sleep(20);
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " was persisted");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.inferencia.protocols.jobs;
+
+import io.inferencia.protocols.CborSerializable;
+
+/** The facts a job entity persists; its status is derived from them. Times are epoch milliseconds. */
+public sealed interface JobEvent extends CborSerializable {
+  long at();
+
+  /** Accepted: validated at the edge, recorded before the client got its id. */
+  record JobSubmitted(String jobId, JobSpec spec, long at) implements JobEvent {}
+
+  /** A worker took attempt {@code attempt}; {@code worker} is its serialized actor reference. */
+  record JobStarted(int attempt, String worker, String node, long at) implements JobEvent {}
+
+  /** The result object {@code output} was written. */
+  record JobSucceeded(int attempt, String output, JobTimings timings, long at) implements JobEvent {}
+
+  /** Permanently failed: a bad input, or transient failures beyond the attempt limit. */
+  record JobFailed(int attempt, String reason, long at) implements JobEvent {}
+
+  /** Attempt {@code attempt - 1} failed transiently; attempt {@code attempt} may start at {@code notBefore}. */
+  record JobRetryScheduled(int attempt, long notBefore, String reason, long at) implements JobEvent {}
+
+  /** Cancelled by the client: a queued job never runs, a running job's result is discarded. */
+  record JobCancelled(String reason, long at) implements JobEvent {}
+}
