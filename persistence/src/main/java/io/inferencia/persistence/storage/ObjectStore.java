@@ -40,23 +40,19 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class ObjectStore implements AutoCloseable {
   private static final Duration MAX_TTL = Duration.ofDays(7); // SigV4 pre-signed URLs live at most a week
-  private static final String US_EAST_1 = "us-east-1";
 
   private final S3Client s3;
   private final S3Presigner presigner;
   private final StorageSettings.Buckets buckets;
-  private final String region;
 
-  private ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets, String region) {
+  private ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets) {
     this.s3 = s3;
     this.presigner = presigner;
     this.buckets = buckets;
-    this.region = region;
   }
 
   public static ObjectStore connect(S3Connection connection, StorageSettings.Client pool, StorageSettings.Buckets buckets) {
-    return new ObjectStore(
-        S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets, connection.region());
+    return new ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets);
   }
 
   public StorageSettings.Buckets buckets() {
@@ -230,11 +226,9 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   private void createBucket(String bucket) {
+    // Outside us-east-1 the SDK adds the client's region as the bucket's LocationConstraint itself.
     try {
-      s3.createBucket(b -> {
-        b.bucket(bucket);
-        if (!US_EAST_1.equals(region)) b.createBucketConfiguration(c -> c.locationConstraint(region));
-      });
+      s3.createBucket(b -> b.bucket(bucket));
     } catch (BucketAlreadyOwnedByYouException raced) {
       // another node created it between our check and our create
     }

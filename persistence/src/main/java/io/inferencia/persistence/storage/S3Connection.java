@@ -9,6 +9,8 @@ import java.net.URI;
  * @param publicEndpoint what pre-signed URLs point at, for clients
  */
 public record S3Connection(URI endpoint, URI publicEndpoint, String region, boolean pathStyle, S3Credentials credentials) {
+  /** The embedded server has no regions: any name signs, but it refuses buckets created with a location. */
+  private static final String EMBEDDED_REGION = "us-east-1";
 
   public static S3Connection external(StorageSettings settings) {
     URI endpoint = settings.endpoint().orElseThrow(() -> new IllegalArgumentException("storage.endpoint is empty"));
@@ -24,7 +26,7 @@ public record S3Connection(URI endpoint, URI publicEndpoint, String region, bool
     return new S3Connection(
         server.endpoint(),
         settings.publicEndpoint().orElse(server.endpoint()),
-        settings.region(),
+        EMBEDDED_REGION,
         true,
         server.credentials());
   }

@@ -82,6 +82,16 @@ class EmbeddedS3Test {
   }
 
   @Test
+  void aConfiguredRegionDoesNotStopTheEmbeddedServer() {
+    // s3proxy refuses to create a bucket with a location, which the SDK adds for any region but us-east-1.
+    try (Storage storage = Storage.start(EmbeddedStorage.settings(dataDir, "storage.region = eu-west-1"))) {
+      S3Uri uri = new S3Uri("results", "regional");
+      storage.objects().putObject(uri, new byte[] {5}, "application/octet-stream");
+      assertArrayEquals(new byte[] {5}, BrowserHttp.get(storage.objects().presignGet(uri, Duration.ofMinutes(1)).url()).body());
+    }
+  }
+
+  @Test
   void browsersMayUploadFromAnyOriginAndReadTheEtag() {
     try (Storage storage = EmbeddedStorage.start(dataDir)) {
       S3Uri uri = new S3Uri("intake", "from-a-browser");
