@@ -1,0 +1,58 @@
+package io.inferencia.persistence.storage;
+
+import java.util.Optional;
+
+/**
+ * Object storage as the node runs it: the external S3 the settings name, or the embedded server started here,
+ * with the intake and results buckets in place.
+ */
+public final class Storage implements AutoCloseable {
+  private final ObjectStore objects;
+  private final EmbeddedS3 embedded; // null with an external endpoint
+
+  private Storage(ObjectStore objects, EmbeddedS3 embedded) {
+    this.objects = objects;
+    this.embedded = embedded;
+  }
+
+  /** Starts the embedded server when no endpoint is set, connects, and creates missing buckets. Blocking. */
+  public static Storage start(StorageSettings settings) {
+    if (!settings.useEmbedded()) return connect(S3Connection.external(settings), settings, null);
+    EmbeddedS3 server = new EmbeddedS3(settings.embedded(), EmbeddedS3.credentials(settings));
+    server.start();
+    try {
+      return connect(S3Connection.embedded(settings, server), settings, server);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private static Storage connect(S3Connection connection, StorageSettings settings, EmbeddedS3 server) {
+    ObjectStore objects = ObjectStore.connect(connection, settings.client(), settings.buckets());
+    try {
+      objects.ensureBuckets();
+    } catch (RuntimeException e) {
+      objects.close();
+      throw e;
+    }
+    return new Storage(objects, server);
+  }
+
+  public ObjectStore objects() {
+    return objects;
+  }
+
+  public Optional<EmbeddedS3> embedded() {
+    return Optional.ofNullable(embedded);
+  }
+
+  @Override
+  public void close() {
+    try {
+      objects.close();
+    } finally {
+      if (embedded != null) embedded.close();
+    }
+  }
+}
