@@ -1,28 +1,22 @@
 package io.inferencia.gpu.pipeline.vad;
 
 import io.inferencia.gpu.Inferer;
-import io.inferencia.gpu.pipeline.PipelineRequests;
-import io.inferencia.protocols.inference.ErrorKind;
-import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
-import io.inferencia.protocols.inference.InferenceException;
-import io.inferencia.protocols.inference.Tensor;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * Runs Silero v5 over one 16 kHz stream, window by window. Each call sees the previous window's last
- * 64 samples plus 512 new ones and the state the previous call returned, so calls are strictly
- * sequential; each next call is started from the executor (not nested in the previous callback), so
- * a long stream neither blocks a thread nor grows the stack.
+ * Runs Silero v5 over one 16 kHz signal held in memory, window by window. Each call sees the previous
+ * window's last 64 samples plus 512 new ones and the state the previous call returned, so calls are
+ * strictly sequential; each next call is started from the executor (not nested in the previous
+ * callback), so a long signal neither blocks a thread nor grows the stack. {@link StreamingVad} does
+ * the same over a byte stream.
  */
 public final class SileroStream {
-  public static final int SAMPLE_RATE = 16_000;
-  public static final int WINDOW = 512;
-  private static final int CONTEXT = 64;
-  private static final int STATE_SIZE = 2 * 1 * 128;
+  public static final int SAMPLE_RATE = SileroCall.SAMPLE_RATE;
+  public static final int WINDOW = SileroCall.WINDOW;
+  private static final int CONTEXT = SileroCall.CONTEXT;
   private final Inferer inferer;
   private final String model;
   private final Executor executor;
@@ -37,7 +31,7 @@ public final class SileroStream {
   public CompletionStage<float[]> probabilities(float[] audio) {
     int windows = (audio.length + WINDOW - 1) / WINDOW;
     Run run = new Run(audio, new float[windows], new CompletableFuture<>());
-    run.step(0, new float[STATE_SIZE]);
+    run.step(0, SileroCall.initialState());
     return run.result;
   }
 
@@ -58,7 +52,7 @@ public final class SileroStream {
         return;
       }
       inferer
-          .infer(request(window, state))
+          .infer(SileroCall.request(model, input(window), state))
           .whenComplete(
               (response, error) -> {
                 if (error != null) result.completeExceptionally(error);
@@ -71,12 +65,9 @@ public final class SileroStream {
         executor.execute(
             () -> {
               try {
-                float[] p = PipelineRequests.output(response, "output").asFloats();
-                float[] next = PipelineRequests.output(response, "stateN").asFloats();
-                if (p.length != 1 || next.length != STATE_SIZE)
-                  throw new InferenceException(ErrorKind.INTERNAL, "unexpected output sizes from " + model);
-                probabilities[window] = p[0];
-                step(window + 1, next);
+                SileroCall.Output out = SileroCall.output(model, response);
+                probabilities[window] = out.probability();
+                step(window + 1, out.state());
               } catch (RuntimeException e) {
                 result.completeExceptionally(e);
               }
@@ -86,18 +77,14 @@ public final class SileroStream {
       }
     }
 
-    private InferRequest request(int window, float[] state) {
-      float[] input = new float[CONTEXT + WINDOW];
+    /** The window's model input: 64 samples of context (zeros before the start), then 512, zero-padded. */
+    private float[] input(int window) {
+      float[] input = new float[SileroCall.INPUT];
       int start = window * WINDOW;
       int from = Math.max(0, start - CONTEXT);
       System.arraycopy(audio, from, input, CONTEXT - (start - from), start - from);
       System.arraycopy(audio, start, input, CONTEXT, Math.min(WINDOW, audio.length - start));
-      return InferRequest.of(
-          model,
-          List.of(
-              Tensor.ofFloats("input", new long[] {1, CONTEXT + WINDOW}, input),
-              Tensor.ofFloats("state", new long[] {2, 1, 128}, state),
-              Tensor.ofLongs("sr", new long[] {1}, new long[] {SAMPLE_RATE})));
+      return input;
     }
   }
 }
