@@ -3,25 +3,64 @@ package io.inferencia.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.inferencia.persistence.db.Database;
+import io.inferencia.persistence.db.DatabaseSettings;
+import io.inferencia.persistence.storage.Storage;
+import io.inferencia.persistence.storage.StorageSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 
-/** Starts one node: validates the deployment settings, then hands over to the role-based guardian. */
+/**
+ * Starts one node: validates the deployment settings, opens object storage and the database, then
+ * hands over to the role-based guardian.
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
     CommonPoolParallelism.ensure();
-    Config loaded;
+    Config config;
     NodeSettings settings;
+    StorageSettings storageSettings;
+    DatabaseSettings db;
     try {
-      loaded = ConfigFactory.load();
+      Config loaded = ConfigFactory.load();
       settings = NodeSettings.from(loaded);
-    } catch (InvalidSettingException | ConfigException e) {
+      config = settings.pekkoOverrides().withFallback(loaded).resolve();
+      storageSettings = StorageSettings.fromConfig(config.getConfig("storage"));
+      db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
+    } catch (InvalidSettingException | ConfigException | IllegalArgumentException e) {
       System.err.println("inferencia: invalid configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
-    Config config = settings.pekkoOverrides().withFallback(loaded).resolve();
-    ActorSystem.create(NodeGuardian.create(settings), NodeSettings.SYSTEM_NAME, config);
+    NodeServices services;
+    try {
+      services = open(storageSettings, db);
+    } catch (RuntimeException e) {
+      System.err.println("inferencia: could not start: " + e.getMessage());
+      System.exit(3);
+      return;
+    }
+    ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
+        db.pekkoConfig().withFallback(config));
+  }
+
+  static NodeServices open(StorageSettings storageSettings, DatabaseSettings db) {
+    Storage storage;
+    try {
+      storage = Storage.start(storageSettings);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("object storage: " + e.getMessage(), e);
+    }
+    Database database = null;
+    try {
+      database = new Database(db);
+      database.createSchema();
+      return new NodeServices(storage, database, storage.secretKey());
+    } catch (Exception e) {
+      if (database != null) database.close();
+      storage.close();
+      throw new IllegalStateException("database " + db.url() + ": " + e.getMessage(), e);
+    }
   }
 }

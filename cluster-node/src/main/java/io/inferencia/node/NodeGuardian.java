@@ -2,47 +2,120 @@ package io.inferencia.node;
 
 import com.typesafe.config.Config;
 import io.inferencia.edge.EdgeServer;
+import io.inferencia.edge.EdgeSettings;
+import io.inferencia.edge.api.V1Api;
+import io.inferencia.edge.jobs.ModelTask;
+import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.gpu.InferenceCore;
 import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.gpu.jobs.JobWorker;
+import io.inferencia.gpu.jobs.OcrTask;
+import io.inferencia.gpu.jobs.TaskRunners;
+import io.inferencia.gpu.jobs.VadTask;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory;
 import io.inferencia.gpu.pipeline.vad.VadPipelineFactory;
+import io.inferencia.persistence.db.PooledJdbcSession;
+import io.inferencia.persistence.jobs.JobDispatcher;
+import io.inferencia.persistence.jobs.JobEntity;
+import io.inferencia.persistence.jobs.JobSettings;
+import io.inferencia.persistence.jobs.JobSweeper;
+import io.inferencia.persistence.jobs.JobViewRepository;
+import io.inferencia.persistence.jobs.JobsProjection;
+import io.inferencia.protocols.jobs.grpc.JobService;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
- * The node's root: joins the cluster, starts management, then what the node's roles ask for —
- * {@code gpu}: the inference core (model manager, device routers, pipelines); {@code edge}: the
- * REST and gRPC endpoints.
+ * The node's root: joins the cluster, starts management, the job machinery every node shares (sharded
+ * job entities, the dispatcher and sweeper singletons, the read-side projection), then what the roles
+ * ask for — {@code gpu}: the inference core and a job worker; {@code edge}: the KServe v2 and
+ * {@code /v1} APIs over REST and gRPC.
  */
 public final class NodeGuardian {
   private NodeGuardian() {}
 
-  public static Behavior<Void> create(NodeSettings settings) {
-    return Behaviors.setup(ctx -> {
+  private record TablesReady(Throwable error) {}
+
+  public static Behavior<Void> create(NodeSettings settings, NodeServices services) {
+    return Behaviors.<Object>setup(ctx -> {
       joinCluster(ctx, settings);
       startManagement(ctx.getSystem());
-      Config config = ctx.getSystem().settings().config();
-      InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
-          ? InferenceCore.start(ctx, config, pipelines()).gateway()
-          : InferenceCore.remote(ctx, config).gateway();
-      if (settings.hasRole(NodeRole.EDGE)) EdgeServer.bind(ctx.getSystem(), gateway);
-      return Behaviors.empty();
-    });
+      closeOnShutdown(ctx.getSystem(), services,
+          ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher")));
+      // Projection offsets live in tables Pekko Projection creates; the projections start after them.
+      ctx.pipeToSelf(JdbcProjection.createTablesIfNotExists(
+              () -> new PooledJdbcSession(services.database().dataSource()), ctx.getSystem()),
+          (done, error) -> new TablesReady(error));
+      return Behaviors.receive(Object.class)
+          .onMessage(TablesReady.class, ready -> {
+            if (ready.error() != null) {
+              ctx.getLog().error("Projection tables could not be created; stopping", ready.error());
+              ctx.getSystem().terminate();
+              return Behaviors.stopped();
+            }
+            start(ctx, settings, services);
+            return Behaviors.empty();
+          })
+          .build();
+    }).narrow();
+  }
+
+  private static void start(ActorContext<Object> ctx, NodeSettings settings, NodeServices services) {
+    ActorSystem<?> system = ctx.getSystem();
+    Config config = system.settings().config();
+    JobSettings jobs = JobSettings.fromConfig(config.getConfig("jobs"));
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher"));
+    JobViewRepository views = new JobViewRepository(services.database().dataSource());
+    ActorRef<JobDispatcher.Command> dispatcher = JobDispatcher.init(system, jobs);
+    JobEntity.init(system, jobs, dispatcher);
+    JobsProjection.init(system, services.database().dataSource());
+    JobSweeper.init(system, jobs, views, blocking);
+
+    InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
+        ? InferenceCore.start(ctx, config, pipelines()).gateway()
+        : InferenceCore.remote(ctx, config).gateway();
+    if (settings.hasRole(NodeRole.GPU)) ctx.spawn(JobWorker.create(workerSetup(config, services, gateway, blocking)), "job-worker");
+    if (settings.hasRole(NodeRole.EDGE)) {
+      V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views, JobEntity.ENTITY_KEY,
+          new EdgeMetrics(), services.storageSecret());
+      EdgeServer.bind(system, gateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
+          Map.of(JobService.name, v1.grpcHandler(system)));
+    }
+  }
+
+  private static JobWorker.Setup workerSetup(Config config, NodeServices services, InferenceGateway gateway,
+      Executor blocking) {
+    Config limits = config.getConfig("jobs.limits");
+    TaskRunners runners = new TaskRunners(Map.of(
+        "ocr", new OcrTask(gateway, limits.getBytes("ocr")),
+        "vad", new VadTask(gateway, "vad", blocking)),
+        new ModelTask(gateway, limits.getBytes("model")));
+    return new JobWorker.Setup(JobEntity.ENTITY_KEY, services.storage().objects(), blocking, runners,
+        services.storage().objects().buckets().results(), config.getInt("jobs.worker.parallelism"),
+        config.getDuration("jobs.ask-timeout"));
   }
 
   static List<PipelineFactory> pipelines() {
     return List.of(new OcrPipelineFactory(), new VadPipelineFactory());
   }
 
-  private static void joinCluster(ActorContext<Void> ctx, NodeSettings settings) {
+  private static void joinCluster(ActorContext<?> ctx, NodeSettings settings) {
     if (!settings.seedNodes().isEmpty()) return; // pekko.cluster.seed-nodes drives the join
     Cluster cluster = Cluster.get(ctx.getSystem());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -53,5 +126,11 @@ public final class NodeGuardian {
       if (err != null) system.log().error("Pekko Management failed to start: {}", err.getMessage());
       else system.log().info("Pekko Management at {}", uri);
     });
+  }
+
+  /** Storage and the pool close last, after the edges stopped and the actors finished their writes. */
+  private static void closeOnShutdown(ActorSystem<?> system, NodeServices services, Executor blocking) {
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-storage-and-db",
+        () -> CompletableFuture.runAsync(services::close, blocking).thenApply(v -> Done.getInstance()));
   }
 }

@@ -71,6 +71,10 @@ public record NodeSettings(
     o.put("edge.host", host);
     o.put("edge.http-port", httpPort);
     o.put("edge.grpc-port", grpcPort);
+    o.put("storage.embedded.host", host);
+    o.put("storage.embedded.port", s3Port);
+    o.put("storage.embedded.advertised-host", advertisedHost);
+    o.put("storage.embedded.data-dir", dataDir.resolve("s3").toString());
     return ConfigFactory.parseMap(o, "node settings");
   }
 

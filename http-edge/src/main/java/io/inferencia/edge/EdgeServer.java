@@ -9,6 +9,7 @@ import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.grpc.GRPCInferenceServiceHandlerFactory;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.grpc.GrpcServiceException;
@@ -47,6 +48,17 @@ public final class EdgeServer {
         .thenCombine(bindGrpc(system, gateway, settings), Bindings::new);
   }
 
+  /**
+   * The whole edge: KServe REST plus {@code v1} (wrapped by {@code wrap}, e.g. to count request bytes),
+   * and on the gRPC port the inference service plus the services of {@code moreGrpc}, routed by their
+   * service name (path prefix).
+   */
+  public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings,
+      java.util.function.UnaryOperator<Route> wrap, Route v1, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
+    Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, v1));
+    return bindRest(system, settings, rest).thenCombine(bindGrpc(system, gateway, settings, moreGrpc), Bindings::new);
+  }
+
   /** Serves {@code route} (build it with {@link EdgeRoutes#create}) on {@code settings.host():httpPort}. */
   public static CompletionStage<ServerBinding> bindRest(ActorSystem<?> system, EdgeSettings settings, Route route) {
     CompletionStage<ServerBinding> binding = Http.get(system)
@@ -59,16 +71,28 @@ public final class EdgeServer {
   /** Serves the gRPC inference service on {@code settings.host():grpcPort}. */
   public static CompletionStage<ServerBinding> bindGrpc(
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings) {
+    return bindGrpc(system, gateway, settings, Map.of());
+  }
+
+  /** The inference service plus other gRPC services, each chosen by its {@code /package.Service/} path prefix. */
+  public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
+      EdgeSettings settings, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
     Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServiceHandlerFactory.create(
         new InferenceGrpcService(gateway, settings), sys -> EdgeServer::trailers, system);
     Function<HttpRequest, CompletionStage<HttpResponse>> encoded =
         settings.grpcCompressResponses() ? service : IdentityResponseEncoding.wrap(service);
     Function<HttpRequest, CompletionStage<HttpResponse>> limited =
         GrpcRequestLimit.wrap(encoded, settings.maxRequestBytes(), system);
+    Function<HttpRequest, CompletionStage<HttpResponse>> all = request -> {
+      String path = request.getUri().path();
+      for (Map.Entry<String, Function<HttpRequest, CompletionStage<HttpResponse>>> e : moreGrpc.entrySet())
+        if (path.startsWith("/" + e.getKey() + "/")) return e.getValue().apply(request);
+      return limited.apply(request);
+    };
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.grpcPort())
         .withSettings(serverSettings(system, settings, true))
-        .bind(limited);
+        .bind(all);
     return register(system, binding, "gRPC");
   }
 
@@ -80,7 +104,8 @@ public final class EdgeServer {
   private static ServerSettings serverSettings(ActorSystem<?> system, EdgeSettings settings, boolean http2) {
     // Bodies are limited by BodyReader (REST, unary gRPC) and per message (streaming gRPC), which answer
     // 413 / RESOURCE_EXHAUSTED properly; Pekko's own limit would only cut the connection.
-    String common = "pekko.http.server.parsing.max-content-length = infinite";
+    String common = "pekko.http.server.parsing.max-content-length = infinite\n"
+        + "pekko.http.server.request-timeout = " + system.settings().config().getDuration("edge.request-timeout").toMillis() + "ms";
     // Pekko HTTP 1.1 still calls HTTP/2 a preview; without it gRPC clients cannot connect.
     Config overrides = ConfigFactory.parseString(http2 ? common + "\npekko.http.server.preview.enable-http2 = on" : common);
     return ServerSettings.create(overrides.withFallback(system.settings().config()));

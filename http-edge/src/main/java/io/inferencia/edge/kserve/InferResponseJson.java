@@ -37,7 +37,7 @@ final class InferResponseJson {
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, body));
   }
 
-  private static byte[] header(InferResponse response, OutputPlan plan, List<Tensor> binaryOut) {
+  static byte[] header(InferResponse response, OutputPlan plan, List<Tensor> binaryOut) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
       g.writeStartObject();

@@ -60,9 +60,19 @@ public record DatabaseSettings(String url, String user, String password, int poo
     throw new IllegalArgumentException("persistence.db.url '" + url + "' is neither jdbc:h2: nor jdbc:postgresql:");
   }
 
-  /** The Pekko settings (journal, snapshot store, read journal, projections) for this database. */
+  /**
+   * The Pekko settings (journal, snapshot store, read journal, projections) for this database. Layer
+   * them over the loaded config: they must win over every reference.conf.
+   */
   public Config pekkoConfig() {
     Map<String, Object> o = new HashMap<>();
+    o.put("pekko.persistence.journal.plugin", "jdbc-journal");
+    o.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
+    o.put("jdbc-journal.use-shared-db", "slick");
+    o.put("jdbc-snapshot-store.use-shared-db", "slick");
+    o.put("jdbc-read-journal.use-shared-db", "slick");
+    // The jobs read side follows the journal this closely.
+    o.put("jdbc-read-journal.refresh-interval", "200ms");
     String db = "pekko-persistence-jdbc.shared-databases.slick.";
     o.put(db + "profile", dialect().slickProfile);
     o.put(db + "db.url", url);

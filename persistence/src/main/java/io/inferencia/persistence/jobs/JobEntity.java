@@ -162,7 +162,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private ReplyEffect<JobEvent, JobState> cancel(JobState state, Cancel c) {
     if (state.isTerminal())
-      return Effect().reply(c.replyTo(), JobReply.error(JobError.Kind.CONFLICT,
+      return Effect().reply(c.replyTo(), JobReply.error(JobError.Kind.FINISHED,
           "job " + jobId + " has already finished (" + state.status() + ")"));
     return Effect().persist(new JobEvent.JobCancelled(c.reason(), now()))
         .thenRun((JobState s) -> afterPersist(s))
@@ -241,6 +241,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /** The sweeper saw no progress for a while: re-send the ticket, re-arm the timer or watch the worker. */
   private ReplyEffect<JobEvent, JobState> wake(JobState state) {
+    if (state.status() == JobStatus.RUNNING && now() - state.updatedAt() > settings.runTimeout().toMillis()) {
+      String reason = "attempt " + state.attempt() + " ran longer than " + settings.runTimeout().toMinutes() + " min";
+      return Effect().persist(failureEvent(state, reason, true)).thenRun((JobState s) -> afterPersist(s)).thenNoReply();
+    }
     if (state.status() == JobStatus.QUEUED) enqueued = 0;
     resume(state);
     return Effect().noReply();

@@ -11,10 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param enqueueRetry how often an entity re-sends its ticket until the dispatcher acknowledges it
  * @param sweepInterval how often the sweeper looks for unfinished jobs that went quiet
  * @param staleAfter how long an unfinished job may go without an event before the sweeper wakes it
+ * @param runTimeout how long one attempt may run before a wake-up treats it as lost
  */
 public record JobSettings(int maxAttempts, Duration minBackoff, Duration maxBackoff, double randomFactor,
     int snapshotEvery, Duration enqueueRetry, Duration sweepInterval, Duration staleAfter, int sweepBatch,
-    int dispatcherBuffer, Duration askTimeout) {
+    int dispatcherBuffer, Duration askTimeout, Duration runTimeout) {
 
   public static JobSettings fromConfig(Config jobs) {
     JobSettings s = new JobSettings(
@@ -28,7 +29,8 @@ public record JobSettings(int maxAttempts, Duration minBackoff, Duration maxBack
         jobs.getDuration("sweeper.stale-after"),
         jobs.getInt("sweeper.batch"),
         jobs.getInt("dispatch.buffer"),
-        jobs.getDuration("ask-timeout"));
+        jobs.getDuration("ask-timeout"),
+        jobs.getDuration("run-timeout"));
     if (s.maxAttempts < 1) throw new IllegalArgumentException("jobs.retry.max-attempts must be >= 1");
     if (s.snapshotEvery < 1) throw new IllegalArgumentException("jobs.snapshot-every must be >= 1");
     if (s.randomFactor < 0 || s.randomFactor > 1) throw new IllegalArgumentException("jobs.retry.random-factor must be in 0..1");

@@ -9,10 +9,12 @@ import java.util.Optional;
 public final class Storage implements AutoCloseable {
   private final ObjectStore objects;
   private final EmbeddedS3 embedded; // null with an external endpoint
+  private final String secretKey;
 
-  private Storage(ObjectStore objects, EmbeddedS3 embedded) {
+  private Storage(ObjectStore objects, EmbeddedS3 embedded, String secretKey) {
     this.objects = objects;
     this.embedded = embedded;
+    this.secretKey = secretKey;
   }
 
   /** Starts the embedded server when no endpoint is set, connects, and creates missing buckets. Blocking. */
@@ -36,11 +38,16 @@ public final class Storage implements AutoCloseable {
       objects.close();
       throw e;
     }
-    return new Storage(objects, server);
+    return new Storage(objects, server, connection.credentials().secretKey());
   }
 
   public ObjectStore objects() {
     return objects;
+  }
+
+  /** The secret the node signs storage requests with; all nodes share it, so it can seed other shared secrets. */
+  public String secretKey() {
+    return secretKey;
   }
 
   public Optional<EmbeddedS3> embedded() {

@@ -35,7 +35,7 @@ class JobEntityTest {
       .withFallback(ConfigFactory.parseString("pekko.actor.serialize-messages = on"))
       .withFallback(ConfigFactory.load()));
   private static final JobSettings SETTINGS = new JobSettings(3, Duration.ofMillis(100), Duration.ofMillis(400), 0.0, 4,
-      Duration.ofMillis(300), Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 1000, Duration.ofSeconds(5));
+      Duration.ofMillis(300), Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 1000, Duration.ofSeconds(5), Duration.ofMinutes(30));
   private static final JobSpec SPEC =
       new JobSpec("acme", "ocr", "s3://intake/acme/u1/page.png", Map.of("lang", "en"), 1234, "image/png");
 
@@ -158,7 +158,7 @@ class JobEntityTest {
     assertEquals(JobStatus.CANCELLED, cancel.reply().view().status());
     assertFalse(start(1, testKit.createTestProbe().ref()).go());
     var again = job.<JobReply>runCommand(r -> new JobCommand.Cancel("client", r));
-    assertEquals(JobError.Kind.CONFLICT, again.reply().error().kind());
+    assertEquals(JobError.Kind.FINISHED, again.reply().error().kind());
   }
 
   @Test

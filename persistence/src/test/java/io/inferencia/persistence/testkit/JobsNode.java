@@ -75,6 +75,6 @@ public final class JobsNode implements AutoCloseable {
 
   public static JobSettings fastSettings() {
     return new JobSettings(3, Duration.ofMillis(100), Duration.ofMillis(400), 0.1, 4, Duration.ofMillis(500),
-        Duration.ofMillis(500), Duration.ofMillis(800), 100, 1000, Duration.ofSeconds(10));
+        Duration.ofMillis(500), Duration.ofMillis(800), 100, 1000, Duration.ofSeconds(10), Duration.ofMinutes(30));
   }
 }

@@ -71,7 +71,8 @@ public sealed interface JobCommand extends CborSerializable {
   }
 
   record JobError(Kind kind, String message) implements CborSerializable {
-    public enum Kind { NOT_FOUND, CONFLICT }
+    /** CONFLICT: an idempotency key reused with another request; FINISHED: the job can no longer change. */
+    public enum Kind { NOT_FOUND, CONFLICT, FINISHED }
   }
 
   /** {@code go}: run {@code spec} as attempt {@code attempt}; otherwise skip the ticket ({@code reason}). */

@@ -1,0 +1,150 @@
+package io.inferencia.gpu.jobs;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.jobs.JobCommand;
+import io.inferencia.protocols.jobs.JobCommand.Ack;
+import io.inferencia.protocols.jobs.JobCommand.StartReply;
+import io.inferencia.protocols.jobs.JobSpec;
+import io.inferencia.protocols.jobs.JobTicket;
+import io.inferencia.protocols.jobs.JobTimings;
+import io.inferencia.protocols.storage.S3Uri;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ticket, end to end: ask the job's entity for the go-ahead, stream the input from storage into
+ * the task, write {@code results/<jobId>.json}, and report the outcome (retrying the report: the
+ * entity may be recovering or moving). A failed attempt is reported with whether it is worth retrying.
+ */
+final class JobRun {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+  private static final int INPUT_CHUNK = 256 * 1024;
+  private static final int REPORT_ATTEMPTS = 6;
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final EntityTypeKey<JobCommand> key;
+  private final ActorRef<?> worker;
+  private final String node;
+  private final ObjectStore objects;
+  private final Executor blocking;
+  private final TaskRunners runners;
+  private final String resultsBucket;
+  private final Duration askTimeout;
+  private final Materializer mat;
+
+  JobRun(ActorSystem<?> system, EntityTypeKey<JobCommand> key, ActorRef<?> worker, String node, ObjectStore objects,
+      Executor blocking, TaskRunners runners, String resultsBucket, Duration askTimeout) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.key = key;
+    this.worker = worker;
+    this.node = node;
+    this.objects = objects;
+    this.blocking = blocking;
+    this.runners = runners;
+    this.resultsBucket = resultsBucket;
+    this.askTimeout = askTimeout;
+    this.mat = Materializer.matFromSystem(system);
+  }
+
+  CompletionStage<Done> run(JobTicket ticket) {
+    return ask(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, r))
+        .thenCompose(reply -> {
+          if (!reply.go()) {
+            LOG.debug("Skipping job {} attempt {}: {}", ticket.jobId(), ticket.attempt(), reply.reason());
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+          return execute(reply).handle((done, failure) -> failure)
+              .thenCompose(failure -> failure == null ? CompletableFuture.completedFuture(Done.getInstance())
+                  : reportFailure(reply, failure));
+        })
+        .exceptionally(t -> {
+          LOG.warn("Job {} attempt {} could not be started: {}", ticket.jobId(), ticket.attempt(), t.getMessage());
+          return Done.getInstance();
+        });
+  }
+
+  private CompletionStage<Done> execute(StartReply go) {
+    JobSpec spec = go.spec();
+    S3Uri input = S3Uri.parse(spec.input()).orElseThrow();
+    S3Uri output = new S3Uri(resultsBucket, go.jobId() + ".json");
+    return runners.forTask(spec.task()).run(spec, objects.source(input, INPUT_CHUNK), mat)
+        .thenCompose(result -> CompletableFuture.supplyAsync(() -> {
+          long start = System.nanoTime();
+          objects.putObject(output, document(go, result), "application/json");
+          return new JobTimings(result.readMicros(), result.inferenceMicros(), (System.nanoTime() - start) / 1000);
+        }, blocking))
+        .thenCompose(timings -> report(go.jobId(), r -> new JobCommand.Complete(go.attempt(), output.toString(), timings, r)))
+        .thenCompose(ack -> {
+          if (!ack.discard()) return CompletableFuture.completedFuture(Done.getInstance());
+          // Cancelled while running: the result must not outlive the decision.
+          return CompletableFuture.supplyAsync(() -> {
+            objects.delete(output);
+            return Done.getInstance();
+          }, blocking);
+        });
+  }
+
+  private CompletionStage<Done> reportFailure(StartReply go, Throwable failure) {
+    JobFailures.Verdict v = JobFailures.classify(failure);
+    LOG.info("Job {} attempt {} failed ({}): {}", go.jobId(), go.attempt(), v.retryable() ? "transient" : "permanent", v.reason());
+    return report(go.jobId(), r -> new JobCommand.Fail(go.attempt(), v.reason(), v.retryable(), r))
+        .thenApply(ack -> Done.getInstance())
+        .exceptionally(t -> {
+          LOG.warn("Job {}: the failure could not be reported ({}); the sweeper will notice", go.jobId(), t.getMessage());
+          return Done.getInstance();
+        });
+  }
+
+  /** The result object: which job and input it answers, the task's result, and where the time went. */
+  private static byte[] document(StartReply go, TaskRunner.TaskResult result) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(result.resultJson().length + 256);
+    try (JsonGenerator g = JsonMapper.builder().build().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("jobId", go.jobId());
+      g.writeStringField("task", go.spec().task());
+      g.writeStringField("input", go.spec().input());
+      g.writeNumberField("attempt", go.attempt());
+      g.writeFieldName("result");
+      g.writeRawValue(new String(result.resultJson(), StandardCharsets.UTF_8));
+      g.writeObjectFieldStart("timings");
+      g.writeNumberField("readMs", result.readMicros() / 1000.0);
+      g.writeNumberField("inferenceMs", result.inferenceMicros() / 1000.0);
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private CompletionStage<StartReply> ask(String jobId, Function<ActorRef<StartReply>, JobCommand> message) {
+    return sharding.entityRefFor(key, jobId).ask(message::apply, askTimeout);
+  }
+
+  /** Outcomes must reach the entity: retried with backoff while it recovers or moves. */
+  private CompletionStage<Ack> report(String jobId, Function<ActorRef<Ack>, JobCommand> message) {
+    return Patterns.retry(() -> sharding.entityRefFor(key, jobId).ask(message::apply, askTimeout),
+        REPORT_ATTEMPTS, Duration.ofMillis(200), Duration.ofSeconds(10), 0.2, system.classicSystem().scheduler(),
+        system.executionContext());
+  }
+}

@@ -1,0 +1,76 @@
+package io.inferencia.gpu.jobs;
+
+import io.inferencia.persistence.jobs.JobDispatcher;
+import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.jobs.JobCommand;
+import io.inferencia.protocols.jobs.JobTicket;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.delivery.ConsumerController;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+
+/**
+ * This node's worker: a work-pulling consumer of the dispatcher's tickets feeding a Streams graph that
+ * runs up to {@code parallelism} jobs at once (storage in, inference, storage out, report). A ticket is
+ * confirmed — and the next one requested — only when the graph has room for it, so a busy node simply
+ * stops pulling. Job entities watch this actor: if the node dies, its runs are retried elsewhere.
+ */
+public final class JobWorker {
+  private JobWorker() {}
+
+  /** What a worker needs; {@code entityKey} addresses the job entities. */
+  public record Setup(EntityTypeKey<JobCommand> entityKey, ObjectStore objects, Executor blocking, TaskRunners runners,
+      String resultsBucket, int parallelism, Duration askTimeout) {}
+
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  private record Delivered(ConsumerController.Delivery<JobTicket> delivery) implements Command {}
+
+  private record Accepted(ActorRef<ConsumerController.Confirmed> confirmTo, QueueOfferResult result, Throwable error)
+      implements Command {}
+
+  public static Behavior<Command> create(Setup setup) {
+    return Behaviors.setup(ctx -> {
+      String node = Cluster.get(ctx.getSystem()).selfMember().address().toString();
+      JobRun run = new JobRun(ctx.getSystem(), setup.entityKey(), ctx.getSelf(), node, setup.objects(), setup.blocking(),
+          setup.runners(), setup.resultsBucket(), setup.askTimeout());
+      SourceQueueWithComplete<JobTicket> queue = Source.<JobTicket>queue(setup.parallelism(), OverflowStrategy.backpressure())
+          .mapAsyncUnordered(setup.parallelism(), run::run)
+          .to(Sink.ignore())
+          .run(Materializer.matFromSystem(ctx.getSystem()));
+      ActorRef<ConsumerController.Command<JobTicket>> consumer =
+          ctx.spawn(ConsumerController.create(JobDispatcher.WORKERS), "consumer");
+      consumer.tell(new ConsumerController.Start<>(ctx.messageAdapter(ConsumerController.deliveryClass(), Delivered::new)));
+      ctx.getLog().info("Job worker started: {} jobs at a time", setup.parallelism());
+      return Behaviors.receive(Command.class)
+          .onMessage(Delivered.class, d -> {
+            ctx.pipeToSelf(queue.offer(d.delivery().message()),
+                (result, error) -> new Accepted(d.delivery().confirmTo(), result, error));
+            return Behaviors.same();
+          })
+          .onMessage(Accepted.class, a -> {
+            if (a.error() != null || !(a.result() instanceof QueueOfferResult.Enqueued$))
+              ctx.getLog().warn("Job ticket not taken by the pipeline ({}); the job's entity will resend it",
+                  a.error() != null ? a.error().getMessage() : a.result());
+            a.confirmTo().tell(ConsumerController.confirmed());
+            return Behaviors.same();
+          })
+          .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+            queue.complete();
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}

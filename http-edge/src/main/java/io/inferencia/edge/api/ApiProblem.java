@@ -1,0 +1,70 @@
+package io.inferencia.edge.api;
+
+/**
+ * A client-facing failure of the {@code /v1} API, rendered as an RFC 9457 problem (REST) or a gRPC
+ * status. {@code type} is a stable slug that becomes the problem's type URI.
+ */
+public final class ApiProblem extends RuntimeException {
+  private final int status;
+  private final String type;
+  private final String title;
+
+  public ApiProblem(int status, String type, String title, String detail) {
+    super(detail);
+    this.status = status;
+    this.type = type;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public static ApiProblem badRequest(String type, String detail) {
+    return new ApiProblem(400, type, "Bad request", detail);
+  }
+
+  public static ApiProblem unauthorized(String detail) {
+    return new ApiProblem(401, "unauthorized", "Missing or invalid API key", detail);
+  }
+
+  public static ApiProblem forbidden(String type, String detail) {
+    return new ApiProblem(403, type, "Forbidden", detail);
+  }
+
+  public static ApiProblem notFound(String type, String detail) {
+    return new ApiProblem(404, type, "Not found", detail);
+  }
+
+  public static ApiProblem conflict(String type, String detail) {
+    return new ApiProblem(409, type, "Conflict", detail);
+  }
+
+  public static ApiProblem gone(String type, String detail) {
+    return new ApiProblem(410, type, "Gone", detail);
+  }
+
+  public static ApiProblem tooLarge(String type, String detail) {
+    return new ApiProblem(413, type, "Content too large", detail);
+  }
+
+  public static ApiProblem unavailable(String type, String detail) {
+    return new ApiProblem(503, type, "Service unavailable", detail);
+  }
+
+  public static ApiProblem timeout(String detail) {
+    return new ApiProblem(504, "timeout", "Gateway timeout", detail);
+  }
+}

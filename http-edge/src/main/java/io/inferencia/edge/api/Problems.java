@@ -1,0 +1,84 @@
+package io.inferencia.edge.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * RFC 9457 problem details for the {@code /v1} API: {@code application/problem+json} with type, title,
+ * status, detail and instance. Pekko's own rejections (unknown path, wrong method, unreadable body)
+ * get the same shape, so clients parse one error format.
+ */
+public final class Problems {
+  public static final String TYPE_BASE = "https://inferencia.io/problems/";
+  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  private static final ContentType PROBLEM_JSON =
+      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
+
+  private Problems() {}
+
+  public static HttpResponse response(ApiProblem p, String instance) {
+    ObjectNode body = MAPPER.createObjectNode()
+        .put("type", TYPE_BASE + p.type())
+        .put("title", p.title())
+        .put("status", p.status())
+        .put("detail", p.detail());
+    if (instance != null) body.put("instance", instance);
+    try {
+      return HttpResponse.create().withStatus(p.status())
+          .withEntity(HttpEntities.create(PROBLEM_JSON, MAPPER.writeValueAsBytes(body)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Unwraps async wrappers; anything that is not an {@link ApiProblem} is a 500 without internals. */
+  public static ApiProblem classify(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null)
+      c = c.getCause();
+    if (c instanceof ApiProblem p) return p;
+    if (c instanceof TimeoutException) return ApiProblem.timeout("the server did not answer in time");
+    return new ApiProblem(500, "internal", "Internal server error", "the request failed inside the server");
+  }
+
+  public static ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(t -> Directives.extractUri(uri -> Directives.complete(response(classify(t), uri.path()))))
+        .build();
+  }
+
+  /** Pekko's rejection statuses (404, 405 with Allow, 400 for malformed bodies) with problem bodies. */
+  public static RejectionHandler rejectionHandler() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(Problems::asProblem);
+  }
+
+  private static HttpResponse asProblem(HttpResponse r) {
+    if (r.entity() instanceof HttpEntity.Strict strict && !strict.getContentType().equals(PROBLEM_JSON)) {
+      int status = r.status().intValue();
+      String detail = strict.getData().decodeString(StandardCharsets.UTF_8);
+      ApiProblem p = new ApiProblem(status, status == 404 ? "not-found" : status == 405 ? "method-not-allowed" : "bad-request",
+          r.status().reason(), detail);
+      return response(p, null).withHeaders(r.getHeaders());
+    }
+    return r;
+  }
+
+  public static boolean isServerError(ApiProblem p) {
+    return p.status() >= StatusCodes.INTERNAL_SERVER_ERROR.intValue();
+  }
+}

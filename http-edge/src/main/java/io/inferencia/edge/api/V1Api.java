@@ -1,0 +1,83 @@
+package io.inferencia.edge.api;
+
+import com.typesafe.config.Config;
+import io.inferencia.edge.jobs.JobGrpcService;
+import io.inferencia.edge.jobs.JobJson;
+import io.inferencia.edge.jobs.JobRoutes;
+import io.inferencia.edge.jobs.JobSubmissions;
+import io.inferencia.edge.jobs.JobsClient;
+import io.inferencia.edge.jobs.TaskCatalog;
+import io.inferencia.edge.metrics.EdgeMetrics;
+import io.inferencia.edge.metrics.MetricsRoutes;
+import io.inferencia.edge.uploads.UploadRoutes;
+import io.inferencia.edge.uploads.UploadSettings;
+import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.persistence.jobs.JobViewRepository;
+import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.jobs.JobCommand;
+import io.inferencia.protocols.jobs.grpc.JobServicePowerApiHandlerFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.function.Function;
+
+/**
+ * The {@code /v1} API (uploads and jobs, RFC 9457 problems), {@code /metrics}, and the gRPC JobService,
+ * assembled from their parts. Storage and database calls run on {@code edge.blocking-dispatcher}.
+ */
+public final class V1Api extends AllDirectives {
+  private final Route v1;
+  private final MetricsRoutes metrics;
+  private final JobGrpcService grpc;
+
+  private V1Api(Route v1, MetricsRoutes metrics, JobGrpcService grpc) {
+    this.v1 = v1;
+    this.metrics = metrics;
+    this.grpc = grpc;
+  }
+
+  /**
+   * @param storageSecret a secret every edge node shares (the storage secret key), from which the
+   *     upload signing key is derived unless {@code uploads.signing-key} is set
+   */
+  public static V1Api create(ActorSystem<?> system, InferenceGateway gateway, ObjectStore objects,
+      JobViewRepository views, EntityTypeKey<JobCommand> entityKey, EdgeMetrics edgeMetrics, String storageSecret) {
+    Config config = system.settings().config();
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("edge.blocking-dispatcher"));
+    Tenants tenants = Tenants.fromConfig(config.getConfig("api"));
+    String intake = objects.buckets().intake();
+    Duration resultTtl = config.getDuration("jobs.result-url-ttl");
+    JobsClient jobs = new JobsClient(system, entityKey, config.getDuration("jobs.ask-timeout"));
+    JobSubmissions submissions = new JobSubmissions(new TaskCatalog(gateway, config.getConfig("jobs.limits")), objects,
+        blocking, jobs, intake);
+    JobJson json = new JobJson(objects, resultTtl);
+    UploadRoutes uploads = new UploadRoutes(tenants, objects, blocking,
+        UploadSettings.fromConfig(config.getConfig("uploads"), storageSecret), intake);
+    JobRoutes jobRoutes = new JobRoutes(tenants, submissions, jobs, views, json, blocking);
+    Route v1 = Directives.pathPrefix("v1", () -> Directives.handleExceptions(Problems.exceptionHandler(), () ->
+        Directives.handleRejections(Problems.rejectionHandler(), () -> Directives.concat(uploads.route(), jobRoutes.route()))));
+    return new V1Api(v1, new MetricsRoutes(edgeMetrics), new JobGrpcService(tenants, submissions, jobs, objects, resultTtl));
+  }
+
+  /** {@code /v1/...} and {@code /metrics}. */
+  public Route route() {
+    return concat(v1, metrics.route());
+  }
+
+  /** Wraps the whole REST edge so that request bodies are counted. */
+  public Route counting(Route all) {
+    return metrics.counting(all);
+  }
+
+  public Function<HttpRequest, CompletionStage<HttpResponse>> grpcHandler(ActorSystem<?> system) {
+    return JobServicePowerApiHandlerFactory.create(grpc, system);
+  }
+}

@@ -1,0 +1,145 @@
+package io.inferencia.edge.jobs;
+
+import io.grpc.Status;
+import io.inferencia.edge.api.ApiProblem;
+import io.inferencia.edge.api.Problems;
+import io.inferencia.edge.api.Tenants;
+import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.jobs.JobTransition;
+import io.inferencia.protocols.jobs.JobView;
+import io.inferencia.protocols.jobs.grpc.CancelJobRequest;
+import io.inferencia.protocols.jobs.grpc.GetJobRequest;
+import io.inferencia.protocols.jobs.grpc.Job;
+import io.inferencia.protocols.jobs.grpc.JobOutput;
+import io.inferencia.protocols.jobs.grpc.JobServicePowerApi;
+import io.inferencia.protocols.jobs.grpc.JobStatus;
+import io.inferencia.protocols.jobs.grpc.JobUpdate;
+import io.inferencia.protocols.jobs.grpc.SubmitJobRequest;
+import io.inferencia.protocols.jobs.grpc.WatchJobRequest;
+import io.inferencia.protocols.storage.S3Uri;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.grpc.javadsl.Metadata;
+import org.apache.pekko.stream.javadsl.Source;
+
+/** The gRPC mirror of {@code /v1/jobs}: the same validation and semantics, gRPC statuses instead of problems. */
+public final class JobGrpcService implements JobServicePowerApi {
+  private final Tenants tenants;
+  private final JobSubmissions submissions;
+  private final JobsClient jobs;
+  private final ObjectStore objects;
+  private final Duration urlTtl;
+
+  public JobGrpcService(Tenants tenants, JobSubmissions submissions, JobsClient jobs, ObjectStore objects, Duration urlTtl) {
+    this.tenants = tenants;
+    this.submissions = submissions;
+    this.jobs = jobs;
+    this.objects = objects;
+    this.urlTtl = urlTtl;
+  }
+
+  @Override
+  public CompletionStage<Job> submit(SubmitJobRequest in, Metadata metadata) {
+    return call(() -> {
+      String tenant = tenant(metadata);
+      JobRequest request = new JobRequest(in.getTask(), in.getInput(), in.getParamsMap());
+      if (in.getTask().isBlank()) throw ApiProblem.badRequest("invalid-job", "'task' is required");
+      if (in.getInput().isBlank()) throw ApiProblem.badRequest("invalid-job", "'input' is required");
+      Optional<String> key = in.getIdempotencyKey().isEmpty() ? Optional.empty() : Optional.of(in.getIdempotencyKey());
+      return submissions.submit(tenant, request, key).thenApply(this::job);
+    });
+  }
+
+  @Override
+  public CompletionStage<Job> get(GetJobRequest in, Metadata metadata) {
+    return call(() -> owned(tenant(metadata), in.getJobId()).thenApply(this::job));
+  }
+
+  @Override
+  public CompletionStage<Job> cancel(CancelJobRequest in, Metadata metadata) {
+    return call(() -> owned(tenant(metadata), in.getJobId())
+        .thenCompose(v -> jobs.cancel(in.getJobId(), "cancelled by the client"))
+        .thenApply(this::job));
+  }
+
+  @Override
+  public Source<JobUpdate, NotUsed> watch(WatchJobRequest in, Metadata metadata) {
+    CompletionStage<Source<JobUpdate, NotUsed>> updates = call(() -> owned(tenant(metadata), in.getJobId())
+        .thenApply(v -> jobs.watch(in.getJobId(), Math.max(0, in.getAfterSeq()))
+            .mapAsync(1, t -> update(in.getJobId(), t))));
+    return Source.completionStageSource(updates).mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private CompletionStage<JobUpdate> update(String jobId, JobTransition t) {
+    JobUpdate.Builder u = JobUpdate.newBuilder()
+        .setSeq(t.seqNr()).setEvent(t.event()).setStatus(status(t.status())).setAttempt(t.attempt())
+        .setAtMs(t.at()).setDetail(t.detail() == null ? "" : t.detail()).setTerminal(t.status().isTerminal());
+    if (!t.status().isTerminal()) return CompletableFuture.completedFuture(u.build());
+    return jobs.get(jobId).thenApply(v -> u.setJob(job(v)).build());
+  }
+
+  private CompletionStage<JobView> owned(String tenant, String jobId) {
+    if (jobId.isEmpty() || jobId.length() > 64)
+      return CompletableFuture.failedFuture(ApiProblem.notFound("job-not-found", "job '" + jobId + "' does not exist"));
+    return jobs.get(jobId).thenApply(v -> {
+      if (!v.tenant().equals(tenant)) throw ApiProblem.notFound("job-not-found", "job " + jobId + " does not exist");
+      return v;
+    });
+  }
+
+  private String tenant(Metadata metadata) {
+    return tenants.resolve(metadata.getText("authorization"), metadata.getText("x-api-key"));
+  }
+
+  Job job(JobView v) {
+    Job.Builder b = Job.newBuilder()
+        .setJobId(v.jobId()).setTask(v.task()).setInput(v.input()).setStatus(status(v.status()))
+        .setCreatedAtMs(v.createdAt()).setUpdatedAtMs(v.updatedAt()).setAttempts(v.attempts())
+        .setError(v.error() == null ? "" : v.error());
+    if (v.status() == io.inferencia.protocols.jobs.JobStatus.SUCCEEDED && v.output() != null && !v.output().isEmpty())
+      S3Uri.parse(v.output()).ifPresent(uri ->
+          b.setOutput(JobOutput.newBuilder().setUri(v.output()).setUrl(objects.presignGet(uri, urlTtl).url())));
+    return b.build();
+  }
+
+  private static JobStatus status(io.inferencia.protocols.jobs.JobStatus s) {
+    return JobStatus.valueOf(s.name());
+  }
+
+  /** Runs the call; any failure, thrown or in the stage, becomes a gRPC status. */
+  private static <T> CompletionStage<T> call(Supplier<CompletionStage<T>> body) {
+    CompletionStage<T> stage;
+    try {
+      stage = body.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(grpc(e));
+    }
+    CompletableFuture<T> out = new CompletableFuture<>();
+    stage.whenComplete((v, t) -> {
+      if (t == null) out.complete(v);
+      else out.completeExceptionally(grpc(t));
+    });
+    return out;
+  }
+
+  static GrpcServiceException grpc(Throwable t) {
+    ApiProblem p = Problems.classify(t);
+    Status status = switch (p.status()) {
+      case 400 -> Status.INVALID_ARGUMENT;
+      case 401 -> Status.UNAUTHENTICATED;
+      case 403 -> Status.PERMISSION_DENIED;
+      case 404, 410 -> Status.NOT_FOUND;
+      case 409 -> p.type().equals("job-finished") ? Status.FAILED_PRECONDITION : Status.ALREADY_EXISTS;
+      case 413 -> Status.RESOURCE_EXHAUSTED;
+      case 503 -> Status.UNAVAILABLE;
+      case 504 -> Status.DEADLINE_EXCEEDED;
+      default -> Status.INTERNAL;
+    };
+    return new GrpcServiceException(status.withDescription(p.detail()));
+  }
+}

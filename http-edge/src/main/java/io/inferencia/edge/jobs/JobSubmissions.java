@@ -1,0 +1,92 @@
+package io.inferencia.edge.jobs;
+
+import io.inferencia.edge.api.ApiProblem;
+import io.inferencia.edge.uploads.UploadKeys;
+import io.inferencia.persistence.storage.ObjectInfo;
+import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.persistence.storage.StorageException;
+import io.inferencia.protocols.jobs.JobSpec;
+import io.inferencia.protocols.jobs.JobView;
+import io.inferencia.protocols.storage.S3Uri;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Validates a submission before anything is persisted — the task exists, the input is a well-formed
+ * pointer into the caller's own intake prefix, the object exists, is not empty and is within the task's
+ * limit — and then hands it to the job's entity. With an {@code Idempotency-Key} the job id is derived
+ * from tenant and key, so a retried request reaches the same entity, which answers the same job or 409.
+ */
+public final class JobSubmissions {
+  private static final int MAX_IDEMPOTENCY_KEY = 255;
+  private final TaskCatalog tasks;
+  private final ObjectStore objects;
+  private final Executor blocking;
+  private final JobsClient jobs;
+  private final String intakeBucket;
+
+  public JobSubmissions(TaskCatalog tasks, ObjectStore objects, Executor blocking, JobsClient jobs, String intakeBucket) {
+    this.tasks = tasks;
+    this.objects = objects;
+    this.blocking = blocking;
+    this.jobs = jobs;
+    this.intakeBucket = intakeBucket;
+  }
+
+  public CompletionStage<JobView> submit(String tenant, JobRequest request, Optional<String> idempotencyKey) {
+    S3Uri input = checkedInput(tenant, request.input());
+    String jobId = idempotencyKey.map(k -> derivedJobId(tenant, checkedKey(k))).orElseGet(() -> UUID.randomUUID().toString());
+    return tasks.resolve(request.task())
+        .thenCompose(task -> headObject(input).thenApply(info -> checkedSize(task, info)))
+        .thenCompose(info -> jobs.submit(jobId,
+            new JobSpec(tenant, request.task(), input.toString(), request.params(), info.size(), info.contentType())));
+  }
+
+  /** The pointer must be an intake object under the caller's prefix: clients cannot reach other tenants' keys. */
+  S3Uri checkedInput(String tenant, String input) {
+    String problem = S3Uri.problem(input);
+    if (problem != null) throw ApiProblem.badRequest("invalid-input-uri", problem);
+    S3Uri uri = S3Uri.parse(input).orElseThrow();
+    if (!uri.bucket().equals(intakeBucket))
+      throw ApiProblem.badRequest("input-not-in-intake",
+          "input must be in bucket '" + intakeBucket + "' (upload it through /v1/uploads), not '" + uri.bucket() + "'");
+    if (!uri.isUnder(UploadKeys.tenantPrefix(tenant)))
+      throw ApiProblem.forbidden("input-not-yours", "input " + uri + " is not one of your uploads");
+    return uri;
+  }
+
+  private CompletionStage<ObjectInfo> headObject(S3Uri input) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return objects.head(input);
+      } catch (StorageException e) {
+        throw ApiProblem.unavailable("storage-unavailable", "object storage did not answer: " + e.getMessage());
+      }
+    }, blocking).thenApply(info -> info.orElseThrow(() ->
+        ApiProblem.notFound("input-not-found", "input " + input + " does not exist (was the upload completed?)")));
+  }
+
+  private static ObjectInfo checkedSize(TaskCatalog.Task task, ObjectInfo info) {
+    if (info.size() == 0) throw ApiProblem.badRequest("input-empty", "input " + info.uri() + " is empty (0 bytes)");
+    if (info.size() > task.maxInputBytes())
+      throw ApiProblem.tooLarge("input-too-large", "input " + info.uri() + " is " + info.size() + " bytes; task '"
+          + task.name() + "' accepts at most " + task.maxInputBytes());
+    return info;
+  }
+
+  private static String checkedKey(String key) {
+    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(c -> c >= 0x21 && c < 0x7F))
+      throw ApiProblem.badRequest("invalid-idempotency-key",
+          "Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY + " printable ASCII characters");
+    return key;
+  }
+
+  /** The same tenant and key always name the same job. */
+  static String derivedJobId(String tenant, String key) {
+    return UUID.nameUUIDFromBytes((tenant + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+}

@@ -1,0 +1,29 @@
+package io.inferencia.edge.kserve;
+
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import java.util.ArrayList;
+import java.util.Map;
+
+/**
+ * KServe v2 inference requests and responses as stored documents (the input and result objects of
+ * model jobs), with the same codec the REST endpoint uses.
+ */
+public final class KServeDocuments {
+  private static final OutputPlan ALL_JSON = new OutputPlan(false, Map.of());
+
+  private KServeDocuments() {}
+
+  /**
+   * @param headerLength length of the JSON part; bytes after it are Triton binary tensor data
+   *     ({@code body.length} for a plain JSON request)
+   */
+  public static InferRequest request(String model, byte[] body, int headerLength) {
+    return InferRequestJson.decode(model, "", body, headerLength).request();
+  }
+
+  /** The response as plain KServe v2 JSON (every output inline). */
+  public static byte[] responseJson(InferResponse response) {
+    return InferResponseJson.header(response, ALL_JSON, new ArrayList<>());
+  }
+}
