@@ -3,9 +3,7 @@ package io.inferencia.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.inferencia.persistence.db.Database;
 import io.inferencia.persistence.db.DatabaseSettings;
-import io.inferencia.persistence.storage.Storage;
 import io.inferencia.persistence.storage.StorageSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -35,7 +33,7 @@ public final class Main {
     }
     NodeServices services;
     try {
-      services = open(storageSettings, db);
+      services = NodeServices.open(storageSettings, db);
     } catch (RuntimeException e) {
       System.err.println("inferencia: could not start: " + e.getMessage());
       System.exit(3);
@@ -43,24 +41,5 @@ public final class Main {
     }
     ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
         db.pekkoConfig().withFallback(config));
-  }
-
-  static NodeServices open(StorageSettings storageSettings, DatabaseSettings db) {
-    Storage storage;
-    try {
-      storage = Storage.start(storageSettings);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("object storage: " + e.getMessage(), e);
-    }
-    Database database = null;
-    try {
-      database = new Database(db);
-      database.createSchema();
-      return new NodeServices(storage, database, storage.secretKey());
-    } catch (Exception e) {
-      if (database != null) database.close();
-      storage.close();
-      throw new IllegalStateException("database " + db.url() + ": " + e.getMessage(), e);
-    }
   }
 }

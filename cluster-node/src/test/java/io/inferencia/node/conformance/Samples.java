@@ -23,7 +23,7 @@ public final class Samples {
   static final int CLS_ELEMENTS = 3 * 48 * 192;
 
   /** {@code batch} deterministic ocr_cls inputs in the model's normalized range [-1, 1). */
-  static float[] clsInput(int batch, long seed) {
+  public static float[] clsInput(int batch, long seed) {
     Random random = new Random(seed);
     float[] v = new float[batch * CLS_ELEMENTS];
     for (int i = 0; i < v.length; i++) v[i] = random.nextFloat() * 2 - 1;
@@ -57,7 +57,7 @@ public final class Samples {
   }
 
   /** A well-formed PNG header (signature, IHDR with a valid CRC, empty IEND) claiming width x height. */
-  static byte[] pngHeaderClaiming(int width, int height) {
+  public static byte[] pngHeaderClaiming(int width, int height) {
     ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
         .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -79,7 +79,7 @@ public final class Samples {
   }
 
   /** The committed recording (gpu-actors test resources): 22.05 kHz mono 16-bit, speech ~1520-4560 ms. */
-  static byte[] speechWav() {
+  public static byte[] speechWav() {
     try (InputStream in = Samples.class.getResourceAsStream("/audio/speech_22050_mono.wav")) {
       if (in == null) throw new IllegalStateException("audio/speech_22050_mono.wav not on the test classpath");
       return in.readAllBytes();

@@ -1,0 +1,109 @@
+package io.inferencia.node.jobs;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.inferencia.gpu.testkit.TestModels;
+import io.inferencia.node.NodeGuardian;
+import io.inferencia.node.NodeServices;
+import io.inferencia.node.NodeSettings;
+import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.persistence.db.DatabaseSettings;
+import io.inferencia.persistence.storage.StorageSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * A whole node in this JVM, wired exactly as Main wires it (embedded S3, H2 under a temp data dir,
+ * cluster of one, every role, the shipped models) on free ports, for tests of the job flow through
+ * its real interfaces: REST, SSE, gRPC and the S3 protocol.
+ */
+public final class InProcessNode implements AutoCloseable {
+  public final int httpPort;
+  public final int grpcPort;
+  public final int s3Port;
+  public final Path dataDir;
+  public final ActorSystem<Void> system;
+  public final NodeServices services;
+
+  private InProcessNode(int httpPort, int grpcPort, int s3Port, Path dataDir, ActorSystem<Void> system, NodeServices services) {
+    this.httpPort = httpPort;
+    this.grpcPort = grpcPort;
+    this.s3Port = s3Port;
+    this.dataDir = dataDir;
+    this.system = system;
+    this.services = services;
+  }
+
+  /** Starts a node; {@code overrides} (HOCON) go on top, e.g. API keys or a small upload threshold. */
+  public static InProcessNode start(String overrides) throws Exception {
+    Path dataDir = Files.createTempDirectory("jobs-node");
+    Map<String, Object> node = new HashMap<>();
+    node.put("node.host", "127.0.0.1");
+    node.put("node.http-port", Integer.toString(NodeProcess.freePort()));
+    node.put("node.grpc-port", Integer.toString(NodeProcess.freePort()));
+    node.put("node.management-port", Integer.toString(NodeProcess.freePort()));
+    node.put("node.remote-port", Integer.toString(NodeProcess.freePort()));
+    node.put("node.s3-port", Integer.toString(NodeProcess.freePort()));
+    node.put("node.data-dir", dataDir.toString());
+    node.put("node.model-repository", TestModels.repository().toString());
+    Config loaded = ConfigFactory.parseString(overrides)
+        .withFallback(ConfigFactory.parseMap(node))
+        .withFallback(ConfigFactory.parseString("""
+            pekko.coordinated-shutdown.exit-jvm = off
+            pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+            pekko.actor.serialize-messages = on
+            pekko.loglevel = WARNING
+            inference.cpu-cores = 2
+            jobs.sweeper.interval = 1s
+            jobs.sweeper.stale-after = 3s
+            """))
+        .withFallback(ConfigFactory.load());
+    NodeSettings settings = NodeSettings.from(loaded);
+    Config config = settings.pekkoOverrides().withFallback(loaded).resolve();
+    DatabaseSettings db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
+    NodeServices services = NodeServices.open(StorageSettings.fromConfig(config.getConfig("storage")), db);
+    ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
+        db.pekkoConfig().withFallback(config));
+    InProcessNode n = new InProcessNode(settings.httpPort(), settings.grpcPort(), settings.s3Port(), dataDir, system, services);
+    n.awaitReady(Duration.ofSeconds(120));
+    return n;
+  }
+
+  public String http() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** Ready when the KServe edge says so and every shipped model is READY. */
+  private void awaitReady(Duration timeout) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(http() + "/v2/repository/index"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"ready\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("\"ocr\"") && r.body().contains("\"vad\"")
+            && r.body().contains("\"vad_segments\"") && r.body().contains("\"ocr_rec\"")) return;
+      } catch (java.io.IOException notYet) {
+        // edge not bound yet
+      }
+      Thread.sleep(200);
+    }
+    close();
+    throw new AssertionError("node not ready within " + timeout);
+  }
+
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
