@@ -17,13 +17,15 @@ import java.util.Map;
 public final class NodeProcess implements AutoCloseable {
   public final int httpPort;
   public final int grpcPort;
+  public final int s3Port;
   private final Process process;
   private final Path log;
 
-  private NodeProcess(Process process, int httpPort, int grpcPort, Path log) {
+  private NodeProcess(Process process, int httpPort, int grpcPort, int s3Port, Path log) {
     this.process = process;
     this.httpPort = httpPort;
     this.grpcPort = grpcPort;
+    this.s3Port = s3Port;
     this.log = log;
   }
 
@@ -40,6 +42,7 @@ public final class NodeProcess implements AutoCloseable {
       throws IOException {
     int http = freePort();
     int grpc = freePort();
+    int s3 = freePort();
     Path log = Files.createTempFile("node-", ".log");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-jar", jar.toString()));
@@ -49,11 +52,11 @@ public final class NodeProcess implements AutoCloseable {
     env.put("GRPC_PORT", Integer.toString(grpc));
     env.put("MANAGEMENT_PORT", Integer.toString(freePort()));
     env.put("REMOTE_PORT", Integer.toString(freePort()));
-    env.put("S3_PORT", Integer.toString(freePort()));
+    env.put("S3_PORT", Integer.toString(s3));
     env.put("MODEL_REPOSITORY", modelRepository.toString());
     env.put("DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
-    return new NodeProcess(pb.start(), http, grpc, log);
+    return new NodeProcess(pb.start(), http, grpc, s3, log);
   }
 
   /** Waits for the process to exit; returns its exit code. */

@@ -25,6 +25,7 @@ import io.inferencia.protocols.jobs.JobTransition;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -32,7 +33,10 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -297,14 +301,29 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   /**
-   * Deathwatch on the worker: its node crashing or leaving turns into {@link WorkerLost}. A reference
-   * from a previous incarnation of a restarted node resolves to a dead actor and fires at once.
+   * Deathwatch on the worker: its node crashing or leaving turns into {@link WorkerLost}. Pekko only
+   * watches actors on cluster members, so a worker whose node is not a member (a previous incarnation
+   * after a crash, often on another address) is lost at once; a reference from a previous incarnation
+   * of this very address resolves to a dead actor and fires at once too.
    */
   private void watchWorker(JobState state) {
     if (watchedAttempt == state.attempt() || state.worker().isEmpty()) return;
-    ActorRef<Object> worker = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(state.worker());
-    ctx.watchWith(worker, new WorkerLost(state.attempt()));
     watchedAttempt = state.attempt();
+    ActorRef<Object> worker = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(state.worker());
+    Address address = worker.path().address();
+    if (address.hasGlobalScope() && !isClusterMember(address)) {
+      ctx.getSelf().tell(new WorkerLost(state.attempt()));
+      return;
+    }
+    ctx.watchWith(worker, new WorkerLost(state.attempt()));
+  }
+
+  private boolean isClusterMember(Address address) {
+    if (!(ctx.getSystem().classicSystem().provider() instanceof org.apache.pekko.cluster.ClusterActorRefProvider)) return true;
+    for (Member m : Cluster.get(ctx.getSystem()).state().getMembers())
+      if (m.address().equals(address) && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()
+          || m.status() == MemberStatus.joining())) return true;
+    return false;
   }
 
   // ---- events ----

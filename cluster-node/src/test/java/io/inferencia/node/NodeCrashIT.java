@@ -1,0 +1,114 @@
+package io.inferencia.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inferencia.node.conformance.Samples;
+import io.inferencia.node.jobs.JobApi;
+import io.inferencia.node.testkit.NodeProcess;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Nothing is lost: the packaged node is killed with SIGKILL while 100 jobs are queued or running, then
+ * started again on the same data dir. Every job ends SUCCEEDED with exactly one result object.
+ */
+class NodeCrashIT {
+  private static final Path JAR = Path.of(System.getProperty("node.jar"));
+  private static final Path REPO = Path.of(System.getProperty("model.repository"));
+  private static final int JOBS = 100;
+  private static final Map<String, String> FAST_RECOVERY = Map.of(
+      "JOB_SWEEP_INTERVAL", "1s", "JOB_STALE_AFTER", "3s", "JOB_WORKER_PARALLELISM", "4");
+
+  @Test
+  void everyJobSucceedsOnceAfterAKill9() throws Exception {
+    Path data = Files.createTempDirectory("crash-it");
+    List<String> ids = new ArrayList<>();
+    int succeededBeforeKill;
+    try (NodeProcess first = NodeProcess.start(JAR, REPO, data, FAST_RECOVERY)) {
+      JobApi api = new JobApi("http://127.0.0.1:" + first.httpPort, null);
+      String input = api.upload("page.png", "image/png",
+          Samples.renderPng("The quick brown fox jumps over the lazy dog 0123456789"));
+      for (int i = 0; i < JOBS; i++) {
+        JobApi.Response r = api.submit("ocr", input, Map.of("n", i), null);
+        assertEquals(202, r.status(), r.body());
+        ids.add(r.json().get("jobId").asText());
+      }
+      // Kill while work is in flight: some jobs done, most queued or running.
+      succeededBeforeKill = awaitSucceeded(api, ids, 5, Duration.ofSeconds(60));
+      first.kill();
+    }
+    assertTrue(succeededBeforeKill < JOBS, "the kill must land while jobs are still queued or running");
+
+    try (NodeProcess second = NodeProcess.start(JAR, REPO, data, FAST_RECOVERY)) {
+      JobApi api = new JobApi("http://127.0.0.1:" + second.httpPort, null);
+      assertEquals(JOBS, awaitSucceeded(api, ids, JOBS, Duration.ofMinutes(4)), "every job must end SUCCEEDED");
+      for (String id : ids) {
+        JsonNode job = api.get("/v1/jobs/" + id).json();
+        assertEquals("SUCCEEDED", job.get("status").asText(), job.toString());
+        List<JobApi.Event> events = api.follow(id, java.util.Optional.empty());
+        assertEquals(1, events.stream().filter(e -> e.event().equals("Succeeded")).count(), id + ": " + events);
+      }
+      Set<String> results = resultKeys(data, second);
+      Set<String> expected = new HashSet<>();
+      ids.forEach(id -> expected.add(id + ".json"));
+      assertEquals(expected, results, "exactly one result object per job, nothing else");
+    }
+  }
+
+  /** Polls the jobs until at least {@code n} succeeded; returns how many have. Fails on any FAILED job. */
+  private static int awaitSucceeded(JobApi api, List<String> ids, int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int succeeded = 0;
+    while (System.nanoTime() < deadline) {
+      succeeded = 0;
+      for (String id : ids) {
+        JobApi.Response r = api.get("/v1/jobs/" + id);
+        String status = r.json() == null ? "" : r.json().path("status").asText();
+        if (status.equals("FAILED") || status.equals("CANCELLED")) throw new AssertionError(id + " ended " + r.body());
+        if (status.equals("SUCCEEDED")) succeeded++;
+      }
+      if (succeeded >= n) return succeeded;
+      Thread.sleep(n == JOBS ? 1000 : 50);
+    }
+    return succeeded;
+  }
+
+  /** The results bucket as the S3 API lists it, with the node's generated credentials. */
+  private static Set<String> resultKeys(Path data, NodeProcess node) throws Exception {
+    String secret = Files.readString(data.resolve("s3").resolve(".secret-key")).trim();
+    try (S3Client s3 = S3Client.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + node.s3Port))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("inferencia", secret)))
+        .build()) {
+      Set<String> keys = new HashSet<>();
+      String token = null;
+      do {
+        var page = s3.listObjectsV2(ListObjectsV2Request.builder().bucket("results").continuationToken(token).build());
+        for (S3Object o : page.contents()) assertTrue(keys.add(o.key()), "duplicate key " + o.key());
+        token = page.isTruncated() ? page.nextContinuationToken() : null;
+      } while (token != null);
+      return keys;
+    }
+  }
+
+}
