@@ -90,7 +90,8 @@ public final class NodeGuardian {
     InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
         ? InferenceCore.start(ctx, config, pipelines()).gateway()
         : InferenceCore.remote(ctx, config).gateway();
-    if (settings.hasRole(NodeRole.GPU)) ctx.spawn(JobWorker.create(workerSetup(config, services, gateway, blocking)), "job-worker");
+    if (settings.hasRole(NodeRole.GPU) && config.getBoolean("jobs.worker.enabled"))
+      ctx.spawn(JobWorker.create(workerSetup(config, services, gateway, blocking)), "job-worker");
     if (settings.hasRole(NodeRole.EDGE)) {
       V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views, JobEntity.ENTITY_KEY,
           new EdgeMetrics(), services.storageSecret());
@@ -105,7 +106,7 @@ public final class NodeGuardian {
     TaskRunners runners = new TaskRunners(Map.of(
         "ocr", new OcrTask(gateway, limits.getBytes("ocr")),
         "vad", new VadTask(gateway, "vad", blocking)),
-        new ModelTask(gateway, limits.getBytes("model")));
+        new ModelTask(gateway, limits.getBytes("model")), java.util.Set.of("vad"));
     return new JobWorker.Setup(JobEntity.ENTITY_KEY, services.storage().objects(), blocking, runners,
         services.storage().objects().buckets().results(), config.getInt("jobs.worker.parallelism"),
         config.getDuration("jobs.ask-timeout"));

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRun {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
-  private static final int INPUT_CHUNK = 256 * 1024;
   private static final int REPORT_ATTEMPTS = 6;
+  private static final long SPECULATIVE_MAX_BYTES = 4L * 1024 * 1024;
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -66,14 +66,23 @@ final class JobRun {
     this.mat = Materializer.matFromSystem(system);
   }
 
+  /**
+   * The entity's go-ahead is asked first; meanwhile a small input is already read and computed on
+   * (the start being persisted costs as much as the rest of a small job's overhead). Nothing leaves
+   * the worker before the go-ahead: a skipped ticket (cancelled, duplicate, stale) only wasted compute.
+   */
   CompletionStage<Done> run(JobTicket ticket) {
-    return ask(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, r))
+    CompletionStage<StartReply> start = ask(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, r));
+    CompletionStage<TaskRunner.TaskResult> early = speculative(ticket.spec())
+        ? runTask(ticket.spec()).toCompletableFuture() : null;
+    return start
         .thenCompose(reply -> {
           if (!reply.go()) {
             LOG.debug("Skipping job {} attempt {}: {}", ticket.jobId(), ticket.attempt(), reply.reason());
             return CompletableFuture.completedFuture(Done.getInstance());
           }
-          return execute(reply).handle((done, failure) -> failure)
+          CompletionStage<TaskRunner.TaskResult> result = early != null ? early : runTask(reply.spec());
+          return finish(reply, result).handle((done, failure) -> failure)
               .thenCompose(failure -> failure == null ? CompletableFuture.completedFuture(Done.getInstance())
                   : reportFailure(reply, failure));
         })
@@ -83,15 +92,28 @@ final class JobRun {
         });
   }
 
-  private CompletionStage<Done> execute(StartReply go) {
-    JobSpec spec = go.spec();
+  /** Small inputs read whole (images, request documents); streamed tasks wait for the go-ahead. */
+  private boolean speculative(JobSpec spec) {
+    return spec != null && spec.inputBytes() <= SPECULATIVE_MAX_BYTES && runners.readsWhole(spec.task());
+  }
+
+  private CompletionStage<TaskRunner.TaskResult> runTask(JobSpec spec) {
     S3Uri input = S3Uri.parse(spec.input()).orElseThrow();
+    try {
+      return runners.forTask(spec.task()).run(spec, new JobInput(objects, input, spec.inputBytes(), blocking, mat), mat);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Writes the result, then reports success; a job cancelled meanwhile has its result deleted. */
+  private CompletionStage<Done> finish(StartReply go, CompletionStage<TaskRunner.TaskResult> result) {
     S3Uri output = new S3Uri(resultsBucket, go.jobId() + ".json");
-    return runners.forTask(spec.task()).run(spec, objects.source(input, INPUT_CHUNK), mat)
-        .thenCompose(result -> CompletableFuture.supplyAsync(() -> {
+    return result
+        .thenCompose(r -> CompletableFuture.supplyAsync(() -> {
           long start = System.nanoTime();
-          objects.putObject(output, document(go, result), "application/json");
-          return new JobTimings(result.readMicros(), result.inferenceMicros(), (System.nanoTime() - start) / 1000);
+          objects.putObject(output, document(go, r), "application/json");
+          return new JobTimings(r.readMicros(), r.inferenceMicros(), (System.nanoTime() - start) / 1000);
         }, blocking))
         .thenCompose(timings -> report(go.jobId(), r -> new JobCommand.Complete(go.attempt(), output.toString(), timings, r)))
         .thenCompose(ack -> {

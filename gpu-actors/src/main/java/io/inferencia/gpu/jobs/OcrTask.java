@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 
 /**
  * {@code ocr}: reads the image (within the limit), runs the {@code ocr} pipeline model — decode with the
@@ -29,9 +27,9 @@ public final class OcrTask implements TaskRunner {
   }
 
   @Override
-  public CompletionStage<TaskResult> run(JobSpec spec, Source<ByteString, ?> input, Materializer mat) {
+  public CompletionStage<TaskResult> run(JobSpec spec, JobInput input, Materializer mat) {
     long start = System.nanoTime();
-    return InputReader.readAll(input, maxBytes, mat).thenCompose(image -> {
+    return input.readAll(maxBytes).thenCompose(image -> {
       long read = System.nanoTime();
       InferRequest request = new InferRequest("ocr", "", "", List.of(Tensor.ofBytes(OcrPipeline.INPUT, new long[] {1},
           List.of(image))), List.of(OcrPipeline.RESULT_JSON), spec.params(), 0);

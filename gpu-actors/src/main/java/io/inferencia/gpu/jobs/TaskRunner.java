@@ -3,8 +3,6 @@ package io.inferencia.gpu.jobs;
 import io.inferencia.protocols.jobs.JobSpec;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 
 /**
  * Runs one kind of task on a job's input, streamed from object storage, and returns the result
@@ -12,7 +10,7 @@ import org.apache.pekko.util.ByteString;
  * (INVALID_ARGUMENT for a bad input, which is never retried) or storage errors.
  */
 public interface TaskRunner {
-  CompletionStage<TaskResult> run(JobSpec spec, Source<ByteString, ?> input, Materializer mat);
+  CompletionStage<TaskResult> run(JobSpec spec, JobInput input, Materializer mat);
 
   /**
    * @param resultJson the task's result as JSON

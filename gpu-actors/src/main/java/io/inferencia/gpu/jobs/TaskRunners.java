@@ -1,11 +1,20 @@
 package io.inferencia.gpu.jobs;
 
 import java.util.Map;
+import java.util.Set;
 
-/** Which runner serves a task: a named one ({@code ocr}, {@code vad}), otherwise the generic model runner. */
-public record TaskRunners(Map<String, TaskRunner> named, TaskRunner model) {
+/**
+ * Which runner serves a task: a named one ({@code ocr}, {@code vad}), otherwise the generic model runner.
+ * {@code streamed} names the tasks that read their input as a stream (the others read it whole).
+ */
+public record TaskRunners(Map<String, TaskRunner> named, TaskRunner model, Set<String> streamed) {
   public TaskRunners {
     named = Map.copyOf(named);
+    streamed = Set.copyOf(streamed);
+  }
+
+  public boolean readsWhole(String task) {
+    return !streamed.contains(task);
   }
 
   public TaskRunner forTask(String task) {

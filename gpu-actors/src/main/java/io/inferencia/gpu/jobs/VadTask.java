@@ -13,8 +13,6 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 
 /**
  * {@code vad}: streams the WAV from storage through decode, resampling to 16 kHz mono and Silero with
@@ -29,10 +27,10 @@ public final class VadTask implements TaskRunner {
   }
 
   @Override
-  public CompletionStage<TaskResult> run(JobSpec spec, Source<ByteString, ?> input, Materializer mat) {
+  public CompletionStage<TaskResult> run(JobSpec spec, JobInput input, Materializer mat) {
     long start = System.nanoTime();
     // Reading and inference overlap while streaming: all of it counts as inference time.
-    return vad.run(input, mat).thenApply(result -> new TaskResult(json(result), 0, (System.nanoTime() - start) / 1000));
+    return vad.run(input.stream(), mat).thenApply(result -> new TaskResult(json(result), 0, (System.nanoTime() - start) / 1000));
   }
 
   private static byte[] json(VadResult result) {

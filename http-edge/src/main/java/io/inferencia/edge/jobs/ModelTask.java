@@ -2,15 +2,13 @@ package io.inferencia.edge.jobs;
 
 import io.inferencia.edge.kserve.KServeDocuments;
 import io.inferencia.gpu.Inferer;
-import io.inferencia.gpu.jobs.InputReader;
+import io.inferencia.gpu.jobs.JobInput;
 import io.inferencia.gpu.jobs.TaskRunner;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.jobs.JobSpec;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 
 /**
  * A job on any served model: the input object is a KServe v2 inference request (JSON, or Triton's
@@ -28,9 +26,9 @@ public final class ModelTask implements TaskRunner {
   }
 
   @Override
-  public CompletionStage<TaskResult> run(JobSpec spec, Source<ByteString, ?> input, Materializer mat) {
+  public CompletionStage<TaskResult> run(JobSpec spec, JobInput input, Materializer mat) {
     long start = System.nanoTime();
-    return InputReader.readAll(input, maxBytes, mat).thenCompose(body -> {
+    return input.readAll(maxBytes).thenCompose(body -> {
       long read = System.nanoTime();
       InferRequest request = KServeDocuments.request(spec.task(), body, headerLength(spec, body.length));
       return inferer.infer(request).thenApply(response -> new TaskResult(KServeDocuments.responseJson(response),

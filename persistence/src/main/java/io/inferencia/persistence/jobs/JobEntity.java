@@ -277,7 +277,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (state.status() == JobStatus.QUEUED) {
       long wait = state.notBefore() - now();
       if (wait > 0) timers.startSingleTimer(ENQUEUE_TIMER, new EnqueueDue(state.attempt()), Duration.ofMillis(wait));
-      else if (enqueued != state.attempt()) sendTicket(state.attempt());
+      else if (enqueued != state.attempt()) sendTicket(state, state.attempt());
     } else if (state.status() == JobStatus.RUNNING) {
       timers.cancel(ENQUEUE_TIMER);
       watchWorker(state);
@@ -289,14 +289,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private ReplyEffect<JobEvent, JobState> enqueueIfDue(JobState state, int attempt) {
     if (state.status() == JobStatus.QUEUED && state.attempt() == attempt) {
       if (state.notBefore() > now()) resume(state);
-      else if (enqueued != attempt) sendTicket(attempt);
+      else if (enqueued != attempt) sendTicket(state, attempt);
     }
     return Effect().noReply();
   }
 
   /** At-least-once into the dispatcher: re-sent until acknowledged (the dispatcher drops duplicates). */
-  private void sendTicket(int attempt) {
-    dispatcher.tell(new JobDispatcher.Enqueue(new JobTicket(jobId, attempt), ctx.getSelf()));
+  private void sendTicket(JobState state, int attempt) {
+    dispatcher.tell(new JobDispatcher.Enqueue(new JobTicket(jobId, attempt, state.spec()), ctx.getSelf()));
     timers.startSingleTimer(ENQUEUE_TIMER, new EnqueueDue(attempt), settings.enqueueRetry());
   }
 

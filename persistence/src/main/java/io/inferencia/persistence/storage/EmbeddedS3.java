@@ -104,6 +104,13 @@ public final class EmbeddedS3 implements AutoCloseable {
     return credentials;
   }
 
+  /** The blob store the server serves from, for this node's own reads and writes. */
+  org.jclouds.blobstore.BlobStore blobStore() {
+    BlobStoreContext c = blobStore;
+    if (c == null) throw new IllegalStateException("embedded S3 is not started");
+    return c.getBlobStore();
+  }
+
   @Override
   public synchronized void close() {
     try {

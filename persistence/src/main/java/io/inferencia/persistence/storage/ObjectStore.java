@@ -44,15 +44,24 @@ public final class ObjectStore implements AutoCloseable {
   private final S3Client s3;
   private final S3Presigner presigner;
   private final StorageSettings.Buckets buckets;
+  private final LocalBlobs local; // null unless the server is the embedded one
 
-  private ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets) {
+  private ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets, LocalBlobs local) {
     this.s3 = s3;
     this.presigner = presigner;
     this.buckets = buckets;
+    this.local = local;
   }
 
   public static ObjectStore connect(S3Connection connection, StorageSettings.Client pool, StorageSettings.Buckets buckets) {
-    return new ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets);
+    return new ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets, null);
+  }
+
+  /** As {@link #connect}, reading and writing the embedded server's blob store directly for this node's own I/O. */
+  static ObjectStore connectEmbedded(S3Connection connection, StorageSettings.Client pool,
+      StorageSettings.Buckets buckets, EmbeddedS3 server) {
+    return new ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets,
+        new LocalBlobs(server.blobStore()));
   }
 
   public StorageSettings.Buckets buckets() {
@@ -69,6 +78,7 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Size, type, ETag and age of an object; empty when there is none. */
   public Optional<ObjectInfo> head(S3Uri uri) {
+    if (local != null) return local.head(uri);
     return call("head", uri, () -> {
       try {
         return Optional.of(info(uri, s3.headObject(b -> b.bucket(uri.bucket()).key(uri.key()))));
@@ -154,6 +164,7 @@ public final class ObjectStore implements AutoCloseable {
 
   /** The object's bytes as they arrive from S3. The caller closes the stream; closing early drops the connection. */
   public InputStream openStream(S3Uri uri) {
+    if (local != null) return local.openStream(uri);
     return call("get", uri, () -> {
       ResponseInputStream<GetObjectResponse> body =
           s3.getObject(GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build());
@@ -170,6 +181,11 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   public void putObject(S3Uri uri, byte[] bytes, String contentType) {
+    if (local != null) {
+      checkContentType(contentType);
+      local.put(uri, bytes, contentType);
+      return;
+    }
     put(uri, RequestBody.fromBytes(bytes), bytes.length, contentType);
   }
 
@@ -184,6 +200,10 @@ public final class ObjectStore implements AutoCloseable {
 
   /** Removes the object; removing one that does not exist is not an error. */
   public void delete(S3Uri uri) {
+    if (local != null) {
+      local.delete(uri);
+      return;
+    }
     call("delete", uri, () -> s3.deleteObject(b -> b.bucket(uri.bucket()).key(uri.key())));
   }
 

@@ -31,7 +31,9 @@ public final class Storage implements AutoCloseable {
   }
 
   private static Storage connect(S3Connection connection, StorageSettings settings, EmbeddedS3 server) {
-    ObjectStore objects = ObjectStore.connect(connection, settings.client(), settings.buckets());
+    ObjectStore objects = server == null
+        ? ObjectStore.connect(connection, settings.client(), settings.buckets())
+        : ObjectStore.connectEmbedded(connection, settings.client(), settings.buckets(), server);
     try {
       objects.ensureBuckets();
     } catch (RuntimeException e) {
