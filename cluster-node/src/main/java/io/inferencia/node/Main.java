@@ -33,7 +33,7 @@ public final class Main {
     }
     NodeServices services;
     try {
-      services = NodeServices.open(storageSettings, db);
+      services = NodeServices.open(storageSettings, db, settings.startupWait());
     } catch (RuntimeException e) {
       System.err.println("inferencia: could not start: " + e.getMessage());
       System.exit(3);

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -28,7 +29,8 @@ public record NodeSettings(
     Set<NodeRole> roles,
     Path dataDir,
     Path modelRepository,
-    int s3Port) {
+    int s3Port,
+    Duration startupWait) {
 
   public static final String SYSTEM_NAME = "inferencia";
   private static final Pattern SEED =
@@ -47,7 +49,8 @@ public record NodeSettings(
         roles(c),
         dataDir(c),
         modelRepository(c),
-        port(c, "s3-port", "S3_PORT"));
+        port(c, "s3-port", "S3_PORT"),
+        duration(c, "startup-wait", "STARTUP_WAIT"));
   }
 
   public boolean hasRole(NodeRole role) {
@@ -97,6 +100,17 @@ public record NodeSettings(
       return p;
     } catch (NumberFormatException e) {
       throw new InvalidSettingException(env, "node." + key, "'" + v + "' is not a port number (0-65535)");
+    }
+  }
+
+  private static Duration duration(Config c, String key, String env) {
+    String v = raw(c, key);
+    try {
+      Duration d = ConfigFactory.parseString("d = \"" + v.replace("\"", "") + "\"").getDuration("d");
+      if (d.isNegative()) throw new IllegalArgumentException();
+      return d;
+    } catch (RuntimeException e) {
+      throw new InvalidSettingException(env, "node." + key, "'" + v + "' is not a duration like 60s or 2m");
     }
   }
 

@@ -36,6 +36,17 @@ class NodeSettingsTest {
     assertEquals(List.of(), s.seedNodes());
     assertEquals(Set.of(NodeRole.EDGE, NodeRole.GPU), s.roles());
     assertTrue(s.dataDir().isAbsolute());
+    assertEquals(java.time.Duration.ofSeconds(60), s.startupWait());
+  }
+
+  @Test
+  void startupWaitIsADuration() throws Exception {
+    assertEquals(java.time.Duration.ofMinutes(2), NodeSettings.from(with(Map.of("startup-wait", "2m"))).startupWait());
+    assertEquals(java.time.Duration.ZERO, NodeSettings.from(with(Map.of("startup-wait", "0s"))).startupWait());
+    var e = assertThrows(InvalidSettingException.class,
+        () -> NodeSettings.from(with(Map.of("startup-wait", "soon"))));
+    assertTrue(e.getMessage().startsWith("STARTUP_WAIT"), e.getMessage());
+    assertThrows(InvalidSettingException.class, () -> NodeSettings.from(with(Map.of("startup-wait", "-5s"))));
   }
 
   @Test

@@ -70,7 +70,7 @@ public final class InProcessNode implements AutoCloseable {
     NodeSettings settings = NodeSettings.from(loaded);
     Config config = settings.pekkoOverrides().withFallback(loaded).resolve();
     DatabaseSettings db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
-    NodeServices services = NodeServices.open(StorageSettings.fromConfig(config.getConfig("storage")), db);
+    NodeServices services = NodeServices.open(StorageSettings.fromConfig(config.getConfig("storage")), db, java.time.Duration.ZERO);
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
         db.pekkoConfig().withFallback(config));
     InProcessNode n = new InProcessNode(settings.httpPort(), settings.grpcPort(), settings.s3Port(), dataDir, system, services);

@@ -86,7 +86,8 @@ public final class NodeProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
-  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+  /** Waits until /v2/health/ready answers 200 (fails with the node's log if it exits or times out). */
+  public void awaitReady(Duration timeout) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     URI ready = URI.create("http://127.0.0.1:" + httpPort + "/v2/health/ready");
     long deadline = System.nanoTime() + timeout.toNanos();
