@@ -26,6 +26,10 @@ final class GrpcInferClient implements AutoCloseable {
         .build();
   }
 
+  ModelInferRequest request() {
+    return request;
+  }
+
   CompletionStage<ModelInferResponse> infer() {
     return client.modelInfer(request);
   }

@@ -26,7 +26,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *
  * <p>Usage: InferenceBenchmark [--seconds S] [--models ocr_cls,ocr_rec] [--clients 1,16,64]
  *     [--variants off,fixed-4,fixed-32,adaptive] [--warmup seconds per node] [--raw-batches 1,2,4,8,16,32]
- *     [--protocols grpc,rest] [--node-env K=V;K2=V2] [--root checkout]
+ *     [--protocols grpc,rest,h2load] [--node-env K=V;K2=V2] [--root checkout]
+ *
+ * <p>Protocol h2load drives the same gRPC call from h2load (C), whose CPU cost is a fraction of the
+ * Java client's, so its rows show what the server does with most of the machine to itself.
  */
 public final class InferenceBenchmark {
   private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -97,6 +100,11 @@ public final class InferenceBenchmark {
       if (o.protocols().contains("grpc")) calls.put("grpc", grpc::infer);
       if (o.protocols().contains("rest")) calls.put("rest", rest::infer);
       CpuMeter meter = new CpuMeter(node.handle());
+      boolean h2load = o.protocols().contains("h2load");
+      if (h2load && !H2LoadGrpc.available())
+        throw new IllegalStateException("protocol h2load needs h2load on the PATH (apt-get install nghttp2-client)");
+      // h2load cannot read gRPC status: a real answer's size tells answers from errors.
+      long answerBytes = grpc.infer().toCompletableFuture().get().getSerializedSize();
       boolean first = true;
       for (BatchingVariant v : o.variants()) {
         Files.writeString(config, shipped);
@@ -106,13 +114,24 @@ public final class InferenceBenchmark {
         // every protocol at full load; later ones only settle (the adaptive cap, the new sessions).
         double warm = first ? o.warmup() : Math.min(o.warmup(), 5);
         first = false;
-        for (var call : calls.values()) ClosedLoopLoad.run(maxClients, warm / calls.size(), 0.1, 1, call);
+        int warmers = calls.size() + (h2load ? 1 : 0);
+        for (var call : calls.values()) ClosedLoopLoad.run(maxClients, warm / warmers, 0.1, 1, call);
+        if (h2load) H2LoadGrpc.run(node.grpcPort, grpc.request(), maxClients, warm / warmers, answerBytes, CORES);
         for (int c : o.clients()) {
           for (var call : calls.entrySet()) {
             ClosedLoopLoad.run(c, 2, 0.01, 1, call.getValue());
             CpuMeter.Snapshot start = meter.snapshot();
             Summary s = ClosedLoopLoad.run(c, 0, o.seconds(), 1, call.getValue());
             Row row = new Row(t.model(), v.label(), call.getKey(), c, s, meter.snapshot().since(start, CORES));
+            rows.add(row);
+            print(row, rawBest);
+          }
+          if (h2load) {
+            H2LoadGrpc.run(node.grpcPort, grpc.request(), c, 2, answerBytes, CORES);
+            CpuMeter.Snapshot start = meter.snapshot();
+            H2LoadGrpc.Result r = H2LoadGrpc.run(node.grpcPort, grpc.request(), c, o.seconds(), answerBytes, CORES);
+            CpuMeter.Usage used = meter.snapshot().since(start, CORES);
+            Row row = new Row(t.model(), v.label(), "h2load", c, r.summary(), new CpuMeter.Usage(used.node(), r.clientCpu()));
             rows.add(row);
             print(row, rawBest);
           }

@@ -6,7 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** The {@code inference} config section, read once at start. */
-public record InferenceSettings(Path modelRepository, Duration askTimeout, AdaptiveSettings adaptive, Config section) {
+/**
+ * @param strictReadiness server readiness also needs every model of the repository to be READY (Triton's
+ *     default); off: ready once every model that can load has loaded, broken ones notwithstanding
+ */
+public record InferenceSettings(Path modelRepository, Duration askTimeout, AdaptiveSettings adaptive,
+    boolean strictReadiness, Config section) {
   public static final String SECTION = "inference";
   public static final String BLOCKING_DISPATCHER = "inference.blocking-dispatcher";
 
@@ -17,6 +22,7 @@ public record InferenceSettings(Path modelRepository, Duration askTimeout, Adapt
         Path.of(c.getString("model-repository")).toAbsolutePath().normalize(),
         c.getDuration("ask-timeout"),
         AdaptiveSettings.fromConfig(c.getConfig("batching.adaptive")),
+        c.getBoolean("strict-readiness"),
         c);
   }
 }

@@ -85,6 +85,18 @@ class RealModelRepositoryFailuresTest {
   }
 
   @Test
+  void aBrokenModelMakesTheServerNotReadyWhileItsNeighboursServe() throws Exception {
+    // Strict readiness, the protocol's and Triton's default: ready means every model is ready.
+    RestClient.Response ready = rest.get("/v2/health/ready");
+    assertEquals(400, ready.status());
+    assertEquals(false, ready.json().path("ready").asBoolean(true));
+    assertEquals(false, server.grpc.serverReady(io.inferencia.protocols.grpc.ServerReadyRequest.getDefaultInstance())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS).getReady());
+    assertEquals(200, rest.get("/v2/health/live").status());
+    assertEquals(200, rest.get("/v2/models/ocr_cls/ready").status());
+  }
+
+  @Test
   void batchOverMaxBatchSizeIsRefused() {
     RestClient.Response r = rest.post("/v2/models/ocr_cls/infer", InferBody.builder()
         .binaryInput("x", "FP32", new long[] {65, 3, 48, 192}, Raw.floats(new float[65 * Samples.CLS_ELEMENTS])).build());

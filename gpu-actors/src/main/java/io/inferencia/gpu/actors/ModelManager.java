@@ -147,8 +147,19 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     boolean any(ModelState state) {
       return versions.values().stream().anyMatch(v -> v.state == state);
     }
+
+    /** Unloaded through the repository API: not counted against readiness until loaded again. */
+    boolean unloadedOnRequest;
+
+    /** A broken config, or a version that failed to load (a model unloaded on request has not failed). */
+    boolean failed() {
+      if (unloadedOnRequest) return false;
+      return !source.servable()
+          || versions.values().stream().anyMatch(v -> v.state == ModelState.UNAVAILABLE && !UNLOADED.equals(v.reason));
+    }
   }
 
+  private static final String UNLOADED = "unloaded";
   private static final String STARTING = "the inference server is still scanning its model repository";
 
   private final InferenceSettings settings;
@@ -354,6 +365,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     ModelSlot slot = models.computeIfAbsent(msg.model(), m -> new ModelSlot(msg.source().get()));
     stopVersions(slot);
     slot.source = msg.source().get();
+    slot.unloadedOnRequest = false;
     slot.loadWaiters.add(msg.replyTo());
     start(slot);
     settled(msg.model());
@@ -371,11 +383,12 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       return this;
     }
     slot.unloadWaiters.add(msg.replyTo());
+    slot.unloadedOnRequest = true;
     for (VersionSlot vs : slot.versions.values()) {
       if (vs.pipeline != null || vs.device == null) {
         vs.pipeline = null;
         vs.state = ModelState.UNAVAILABLE;
-        vs.reason = "unloaded";
+        vs.reason = UNLOADED;
       } else if (vs.state == ModelState.READY || vs.state == ModelState.LOADING) {
         vs.state = ModelState.UNLOADING;
         routers.get(vs.device).tell(new DeviceRouter.StopModel(vs.key));
@@ -410,7 +423,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   private void markUnloaded(VersionKey key) {
     findCurrent(key).filter(vs -> vs.state == ModelState.UNLOADING).ifPresent(vs -> {
       vs.state = ModelState.UNAVAILABLE;
-      vs.reason = "unloaded";
+      vs.reason = UNLOADED;
       unloadSettled(models.get(key.model()));
     });
   }
@@ -557,7 +570,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   private Behavior<Command> onServerReady(GetServerReady msg) {
     boolean loading = models.values().stream().anyMatch(s -> s.any(ModelState.LOADING));
-    msg.replyTo().tell(new ReadyReply(scanned && !loading));
+    boolean failed = settings.strictReadiness() && models.values().stream().anyMatch(ModelSlot::failed);
+    msg.replyTo().tell(new ReadyReply(scanned && !loading && !failed));
     return this;
   }
 

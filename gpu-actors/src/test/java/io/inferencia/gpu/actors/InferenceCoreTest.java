@@ -70,7 +70,7 @@ class InferenceCoreTest {
         """, "ocr_cls");
     testKit = ActorTestKit.create(TestModels.config(repo));
     core = InferenceCore.start(testKit.system(), TestModels.config(repo), List.of(new EchoPipelineFactory()));
-    Await.serverReady(core.gateway());
+    Await.settled(core.gateway());
   }
 
   @AfterAll

@@ -72,6 +72,34 @@ class ModelLifecycleTest {
   }
 
   @Test
+  void aBrokenModelKeepsTheServerNotReadyUntilItIsUnloaded() throws Exception {
+    var gw = core.gateway();
+    assertTrue(result(gw.serverReady()));
+    Files.writeString(repo.resolve("ocr_cls/config.pbtxt"), "max_batch_size: 64 colour: 1");
+    failure(gw.load("ocr_cls"), ErrorKind.UNAVAILABLE, "does not parse");
+    assertFalse(result(gw.serverReady()), "strict readiness: a model that cannot serve makes the server not ready");
+    InferRequest echo = InferRequest.of("echo", List.of(Tensor.ofStrings("TEXT", new long[] {1}, List.of("a"))));
+    assertEquals(List.of("A"), result(gw.infer(echo)).outputs().get(0).asStrings(), "the other models still serve");
+    result(gw.unload("ocr_cls"));
+    assertTrue(result(gw.serverReady()), "a model unloaded on request does not count");
+  }
+
+  @Test
+  void withoutStrictReadinessABrokenModelDoesNotCount() throws Exception {
+    Files.writeString(repo.resolve("ocr_cls/config.pbtxt"), "max_batch_size: 64 colour: 1");
+    ActorTestKit lenient = ActorTestKit.create(TestModels.config(repo)
+        .withValue("inference.strict-readiness", com.typesafe.config.ConfigValueFactory.fromAnyRef(false)));
+    try {
+      var gw = InferenceCore.start(lenient.system(), lenient.system().settings().config(),
+          List.of(new EchoPipelineFactory())).gateway();
+      Await.serverReady(gw);
+      assertFalse(result(gw.modelReady("ocr_cls", "")));
+    } finally {
+      lenient.shutdownTestKit();
+    }
+  }
+
+  @Test
   void loadingABrokenConfigFailsWithTheReason() throws Exception {
     Files.writeString(repo.resolve("ocr_cls/config.pbtxt"), "max_batch_size: 64 colour: 1");
     failure(core.gateway().load("ocr_cls"), ErrorKind.UNAVAILABLE, "does not parse");

@@ -34,7 +34,22 @@ public final class Await {
     return ie;
   }
 
-  /** Waits until every model that can load has loaded. */
+  /**
+   * Waits until the repository is scanned and no model is LOADING any more, whether or not all loaded
+   * (with a broken model in the repository, strict readiness never reports the server ready).
+   */
+  public static void settled(InferenceGateway gateway) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      var index = result(gateway.index(false));
+      if (!index.isEmpty() && index.stream().noneMatch(e -> e.state() == io.inferencia.protocols.inference.ModelState.LOADING))
+        return;
+      if (System.nanoTime() > deadline) throw new AssertionError("models still loading after 120 s: " + index);
+      Thread.sleep(50);
+    }
+  }
+
+  /** Waits until the server reports ready: every model loaded (strict readiness). */
   public static void serverReady(InferenceGateway gateway) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (!result(gateway.serverReady())) {
