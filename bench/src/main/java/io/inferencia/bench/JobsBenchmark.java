@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs; (2) end-to-end overhead of a job on a small input beyond its inference, printed beside the
  * synchronous inference time of the same input through the KServe endpoint.
  *
- * <p>Usage: JobsBenchmark [--seconds 10] [--clients 32] [--jobs 200] [--phases submit,overhead]
+ * <p>Usage: JobsBenchmark [--seconds 10] [--clients 32] [--jobs 200] [--phases submit,overhead] [--submit-warmup 60]
  *     [--node-env K=V;K2=V2] [--root checkout]
  */
 public final class JobsBenchmark {
@@ -48,7 +48,8 @@ public final class JobsBenchmark {
     byte[] png = Samples.renderPng("Hi 42");
     System.out.printf(Locale.ROOT, "%n=== jobs on one node, H2, %d cores, input %d-byte PNG ===%n",
         Runtime.getRuntime().availableProcessors(), png.length);
-    if (phases.contains("submit")) submissions(jar, repo, png, seconds, clients);
+    double warmup = Double.parseDouble(o.getOrDefault("submit-warmup", "60"));
+    if (phases.contains("submit")) submissions(jar, repo, png, seconds, clients, warmup);
     if (phases.contains("overhead")) overhead(jar, repo, png, jobs);
   }
 
@@ -61,11 +62,17 @@ public final class JobsBenchmark {
   }
 
   /** Closed-loop submitters against a node whose workers are off: accept, validate, persist, nothing else. */
-  private static void submissions(Path jar, Path repo, byte[] png, double seconds, int clients) throws Exception {
+  private static void submissions(Path jar, Path repo, byte[] png, double seconds, int clients, double warmup)
+      throws Exception {
     try (NodeProcess node = NodeProcess.start(jar, repo, Files.createTempDirectory("bench-jobs"), env(Map.of("JOB_WORKER_ENABLED", "off")))) {
       JobApi api = new JobApi("http://127.0.0.1:" + node.httpPort, null);
       String input = api.upload("bench.png", "image/png", png);
-      runSubmitters(api, input, clients, Math.min(5, seconds)); // JIT warm-up
+      // On 2 cores the JIT keeps compiling the submit path for over a minute (C2 still took 0.4 cores
+      // after 80 s of load): warm until that settles, with wrk where it is installed (it costs less).
+      String body = "{\"task\":\"ocr\",\"input\":\"" + input + "\"}";
+      String url = "http://127.0.0.1:" + node.httpPort + "/v1/jobs";
+      if (WrkLoad.available()) warmupCount.addAndGet(WrkLoad.post(url, body, clients, warmup).requests());
+      else runSubmitters(api, input, clients, warmup);
       LatencyRecorder latencies = new LatencyRecorder();
       AtomicLong accepted = new AtomicLong();
       CpuMeter meter = new CpuMeter(node.handle());
@@ -80,11 +87,12 @@ public final class JobsBenchmark {
           clients, elapsed, accepted.get() / elapsed, s.p50(), s.p95(), s.p99(), cpu.node() * 100, cpu.client() * 100, s.errors());
       long total = accepted.get() + warmupCount.get();
       if (WrkLoad.available()) {
-        String body = "{\"task\":\"ocr\",\"input\":\"" + input + "\"}";
-        WrkLoad.Result w = WrkLoad.post("http://127.0.0.1:" + node.httpPort + "/v1/jobs", body, clients, seconds);
+        WrkLoad.Result w = WrkLoad.post(url, body, clients, seconds);
         System.out.printf(Locale.ROOT, "submit: wrk (C client), %d connections, %.1f s: %.0f jobs/s accepted and persisted"
                 + "  p50 %.2f  p90 %.2f  p99 %.2f ms  non-202 %d%n",
             clients, w.seconds(), (w.requests() - w.non2xx()) / w.seconds(), w.p50(), w.p90(), w.p99(), w.non2xx());
+        System.out.printf(Locale.ROOT, "  target: >= 1000 jobs/s accepted and persisted: %s%n",
+            (w.requests() - w.non2xx()) / w.seconds() >= 1000 ? "met" : "missed");
         total += w.requests() - w.non2xx();
       } else {
         System.out.println("submit: wrk is not installed (apt-get install wrk); only the Java client was measured");
@@ -176,11 +184,15 @@ public final class JobsBenchmark {
       System.out.printf(Locale.ROOT, "  client-observed (submit sent -> final SSE event): p50 %.2f  p95 %.2f  p99 %.2f ms"
               + " (of which the submit round trip, 202 received: p50 %.2f ms)%n",
           pct(clientOverhead, 0.5), pct(clientOverhead, 0.95), pct(clientOverhead, 0.99), pct(submitRoundTrip, 0.5));
-      System.out.printf(Locale.ROOT, "  server-side (Submitted persisted -> Succeeded persisted): p50 %.2f  p95 %.2f  p99 %.2f ms%n",
+      // Event times are taken when the entity handles the command, before the event is written.
+      System.out.printf(Locale.ROOT, "  server-side (submission accepted by the entity -> success recorded): p50 %.2f  p95 %.2f  p99 %.2f ms%n",
           pct(serverOverhead, 0.5), pct(serverOverhead, 0.95), pct(serverOverhead, 0.99));
-      System.out.printf(Locale.ROOT, "    Submitted -> Started (hand-off to a worker, Started persisted): p50 %.2f ms%n", pct(toStart, 0.5));
-      System.out.printf(Locale.ROOT, "    Started -> Succeeded beyond inference (input read, result write, report): p50 %.2f ms%n", pct(afterStart, 0.5));
-      System.out.printf(Locale.ROOT, "    storage within that (input read + result write): p50 %.2f ms%n", pct(storage, 0.5));
+      System.out.printf(Locale.ROOT, "    accepted -> Start handled (ticket to a worker while JobSubmitted is written): p50 %.2f ms%n",
+          pct(toStart, 0.5));
+      System.out.printf(Locale.ROOT, "    Start handled -> success, minus inference (inference already runs during Start): p50 %.2f ms%n",
+          pct(afterStart, 0.5));
+      System.out.printf(Locale.ROOT, "    storage (input read + result write): p50 %.2f ms%n", pct(storage, 0.5));
+      System.out.printf(Locale.ROOT, "  target: server-side overhead p50 <= 5 ms: %s%n", pct(serverOverhead, 0.5) <= 5 ? "met" : "missed");
     }
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,7 +26,8 @@ import java.util.Optional;
  */
 public final class JobApi {
   static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
   private final String apiKey;
 
@@ -74,8 +77,40 @@ public final class JobApi {
     return r.get("input").asText();
   }
 
-  /** PUTs every part (asking for URLs beyond the first ones) and returns {partNumber, etag} for completion. */
+  /** As {@link #upload} for a file too large to hold: each part is read from the file when it is sent. */
+  public String uploadFile(String filename, String contentType, Path file) throws IOException {
+    long size = Files.size(file);
+    Response created = post("/v1/uploads", Map.of("filename", filename, "contentType", contentType, "size", size));
+    if (created.status() != 201 || !created.json().has("parts"))
+      throw new AssertionError("multipart upload not created: " + created.status() + " " + created.body());
+    JsonNode r = created.json();
+    List<ObjectNode> parts = uploadParts(r, (from, length) -> {
+      byte[] part = new byte[length];
+      try (var f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+        f.seek(from);
+        f.readFully(part);
+      }
+      return part;
+    }, size);
+    Response done = complete(r.get("uploadId").asText(), parts);
+    if (done.status() != 200) throw new AssertionError("complete answered " + done.status() + " " + done.body());
+    return r.get("input").asText();
+  }
+
+  interface PartReader {
+    byte[] read(long from, int length) throws IOException;
+  }
+
   List<ObjectNode> uploadParts(JsonNode created, byte[] bytes) {
+    try {
+      return uploadParts(created, (from, length) -> Arrays.copyOfRange(bytes, (int) from, (int) from + length), bytes.length);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** PUTs every part (asking for URLs beyond the first ones) and returns {partNumber, etag} for completion. */
+  private List<ObjectNode> uploadParts(JsonNode created, PartReader reader, long size) throws IOException {
     long partSize = created.get("partSize").asLong();
     int count = created.get("partCount").asInt();
     String id = created.get("uploadId").asText();
@@ -90,9 +125,9 @@ public final class JobApi {
     }
     List<ObjectNode> done = new ArrayList<>();
     for (int n = 1; n <= count; n++) {
-      int from = (int) ((n - 1) * partSize);
-      int to = (int) Math.min(bytes.length, from + partSize);
-      HttpResponse<String> put = put(urls.get(n - 1), Arrays.copyOfRange(bytes, from, to), null);
+      long from = (n - 1) * partSize;
+      int length = (int) (Math.min(size, from + partSize) - from);
+      HttpResponse<String> put = put(urls.get(n - 1), reader.read(from, length), null);
       if (put.statusCode() != 200) throw new AssertionError("part " + n + " PUT answered " + put.statusCode() + " " + put.body());
       done.add(JSON.createObjectNode().put("partNumber", n).put("etag", put.headers().firstValue("ETag").orElseThrow()));
     }

@@ -34,24 +34,24 @@ class JobInputsTest {
   @Test
   void unknownTaskIs400() throws Exception {
     String input = api.upload("a.png", "image/png", Samples.renderPng("x"));
-    assertRejected(api.submit("translate", input, null, key()), 400, "unknown-task");
+    assertRejected(() -> api.submit("translate", input, null, key()), 400, "unknown-task");
   }
 
   @Test
   void malformedInputUrisAre400() throws Exception {
     for (String bad : new String[] {"intake/default/a.png", "http://127.0.0.1/intake/a.png", "s3://intake",
         "s3://intake/default/../other/a.png", "s3://Intake!/a.png", "s3://intake/default//a.png"})
-      assertRejected(api.submit("ocr", bad, null, key()), 400, "invalid-input-uri");
+      assertRejected(() -> api.submit("ocr", bad, null, key()), 400, "invalid-input-uri");
   }
 
   @Test
   void inputOutsideTheIntakeBucketIs400() throws Exception {
-    assertRejected(api.submit("ocr", "s3://results/default/a.png", null, key()), 400, "input-not-in-intake");
+    assertRejected(() -> api.submit("ocr", "s3://results/default/a.png", null, key()), 400, "input-not-in-intake");
   }
 
   @Test
   void missingObjectIs404() throws Exception {
-    assertRejected(api.submit("ocr", "s3://intake/default/2026/no-such-upload.png", null, key()), 404, "input-not-found");
+    assertRejected(() -> api.submit("ocr", "s3://intake/default/2026/no-such-upload.png", null, key()), 404, "input-not-found");
   }
 
   @Test
@@ -59,19 +59,19 @@ class JobInputsTest {
     byte[] big = new byte[3 * 1024 * 1024];
     new Random(1).nextBytes(big);
     String input = api.upload("big.png", "image/png", big);
-    assertRejected(api.submit("ocr", input, null, key()), 413, "input-too-large");
+    assertRejected(() -> api.submit("ocr", input, null, key()), 413, "input-too-large");
   }
 
   @Test
   void zeroByteObjectIs400() throws Exception {
     S3Uri empty = new S3Uri("intake", "default/empty/" + UUID.randomUUID() + ".png");
     node.services.storage().objects().putObject(empty, new byte[0], "image/png");
-    assertRejected(api.submit("ocr", empty.toString(), null, key()), 400, "input-empty");
+    assertRejected(() -> api.submit("ocr", empty.toString(), null, key()), 400, "input-empty");
   }
 
   @Test
   void anotherTenantsKeyIs403() throws Exception {
-    assertRejected(api.submit("ocr", "s3://intake/someone-else/a.png", null, key()), 403, "input-not-yours");
+    assertRejected(() -> api.submit("ocr", "s3://intake/someone-else/a.png", null, key()), 403, "input-not-yours");
   }
 
   @Test
@@ -132,9 +132,11 @@ class JobInputsTest {
    * The problem, and proof that nothing was persisted: the journal did not grow, and the job the
    * Idempotency-Key would have named does not exist.
    */
-  private static void assertRejected(JobApi.Response r, int status, String type) throws Exception {
+  /** Counts the journal before the submission is sent, so a persisted rejection shows. */
+  private static void assertRejected(java.util.function.Supplier<JobApi.Response> submission, int status, String type)
+      throws Exception {
     long before = journalRows();
-    assertProblem(r, status, type);
+    assertProblem(submission.get(), status, type);
     String wouldBe = UUID.nameUUIDFromBytes(("default\n" + lastKey).getBytes(StandardCharsets.UTF_8)).toString();
     assertEquals(404, api.get("/v1/jobs/" + wouldBe).status(), "no job may exist for a rejected submission");
     assertEquals(before, journalRows(), "a rejected submission must not persist anything");

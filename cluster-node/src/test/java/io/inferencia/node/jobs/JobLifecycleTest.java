@@ -110,6 +110,35 @@ class JobLifecycleTest {
     assertTrue(newest.has("createdAt") && newest.has("input") && newest.has("task"), newest.toString());
   }
 
+  @Test
+  void aTransientFailureIsRetriedWithBackoffAndEveryAttemptIsRecorded() throws Exception {
+    String input = api.upload("retry.png", "image/png", Samples.renderPng("Retry me"));
+    // The ocr pipeline stays READY without its detector: each attempt fails as UNAVAILABLE, a transient error.
+    assertEquals(200, api.post("/v2/repository/models/ocr_det/unload", Map.of()).status());
+    String id;
+    try {
+      id = api.submit("ocr", input, null, null).json().get("jobId").asText();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (api.get("/v1/jobs/" + id).json().path("attempts").asInt() < 2) {
+        assertTrue(System.nanoTime() < deadline, "no retry was scheduled: " + api.get("/v1/jobs/" + id).body());
+        Thread.sleep(50);
+      }
+    } finally {
+      assertEquals(200, api.post("/v2/repository/models/ocr_det/load", Map.of()).status());
+    }
+    JsonNode done = api.awaitFinished(id, Duration.ofSeconds(90));
+    assertEquals("SUCCEEDED", done.get("status").asText(), done.toString());
+    List<JobApi.Event> events = api.follow(id, Optional.empty());
+    List<JobApi.Event> retries = events.stream().filter(e -> e.event().equals("RetryScheduled")).toList();
+    long starts = events.stream().filter(e -> e.event().equals("Started")).count();
+    assertTrue(retries.size() >= 1, events.toString());
+    assertEquals(retries.size() + 1, starts, "one Started per attempt: " + events);
+    assertEquals(starts, done.get("attempts").asInt());
+    for (JobApi.Event r : retries) assertTrue(r.data().toString().contains("ocr_det"), "the retry names its cause: " + r.data());
+    String result = new String(api.download(done.get("output").get("url").asText()));
+    assertTrue(result.contains("Retry me"), result);
+  }
+
   // ---- helpers ----
 
   private static void awaitStatus(String jobId, String status) throws InterruptedException {

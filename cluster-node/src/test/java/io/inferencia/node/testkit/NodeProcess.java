@@ -32,7 +32,13 @@ public final class NodeProcess implements AutoCloseable {
   /** Starts the node on free ports and waits until /v2/health/ready answers 200. */
   public static NodeProcess start(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv)
       throws IOException, InterruptedException {
-    NodeProcess node = launch(jar, modelRepository, dataDir, extraEnv);
+    return start(jar, modelRepository, dataDir, extraEnv, "-Xmx2g");
+  }
+
+  /** As above, with the JVM's heap limit (e.g. {@code -Xmx160m}). */
+  public static NodeProcess start(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv,
+      String maxHeap) throws IOException, InterruptedException {
+    NodeProcess node = launch(jar, modelRepository, dataDir, extraEnv, maxHeap);
     node.awaitReady(Duration.ofSeconds(120));
     return node;
   }
@@ -40,12 +46,17 @@ public final class NodeProcess implements AutoCloseable {
   /** Starts the node without waiting for readiness (for start-up failure tests). */
   public static NodeProcess launch(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv)
       throws IOException {
+    return launch(jar, modelRepository, dataDir, extraEnv, "-Xmx2g");
+  }
+
+  private static NodeProcess launch(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv,
+      String maxHeap) throws IOException {
     int http = freePort();
     int grpc = freePort();
     int s3 = freePort();
     Path log = Files.createTempFile("node-", ".log");
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-jar", jar.toString()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, "-jar", jar.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.put("HTTP_PORT", Integer.toString(http));

@@ -72,7 +72,9 @@ final class JobRun {
    * the worker before the go-ahead: a skipped ticket (cancelled, duplicate, stale) only wasted compute.
    */
   CompletionStage<Done> run(JobTicket ticket) {
-    CompletionStage<StartReply> start = ask(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, r));
+    // Named, so that asking again after a lost reply gets this run's go-ahead rather than a refusal.
+    String run = java.util.UUID.randomUUID().toString();
+    CompletionStage<StartReply> start = retried(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, run, r));
     CompletionStage<TaskRunner.TaskResult> early = speculative(ticket.spec())
         ? runTask(ticket.spec()).toCompletableFuture() : null;
     return start
@@ -159,12 +161,13 @@ final class JobRun {
     return out.toByteArray();
   }
 
-  private CompletionStage<StartReply> ask(String jobId, Function<ActorRef<StartReply>, JobCommand> message) {
-    return sharding.entityRefFor(key, jobId).ask(message::apply, askTimeout);
-  }
-
   /** Outcomes must reach the entity: retried with backoff while it recovers or moves. */
   private CompletionStage<Ack> report(String jobId, Function<ActorRef<Ack>, JobCommand> message) {
+    return retried(jobId, message);
+  }
+
+  /** An ask of the job's entity, asked again with backoff when the entity or its reply does not come. */
+  private <T> CompletionStage<T> retried(String jobId, Function<ActorRef<T>, JobCommand> message) {
     return Patterns.retry(() -> sharding.entityRefFor(key, jobId).ask(message::apply, askTimeout),
         REPORT_ATTEMPTS, Duration.ofMillis(200), Duration.ofSeconds(10), 0.2, system.classicSystem().scheduler(),
         system.executionContext());

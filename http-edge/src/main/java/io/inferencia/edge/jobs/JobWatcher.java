@@ -23,9 +23,14 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * (dropping any it already passed, by sequence number), renews the subscription when the entity
  * stops or moves, and ends the stream after the job's last transition. Stops when the stream's
  * consumer goes away.
+ *
+ * <p>The subscription is also renewed every few seconds: an entity that restarted (a journal outage)
+ * or was re-created on another node after a crash has forgotten its watchers, and the renewal replays
+ * whatever happened meanwhile from the job's history.
  */
 final class JobWatcher {
   private static final Duration RESUBSCRIBE_DELAY = Duration.ofMillis(200);
+  private static final Duration RENEW_EVERY = Duration.ofSeconds(5);
 
   private JobWatcher() {}
 
@@ -37,6 +42,8 @@ final class JobWatcher {
   private enum End implements Event { INSTANCE }
 
   private enum Resubscribe implements NoSerializationVerificationNeeded { INSTANCE }
+
+  private enum Renew implements NoSerializationVerificationNeeded { INSTANCE }
 
   static Source<JobTransition, NotUsed> source(ActorSystem<?> system, EntityRef<JobCommand> job, long afterSeqNr) {
     Source<Event, ActorRef<Event>> events = ActorSource.actorRef(
@@ -55,6 +62,7 @@ final class JobWatcher {
       ctx.watch(stream);
       long[] last = {afterSeqNr};
       job.tell(new JobCommand.Watch(afterSeqNr, self));
+      timers.startTimerWithFixedDelay(Renew.INSTANCE, RENEW_EVERY);
       return Behaviors.receive(Object.class)
           .onMessage(WatchUpdate.class, u -> {
             if (u.suspended()) {
@@ -72,6 +80,10 @@ final class JobWatcher {
             return Behaviors.same();
           })
           .onMessageEquals(Resubscribe.INSTANCE, () -> {
+            job.tell(new JobCommand.Watch(last[0], self));
+            return Behaviors.same();
+          })
+          .onMessageEquals(Renew.INSTANCE, () -> {
             job.tell(new JobCommand.Watch(last[0], self));
             return Behaviors.same();
           })

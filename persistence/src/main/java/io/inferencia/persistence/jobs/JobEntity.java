@@ -19,6 +19,7 @@ import io.inferencia.protocols.jobs.JobCommand.WatchUpdate;
 import io.inferencia.protocols.jobs.JobCommand.WatcherGone;
 import io.inferencia.protocols.jobs.JobCommand.WorkerLost;
 import io.inferencia.protocols.jobs.JobEvent;
+import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobTransition;
@@ -69,8 +70,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final Set<ActorRef<WatchUpdate>> watchers = new HashSet<>();
   /** The attempt the dispatcher acknowledged in this incarnation (0: none). */
   private int enqueued;
-  /** The attempt whose worker this incarnation watches (0: none). */
+  /** The attempt whose worker this incarnation watches (0: none), and that worker. */
   private int watchedAttempt;
+  private ActorRef<Object> watchedWorker;
+  /** The attempt whose ticket this incarnation sent, its re-send timer running (0: none). */
+  private int sentAttempt;
 
   /** Registers the entity with sharding on this node; {@code dispatcher} is the singleton's proxy. */
   public static void init(org.apache.pekko.actor.typed.ActorSystem<?> system, JobSettings settings,
@@ -150,7 +154,13 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return builder.build();
   }
 
+  /**
+   * The ticket leaves before JobSubmitted is stored, so a worker picks the job up while the write is
+   * under way (a millisecond or more of a small job's latency). It is safe: Start is stashed until the
+   * write completes and refused if it failed, and nothing leaves a worker before Start's go-ahead.
+   */
   private ReplyEffect<JobEvent, JobState> submit(JobState state, Submit c) {
+    sendTicket(jobId, 1, c.spec());
     return Effect().persist(new JobEvent.JobSubmitted(jobId, c.spec(), now()))
         .thenRun((JobState s) -> afterPersist(s))
         .thenReply(c.replyTo(), s -> JobReply.of(s.view()));
@@ -187,6 +197,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> start(JobState state, Start c) {
+    // The run that already has the go-ahead asks again when its reply was lost: answer it again.
+    if (state.status() == JobStatus.RUNNING && c.attempt() == state.attempt() && c.run() != null
+        && !c.run().isEmpty() && c.run().equals(state.run()))
+      return Effect().reply(c.replyTo(), new StartReply(true, jobId, state.attempt(), state.spec(), ""));
     if (state.status() != JobStatus.QUEUED)
       return Effect().reply(c.replyTo(), skip(c.attempt(), state, "job is " + state.status()));
     if (c.attempt() != state.attempt())
@@ -194,7 +208,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (state.notBefore() > now())
       return Effect().reply(c.replyTo(), skip(c.attempt(), state, "retry not due yet"));
     String worker = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(c.worker());
-    return Effect().persist(new JobEvent.JobStarted(c.attempt(), worker, c.node(), now()))
+    return Effect().persist(new JobEvent.JobStarted(c.attempt(), worker, c.node(), c.run(), now()))
         .thenRun((JobState s) -> afterPersist(s))
         .thenReply(c.replyTo(), s -> new StartReply(true, jobId, s.attempt(), s.spec(), ""));
   }
@@ -249,7 +263,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       String reason = "attempt " + state.attempt() + " ran longer than " + settings.runTimeout().toMinutes() + " min";
       return Effect().persist(failureEvent(state, reason, true)).thenRun((JobState s) -> afterPersist(s)).thenNoReply();
     }
-    if (state.status() == JobStatus.QUEUED) enqueued = 0;
+    if (state.status() == JobStatus.QUEUED) {
+      enqueued = 0;
+      sentAttempt = 0;
+    }
     resume(state);
     return Effect().noReply();
   }
@@ -277,26 +294,29 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (state.status() == JobStatus.QUEUED) {
       long wait = state.notBefore() - now();
       if (wait > 0) timers.startSingleTimer(ENQUEUE_TIMER, new EnqueueDue(state.attempt()), Duration.ofMillis(wait));
-      else if (enqueued != state.attempt()) sendTicket(state, state.attempt());
+      else if (enqueued != state.attempt() && sentAttempt != state.attempt()) sendTicket(jobId, state.attempt(), state.spec());
+      unwatchWorker();
     } else if (state.status() == JobStatus.RUNNING) {
       timers.cancel(ENQUEUE_TIMER);
       watchWorker(state);
     } else {
       timers.cancel(ENQUEUE_TIMER);
+      unwatchWorker();
     }
   }
 
   private ReplyEffect<JobEvent, JobState> enqueueIfDue(JobState state, int attempt) {
     if (state.status() == JobStatus.QUEUED && state.attempt() == attempt) {
       if (state.notBefore() > now()) resume(state);
-      else if (enqueued != attempt) sendTicket(state, attempt);
+      else if (enqueued != attempt) sendTicket(jobId, attempt, state.spec());
     }
     return Effect().noReply();
   }
 
   /** At-least-once into the dispatcher: re-sent until acknowledged (the dispatcher drops duplicates). */
-  private void sendTicket(JobState state, int attempt) {
-    dispatcher.tell(new JobDispatcher.Enqueue(new JobTicket(jobId, attempt, state.spec()), ctx.getSelf()));
+  private void sendTicket(String jobId, int attempt, JobSpec spec) {
+    sentAttempt = attempt;
+    dispatcher.tell(new JobDispatcher.Enqueue(new JobTicket(jobId, attempt, spec), ctx.getSelf()));
     timers.startSingleTimer(ENQUEUE_TIMER, new EnqueueDue(attempt), settings.enqueueRetry());
   }
 
@@ -308,6 +328,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    */
   private void watchWorker(JobState state) {
     if (watchedAttempt == state.attempt() || state.worker().isEmpty()) return;
+    // A retry often runs on the same worker: Pekko refuses a second watch of it with another message.
+    unwatchWorker();
     watchedAttempt = state.attempt();
     ActorRef<Object> worker = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(state.worker());
     Address address = worker.path().address();
@@ -315,7 +337,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       ctx.getSelf().tell(new WorkerLost(state.attempt()));
       return;
     }
+    watchedWorker = worker;
     ctx.watchWith(worker, new WorkerLost(state.attempt()));
+  }
+
+  private void unwatchWorker() {
+    if (watchedWorker != null) ctx.unwatch(watchedWorker);
+    watchedWorker = null;
+    watchedAttempt = 0;
   }
 
   private boolean isClusterMember(Address address) {

@@ -18,9 +18,10 @@ import java.util.List;
  * @param attempt the current attempt: the one running, or the next one to start
  * @param notBefore when a scheduled retry may start (epoch ms); 0 when not waiting
  * @param worker the serialized reference of the worker running the current attempt, "" when none
+ * @param run the run of the current attempt that got the go-ahead, "" when none
  */
 public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt, int startedRuns, long createdAt,
-    long updatedAt, long notBefore, String worker, String error, String output, JobTimings timings,
+    long updatedAt, long notBefore, String worker, String run, String error, String output, JobTimings timings,
     List<JobTransition> history) implements CborSerializable {
 
   public JobState {
@@ -28,7 +29,7 @@ public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt
   }
 
   public static JobState empty() {
-    return new JobState("", null, null, 0, 0, 0, 0, 0, "", "", "", JobTimings.NONE, List.of());
+    return new JobState("", null, null, 0, 0, 0, 0, 0, "", "", "", "", JobTimings.NONE, List.of());
   }
 
   public boolean exists() {
@@ -50,32 +51,32 @@ public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt
 
   public JobState apply(JobEvent event) {
     if (event instanceof JobEvent.JobSubmitted e)
-      return new JobState(e.jobId(), e.spec(), JobStatus.QUEUED, 1, 0, e.at(), e.at(), 0, "", "", "", JobTimings.NONE,
+      return new JobState(e.jobId(), e.spec(), JobStatus.QUEUED, 1, 0, e.at(), e.at(), 0, "", "", "", "", JobTimings.NONE,
           List.of(new JobTransition(1, "Submitted", JobStatus.QUEUED, 1, e.at(), e.spec().input())));
     if (event instanceof JobEvent.JobStarted e)
-      return next(JobStatus.RUNNING, e.attempt(), startedRuns + 1, 0, e.worker(), error, output, timings, e.at(),
-          "Started", e.node());
+      return next(JobStatus.RUNNING, e.attempt(), startedRuns + 1, 0, e.worker(), e.run() == null ? "" : e.run(), error,
+          output, timings, e.at(), "Started", e.node());
     if (event instanceof JobEvent.JobSucceeded e)
-      return next(JobStatus.SUCCEEDED, e.attempt(), startedRuns, 0, "", "", e.output(), e.timings(), e.at(),
+      return next(JobStatus.SUCCEEDED, e.attempt(), startedRuns, 0, "", "", "", e.output(), e.timings(), e.at(),
           "Succeeded", e.output());
     if (event instanceof JobEvent.JobFailed e)
-      return next(JobStatus.FAILED, e.attempt(), startedRuns, 0, "", e.reason(), output, timings, e.at(), "Failed",
+      return next(JobStatus.FAILED, e.attempt(), startedRuns, 0, "", "", e.reason(), output, timings, e.at(), "Failed",
           e.reason());
     if (event instanceof JobEvent.JobRetryScheduled e)
-      return next(JobStatus.QUEUED, e.attempt(), startedRuns, e.notBefore(), "", e.reason(), output, timings, e.at(),
+      return next(JobStatus.QUEUED, e.attempt(), startedRuns, e.notBefore(), "", "", e.reason(), output, timings, e.at(),
           "RetryScheduled", e.reason());
     if (event instanceof JobEvent.JobCancelled e)
-      return next(JobStatus.CANCELLED, attempt, startedRuns, 0, "", error, output, timings, e.at(), "Cancelled",
+      return next(JobStatus.CANCELLED, attempt, startedRuns, 0, "", "", error, output, timings, e.at(), "Cancelled",
           e.reason());
     throw new IllegalStateException("unknown job event " + event);
   }
 
   private JobState next(JobStatus newStatus, int newAttempt, int runs, long newNotBefore, String newWorker,
-      String newError, String newOutput, JobTimings newTimings, long at, String eventName, String detail) {
+      String newRun, String newError, String newOutput, JobTimings newTimings, long at, String eventName, String detail) {
     List<JobTransition> h = new ArrayList<>(history.size() + 1);
     h.addAll(history);
     h.add(new JobTransition(history.size() + 1, eventName, newStatus, newAttempt, at, detail));
-    return new JobState(jobId, spec, newStatus, newAttempt, runs, createdAt, at, newNotBefore, newWorker, newError,
+    return new JobState(jobId, spec, newStatus, newAttempt, runs, createdAt, at, newNotBefore, newWorker, newRun, newError,
         newOutput, newTimings, h);
   }
 }

@@ -173,6 +173,38 @@ class JobEntityTest {
   }
 
   @Test
+  void theRunThatGotTheGoAheadGetsItAgainWhenItAsksAgain() {
+    submit();
+    TestProbe<Object> worker = testKit.createTestProbe();
+    assertTrue(start(1, worker.ref(), "run-a").go());
+    var again = job.<StartReply>runCommand(r -> new JobCommand.Start(1, worker.ref(), "node-a", "run-a", r));
+    assertTrue(again.reply().go(), "a lost reply is answered again");
+    assertTrue(again.hasNoEvents(), "and nothing more is recorded");
+    assertFalse(start(1, worker.ref(), "run-b").go(), "another run of the started attempt is refused");
+  }
+
+  @Test
+  void aRetryOnTheSameWorkerIsWatchedAgain() {
+    submit();
+    ActorRef<Object> worker = testKit.spawn(Behaviors.empty());
+    start(1, worker);
+    job.<Ack>runCommand(r -> new JobCommand.Fail(1, "storage answered 503", true, r));
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!start(2, worker).go()) {
+      assertTrue(System.currentTimeMillis() < deadline, "attempt 2 never became startable");
+      sleep(20);
+    }
+    assertEquals(JobStatus.RUNNING, job.getState().status());
+    testKit.stop(worker);
+    deadline = System.currentTimeMillis() + 5000;
+    while (job.getState().attempt() != 3) {
+      assertTrue(System.currentTimeMillis() < deadline, "the lost worker of attempt 2 went unnoticed: " + job.getState());
+      sleep(20);
+    }
+    assertTrue(job.getState().error().contains("attempt 2 was lost"), job.getState().error());
+  }
+
+  @Test
   void lostWorkerBecomesARetry() {
     submit();
     ActorRef<Object> worker = testKit.spawn(Behaviors.empty());
@@ -224,9 +256,11 @@ class JobEntityTest {
     }
     JobState before = job.getState();
     assertTrue(before.lastSeqNr() >= SETTINGS.snapshotEvery(), "enough events for a snapshot");
+    var snapshots = job.snapshotTestKit().orElseThrow().persistedInStorage(JobEntity.persistenceId("job-1").id());
+    assertFalse(snapshots.isEmpty(), "a snapshot every " + SETTINGS.snapshotEvery() + " events");
+    assertEquals(SETTINGS.snapshotEvery(), snapshots.get(0).first().sequenceNr());
     job.restart();
     assertEquals(before, job.getState());
-    assertNotNull(job.snapshotTestKit().orElseThrow());
   }
 
   @Test
@@ -247,8 +281,13 @@ class JobEntityTest {
     job.<JobReply>runCommand(r -> new JobCommand.Submit(SPEC, r));
   }
 
+  /** A start by a new run (each delivery of a ticket is its own run). */
   private StartReply start(int attempt, ActorRef<?> worker) {
-    return job.<StartReply>runCommand(r -> new JobCommand.Start(attempt, worker, "node-a", r)).reply();
+    return start(attempt, worker, java.util.UUID.randomUUID().toString());
+  }
+
+  private StartReply start(int attempt, ActorRef<?> worker, String run) {
+    return job.<StartReply>runCommand(r -> new JobCommand.Start(attempt, worker, "node-a", run, r)).reply();
   }
 
   /** Waits out a retry's backoff, then starts the attempt. */

@@ -54,7 +54,7 @@ class JobMessageSerializationTest {
         new JobCommand.Cancel("client", probe.ref().narrow()),
         new JobCommand.Watch(3, probe.ref().narrow()),
         new JobCommand.Unwatch(probe.ref().narrow()),
-        new JobCommand.Start(1, probe.ref(), "node-a", probe.ref().narrow()),
+        new JobCommand.Start(1, probe.ref(), "node-a", "run-1", probe.ref().narrow()),
         new JobCommand.Complete(1, "s3://results/j.json", new JobTimings(1, 2, 3), probe.ref().narrow()),
         new JobCommand.Fail(1, "timeout", true, probe.ref().narrow()),
         JobCommand.Wake.INSTANCE,
@@ -71,12 +71,12 @@ class JobMessageSerializationTest {
         new JobTicket("j", 2, spec),
         new JobDispatcher.Enqueue(new JobTicket("j", 2, spec), probe.ref().narrow()),
         new JobEvent.JobSubmitted("j", spec, 1),
-        new JobEvent.JobStarted(1, "pekko://x@h:1/user/w#1", "node-a", 2),
+        new JobEvent.JobStarted(1, "pekko://x@h:1/user/w#1", "node-a", "run-1", 2),
         new JobEvent.JobSucceeded(1, "s3://results/j.json", new JobTimings(1, 2, 3), 3),
         new JobEvent.JobFailed(1, "bad", 4),
         new JobEvent.JobRetryScheduled(2, 10, "503", 5),
         new JobEvent.JobCancelled("client", 6),
-        JobState.empty().apply(new JobEvent.JobSubmitted("j", spec, 1)).apply(new JobEvent.JobStarted(1, "w", "n", 2)),
+        JobState.empty().apply(new JobEvent.JobSubmitted("j", spec, 1)).apply(new JobEvent.JobStarted(1, "w", "n", "run-1", 2)),
         new S3Uri("intake", "acme/a.png"));
     for (Object m : messages) {
       assertTrue(serialization.findSerializerFor(m) instanceof JacksonCborSerializer, m.getClass() + " must use jackson-cbor");

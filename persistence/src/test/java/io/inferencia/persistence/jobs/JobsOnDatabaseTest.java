@@ -111,7 +111,7 @@ abstract class JobsOnDatabaseTest {
       JobTicket first = tickets.poll(20, TimeUnit.SECONDS);
       assertNotNull(first);
       ActorRef<Object> doomed = node.system.systemActorOf(Behaviors.empty(), "doomed-worker", org.apache.pekko.actor.typed.Props.empty());
-      StartReply go = ask(node, "job-crash", r -> new JobCommand.Start(first.attempt(), doomed, "node-x", r));
+      StartReply go = ask(node, "job-crash", r -> new JobCommand.Start(first.attempt(), doomed, "node-x", "run-x", r));
       assertTrue(go.go());
       stop(doomed);
       JobTicket retry = ticketFor(tickets, first.attempt() + 1);
@@ -136,7 +136,7 @@ abstract class JobsOnDatabaseTest {
       // another address): remote deathwatch would never fire for it, so the run counts as lost at once.
       ActorRef<Object> stranger = org.apache.pekko.actor.typed.ActorRefResolver.get(node.system)
           .resolveActorRef("pekko://jobs-test@10.255.255.1:25520/user/job-worker#12345");
-      StartReply go = ask(node, "job-elsewhere", r -> new JobCommand.Start(first.attempt(), stranger, "gone", r));
+      StartReply go = ask(node, "job-elsewhere", r -> new JobCommand.Start(first.attempt(), stranger, "gone", "run-gone", r));
       assertTrue(go.go());
       assertNotNull(ticketFor(tickets, first.attempt() + 1), "the run on a non-member must come back as a retry");
     }
@@ -165,7 +165,7 @@ abstract class JobsOnDatabaseTest {
   private static StartReply start(JobsNode node, JobTicket t) throws Exception {
     ActorRef<Object> worker = node.system.systemActorOf(Behaviors.empty(), "w-" + t.jobId() + "-" + t.attempt(),
         org.apache.pekko.actor.typed.Props.empty());
-    return ask(node, t.jobId(), r -> new JobCommand.Start(t.attempt(), worker, "node-a", r));
+    return ask(node, t.jobId(), r -> new JobCommand.Start(t.attempt(), worker, "node-a", "run-" + t.jobId(), r));
   }
 
   @SuppressWarnings("unchecked")

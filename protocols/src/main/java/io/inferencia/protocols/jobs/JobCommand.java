@@ -30,7 +30,11 @@ public sealed interface JobCommand extends CborSerializable {
   // ---- from workers and the sweeper ----
 
   /** A worker asks to run attempt {@code attempt}; {@code worker} is watched while it runs. */
-  record Start(int attempt, ActorRef<?> worker, String node, ActorRef<StartReply> replyTo) implements JobCommand {}
+  /**
+   * The go-ahead for one run of an attempt. {@code run} names the run: the same run asking again (its
+   * reply was lost) gets the go-ahead again, any other run of a started attempt is refused.
+   */
+  record Start(int attempt, ActorRef<?> worker, String node, String run, ActorRef<StartReply> replyTo) implements JobCommand {}
 
   record Complete(int attempt, String output, JobTimings timings, ActorRef<Ack> replyTo) implements JobCommand {}
 

@@ -10,7 +10,8 @@ public sealed interface JobEvent extends CborSerializable {
   record JobSubmitted(String jobId, JobSpec spec, long at) implements JobEvent {}
 
   /** A worker took attempt {@code attempt}; {@code worker} is its serialized actor reference. */
-  record JobStarted(int attempt, String worker, String node, long at) implements JobEvent {}
+  /** {@code run}: the run that got the go-ahead (null in events written before runs were named). */
+  record JobStarted(int attempt, String worker, String node, String run, long at) implements JobEvent {}
 
   /** The result object {@code output} was written. */
   record JobSucceeded(int attempt, String output, JobTimings timings, long at) implements JobEvent {}

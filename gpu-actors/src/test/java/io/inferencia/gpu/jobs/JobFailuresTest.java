@@ -1,0 +1,38 @@
+package io.inferencia.gpu.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inferencia.persistence.storage.StorageException;
+import io.inferencia.protocols.inference.InferenceException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** Which failed attempts are worth another: bad inputs never, the platform's own troubles always. */
+class JobFailuresTest {
+  @Test
+  void badInputsFailAtOnce() {
+    var bomb = JobFailures.classify(new CompletionException(InferenceException.invalid("image of 100000x100000 pixels exceeds the limit")));
+    assertFalse(bomb.retryable());
+    assertTrue(bomb.reason().contains("100000x100000"), bomb.reason());
+    var gone = JobFailures.classify(new CompletionException(
+        new StorageException(StorageException.Kind.NOT_FOUND, "s3://intake/a.png", null)));
+    assertFalse(gone.retryable());
+    assertTrue(gone.reason().contains("no longer exists"), gone.reason());
+    assertFalse(JobFailures.classify(new StorageException(StorageException.Kind.INVALID, "access denied", null)).retryable());
+  }
+
+  @Test
+  void storageOutagesFullQueuesTimeoutsAndUnavailableModelsAreRetried() {
+    assertTrue(JobFailures.classify(new CompletionException(InferenceException.exhausted("queue of 'ocr_rec' is full"))).retryable());
+    assertTrue(JobFailures.classify(new StorageException(StorageException.Kind.TRANSIENT, "storage answered 503", null)).retryable());
+    assertTrue(JobFailures.classify(InferenceException.unavailable("model 'ocr_det' is not ready")).retryable());
+    assertTrue(JobFailures.classify(new CompletionException(new TimeoutException("ask timed out"))).retryable());
+    var wrapped = JobFailures.classify(new RuntimeException("stream failed",
+        new StorageException(StorageException.Kind.TRANSIENT, "connection reset", null)));
+    assertTrue(wrapped.retryable());
+    assertEquals("object storage failed: connection reset", wrapped.reason());
+  }
+}
