@@ -82,6 +82,19 @@ class JobGrpcTest {
         .invoke(SubmitJobRequest.newBuilder().setTask("nope").setInput("s3://intake/acme/x.png").build())));
   }
 
+  @Test
+  void anIdempotencyKeyGivesTheSameJobAndAnotherBodyIsAlreadyExists() throws Exception {
+    String input = rest.upload("idem-grpc.png", "image/png", Samples.renderPng("Once"));
+    SubmitJobRequest req = SubmitJobRequest.newBuilder().setTask("ocr").setInput(input).setIdempotencyKey("grpc-order-1").build();
+    Job first = await(client.submit().addHeader("authorization", "Bearer " + KeyedNode.ACME).invoke(req));
+    Job again = await(client.submit().addHeader("authorization", "Bearer " + KeyedNode.ACME).invoke(req));
+    assertEquals(first.getJobId(), again.getJobId());
+    assertEquals(Status.Code.ALREADY_EXISTS, code(client.submit().addHeader("authorization", "Bearer " + KeyedNode.ACME)
+        .invoke(req.toBuilder().putParams("lang", "de").build())));
+    // The same key over REST names the same job: one key space per tenant, whatever the protocol.
+    assertEquals(first.getJobId(), rest.submit("ocr", input, null, "grpc-order-1").json().get("jobId").asText());
+  }
+
   private static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

@@ -115,6 +115,30 @@ class UploadTest {
   }
 
   @Test
+  void anAbortedUploadIsGoneFromStorage() throws Exception {
+    byte[] bytes = new byte[(int) (20 * MIB)];
+    new java.util.Random(9).nextBytes(bytes);
+    JsonNode multi = api.post("/v1/uploads", Map.of("filename", "abort.bin", "contentType", "application/octet-stream",
+        "size", bytes.length)).json();
+    List<com.fasterxml.jackson.databind.node.ObjectNode> parts = api.uploadParts(multi, bytes);
+    String id = multi.get("uploadId").asText();
+    assertEquals(204, api.delete("/v1/uploads/" + id).status());
+    JobApi.Response late = api.complete(id, parts);
+    assertTrue(late.status() >= 400 && late.status() < 500, "completing an aborted upload: " + late.status() + " " + late.body());
+    S3Uri input = S3Uri.parse(multi.get("input").asText()).orElseThrow();
+    assertTrue(node.services.storage().objects().head(input).isEmpty(), "no object from an aborted upload");
+  }
+
+  @Test
+  void urlsExpireAfterTheConfiguredTime() {
+    JsonNode single = api.post("/v1/uploads", Map.of("filename", "t.png", "contentType", "image/png", "size", 10)).json();
+    java.time.Instant expires = java.time.Instant.parse(single.get("expiresAt").asText());
+    java.time.Duration left = java.time.Duration.between(java.time.Instant.now(), expires);
+    assertTrue(left.compareTo(java.time.Duration.ofMinutes(14)) > 0 && left.compareTo(java.time.Duration.ofMinutes(16)) < 0,
+        "default URL lifetime is 15 minutes: " + single);
+  }
+
+  @Test
   void browsersMayPutFromAnyOrigin() throws Exception {
     JsonNode r = api.post("/v1/uploads", Map.of("filename", "b.png", "contentType", "image/png", "size", 10)).json();
     HttpResponse<String> preflight = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(r.get("url").asText()))

@@ -39,6 +39,9 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
   /** Queue a ticket; acknowledged with {@link JobCommand.Enqueued} unless the buffer is full. */
   public record Enqueue(JobTicket ticket, ActorRef<JobCommand> replyTo) implements Command, CborSerializable {}
 
+  /** The job was cancelled: its waiting ticket, if any, is dropped rather than handed to a worker. */
+  public record Withdraw(String jobId) implements Command, CborSerializable {}
+
   private record WorkerDemand(WorkPullingProducerController.RequestNext<JobTicket> next)
       implements Command, NoSerializationVerificationNeeded {}
 
@@ -73,6 +76,10 @@ public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command>
     return newReceiveBuilder()
         .onMessage(Enqueue.class, this::onEnqueue)
         .onMessage(WorkerDemand.class, this::onDemand)
+        .onMessage(Withdraw.class, w -> {
+          waiting.remove(w.jobId());
+          return this;
+        })
         .build();
   }
 

@@ -179,7 +179,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       return Effect().reply(c.replyTo(), JobReply.error(JobError.Kind.FINISHED,
           "job " + jobId + " has already finished (" + state.status() + ")"));
     return Effect().persist(new JobEvent.JobCancelled(c.reason(), now()))
-        .thenRun((JobState s) -> afterPersist(s))
+        .thenRun((JobState s) -> {
+          // A ticket still waiting would cost a worker a speculative read and inference for nothing.
+          if (state.status() == JobStatus.QUEUED) dispatcher.tell(new JobDispatcher.Withdraw(jobId));
+          afterPersist(s);
+        })
         .thenReply(c.replyTo(), s -> JobReply.of(s.view()));
   }
 

@@ -156,6 +156,9 @@ class JobEntityTest {
     submit();
     var cancel = job.<JobReply>runCommand(r -> new JobCommand.Cancel("client", r));
     assertEquals(JobStatus.CANCELLED, cancel.reply().view().status());
+    dispatcher.expectMessageClass(JobDispatcher.Enqueue.class);
+    assertEquals("job-1", dispatcher.expectMessageClass(JobDispatcher.Withdraw.class).jobId(),
+        "the waiting ticket is withdrawn");
     assertFalse(start(1, testKit.createTestProbe().ref()).go());
     var again = job.<JobReply>runCommand(r -> new JobCommand.Cancel("client", r));
     assertEquals(JobError.Kind.FINISHED, again.reply().error().kind());

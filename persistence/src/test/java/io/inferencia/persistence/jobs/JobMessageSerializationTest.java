@@ -70,6 +70,7 @@ class JobMessageSerializationTest {
         WatchUpdate.suspendedUpdate(),
         new JobTicket("j", 2, spec),
         new JobDispatcher.Enqueue(new JobTicket("j", 2, spec), probe.ref().narrow()),
+        new JobDispatcher.Withdraw("j"),
         new JobEvent.JobSubmitted("j", spec, 1),
         new JobEvent.JobStarted(1, "pekko://x@h:1/user/w#1", "node-a", "run-1", 2),
         new JobEvent.JobSucceeded(1, "s3://results/j.json", new JobTimings(1, 2, 3), 3),
