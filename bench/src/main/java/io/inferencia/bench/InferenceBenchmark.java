@@ -104,7 +104,7 @@ public final class InferenceBenchmark {
       if (h2load && !H2LoadGrpc.available())
         throw new IllegalStateException("protocol h2load needs h2load on the PATH (apt-get install nghttp2-client)");
       // h2load cannot read gRPC status: a real answer's size tells answers from errors.
-      long answerBytes = grpc.infer().toCompletableFuture().get().getSerializedSize();
+      long answerBytes = h2load ? grpc.infer().toCompletableFuture().get().getSerializedSize() : 0;
       boolean first = true;
       for (BatchingVariant v : o.variants()) {
         Files.writeString(config, shipped);

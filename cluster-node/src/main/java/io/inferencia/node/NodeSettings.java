@@ -106,7 +106,7 @@ public record NodeSettings(
   private static Duration duration(Config c, String key, String env) {
     String v = raw(c, key);
     try {
-      Duration d = ConfigFactory.parseString("d = \"" + v.replace("\"", "") + "\"").getDuration("d");
+      Duration d = c.getDuration(key);
       if (d.isNegative()) throw new IllegalArgumentException();
       return d;
     } catch (RuntimeException e) {

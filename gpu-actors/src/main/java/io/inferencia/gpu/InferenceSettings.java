@@ -5,8 +5,9 @@ import io.inferencia.gpu.batching.AdaptiveSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The {@code inference} config section, read once at start. */
 /**
+ * The {@code inference} config section, read once at start.
+ *
  * @param strictReadiness server readiness also needs every model of the repository to be READY (Triton's
  *     default); off: ready once every model that can load has loaded, broken ones notwithstanding
  */

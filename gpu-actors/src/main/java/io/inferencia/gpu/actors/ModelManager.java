@@ -153,9 +153,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
     /** A broken config, or a version that failed to load (a model unloaded on request has not failed). */
     boolean failed() {
-      if (unloadedOnRequest) return false;
-      return !source.servable()
-          || versions.values().stream().anyMatch(v -> v.state == ModelState.UNAVAILABLE && !UNLOADED.equals(v.reason));
+      return !unloadedOnRequest && (!source.servable() || any(ModelState.UNAVAILABLE));
     }
   }
 

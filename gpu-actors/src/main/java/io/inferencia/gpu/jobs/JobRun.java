@@ -117,7 +117,7 @@ final class JobRun {
           objects.putObject(output, document(go, r), "application/json");
           return new JobTimings(r.readMicros(), r.inferenceMicros(), (System.nanoTime() - start) / 1000);
         }, blocking))
-        .thenCompose(timings -> report(go.jobId(), r -> new JobCommand.Complete(go.attempt(), output.toString(), timings, r)))
+        .thenCompose(timings -> this.<Ack>retried(go.jobId(), r -> new JobCommand.Complete(go.attempt(), output.toString(), timings, r)))
         .thenCompose(ack -> {
           if (!ack.discard()) return CompletableFuture.completedFuture(Done.getInstance());
           // Cancelled while running: the result must not outlive the decision.
@@ -131,7 +131,7 @@ final class JobRun {
   private CompletionStage<Done> reportFailure(StartReply go, Throwable failure) {
     JobFailures.Verdict v = JobFailures.classify(failure);
     LOG.info("Job {} attempt {} failed ({}): {}", go.jobId(), go.attempt(), v.retryable() ? "transient" : "permanent", v.reason());
-    return report(go.jobId(), r -> new JobCommand.Fail(go.attempt(), v.reason(), v.retryable(), r))
+    return this.<Ack>retried(go.jobId(), r -> new JobCommand.Fail(go.attempt(), v.reason(), v.retryable(), r))
         .thenApply(ack -> Done.getInstance())
         .exceptionally(t -> {
           LOG.warn("Job {}: the failure could not be reported ({}); the sweeper will notice", go.jobId(), t.getMessage());
@@ -161,12 +161,10 @@ final class JobRun {
     return out.toByteArray();
   }
 
-  /** Outcomes must reach the entity: retried with backoff while it recovers or moves. */
-  private CompletionStage<Ack> report(String jobId, Function<ActorRef<Ack>, JobCommand> message) {
-    return retried(jobId, message);
-  }
-
-  /** An ask of the job's entity, asked again with backoff when the entity or its reply does not come. */
+  /**
+   * An ask of the job's entity, asked again with backoff when the entity or its reply does not come:
+   * it may be recovering or moving, and outcomes must reach it.
+   */
   private <T> CompletionStage<T> retried(String jobId, Function<ActorRef<T>, JobCommand> message) {
     return Patterns.retry(() -> sharding.entityRefFor(key, jobId).ask(message::apply, askTimeout),
         REPORT_ATTEMPTS, Duration.ofMillis(200), Duration.ofSeconds(10), 0.2, system.classicSystem().scheduler(),

@@ -43,8 +43,6 @@ final class JobWatcher {
 
   private enum Resubscribe implements NoSerializationVerificationNeeded { INSTANCE }
 
-  private enum Renew implements NoSerializationVerificationNeeded { INSTANCE }
-
   static Source<JobTransition, NotUsed> source(ActorSystem<?> system, EntityRef<JobCommand> job, long afterSeqNr) {
     Source<Event, ActorRef<Event>> events = ActorSource.actorRef(
         e -> e == End.INSTANCE, e -> Optional.empty(), 256, OverflowStrategy.fail());
@@ -62,7 +60,7 @@ final class JobWatcher {
       ctx.watch(stream);
       long[] last = {afterSeqNr};
       job.tell(new JobCommand.Watch(afterSeqNr, self));
-      timers.startTimerWithFixedDelay(Renew.INSTANCE, RENEW_EVERY);
+      timers.startTimerWithFixedDelay("renew", Resubscribe.INSTANCE, RENEW_EVERY);
       return Behaviors.receive(Object.class)
           .onMessage(WatchUpdate.class, u -> {
             if (u.suspended()) {
@@ -80,10 +78,6 @@ final class JobWatcher {
             return Behaviors.same();
           })
           .onMessageEquals(Resubscribe.INSTANCE, () -> {
-            job.tell(new JobCommand.Watch(last[0], self));
-            return Behaviors.same();
-          })
-          .onMessageEquals(Renew.INSTANCE, () -> {
             job.tell(new JobCommand.Watch(last[0], self));
             return Behaviors.same();
           })

@@ -29,8 +29,7 @@ class JobWatcherTest {
   @Test
   void anEntityThatForgotItsWatchersIsAskedAgainAndTheMissedTransitionsArrive() throws Exception {
     TestProbe<JobCommand> entity = testKit.createTestProbe();
-    var done = JobWatcher.source(testKit.system(), TestEntityRef.of(KEY, "job-1", entity.ref()), 0)
-        .runWith(Sink.seq(), testKit.system());
+    var done = watch("job-1", entity);
     JobCommand.Watch first = entity.expectMessageClass(JobCommand.Watch.class);
     assertEquals(0, first.afterSeqNr());
     first.subscriber().tell(JobCommand.WatchUpdate.of(transition(1, JobStatus.QUEUED)));
@@ -46,14 +45,18 @@ class JobWatcherTest {
   @Test
   void aTransitionSeenTwiceIsPassedOnOnce() throws Exception {
     TestProbe<JobCommand> entity = testKit.createTestProbe();
-    var done = JobWatcher.source(testKit.system(), TestEntityRef.of(KEY, "job-2", entity.ref()), 0)
-        .runWith(Sink.seq(), testKit.system());
+    var done = watch("job-2", entity);
     JobCommand.Watch watch = entity.expectMessageClass(JobCommand.Watch.class);
     watch.subscriber().tell(JobCommand.WatchUpdate.of(transition(1, JobStatus.QUEUED)));
     watch.subscriber().tell(JobCommand.WatchUpdate.of(transition(1, JobStatus.QUEUED)));
     watch.subscriber().tell(JobCommand.WatchUpdate.of(transition(2, JobStatus.CANCELLED)));
     assertEquals(List.of(1L, 2L), done.toCompletableFuture().get(10, TimeUnit.SECONDS).stream()
         .map(JobTransition::seqNr).toList());
+  }
+
+  /** Watches the job from the start, with {@code entity} standing in for its entity. */
+  private static java.util.concurrent.CompletionStage<List<JobTransition>> watch(String jobId, TestProbe<JobCommand> entity) {
+    return JobWatcher.source(testKit.system(), TestEntityRef.of(KEY, jobId, entity.ref()), 0).runWith(Sink.seq(), testKit.system());
   }
 
   private static JobTransition transition(long seqNr, JobStatus status) {

@@ -160,7 +160,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    * write completes and refused if it failed, and nothing leaves a worker before Start's go-ahead.
    */
   private ReplyEffect<JobEvent, JobState> submit(JobState state, Submit c) {
-    sendTicket(jobId, 1, c.spec());
+    sendTicket(1, c.spec());
     return Effect().persist(new JobEvent.JobSubmitted(jobId, c.spec(), now()))
         .thenRun((JobState s) -> afterPersist(s))
         .thenReply(c.replyTo(), s -> JobReply.of(s.view()));
@@ -202,8 +202,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private ReplyEffect<JobEvent, JobState> start(JobState state, Start c) {
     // The run that already has the go-ahead asks again when its reply was lost: answer it again.
-    if (state.status() == JobStatus.RUNNING && c.attempt() == state.attempt() && c.run() != null
-        && !c.run().isEmpty() && c.run().equals(state.run()))
+    if (state.status() == JobStatus.RUNNING && c.attempt() == state.attempt() && !state.run().isEmpty()
+        && state.run().equals(c.run()))
       return Effect().reply(c.replyTo(), new StartReply(true, jobId, state.attempt(), state.spec(), ""));
     if (state.status() != JobStatus.QUEUED)
       return Effect().reply(c.replyTo(), skip(c.attempt(), state, "job is " + state.status()));
@@ -298,7 +298,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (state.status() == JobStatus.QUEUED) {
       long wait = state.notBefore() - now();
       if (wait > 0) timers.startSingleTimer(ENQUEUE_TIMER, new EnqueueDue(state.attempt()), Duration.ofMillis(wait));
-      else if (enqueued != state.attempt() && sentAttempt != state.attempt()) sendTicket(jobId, state.attempt(), state.spec());
+      else if (enqueued != state.attempt() && sentAttempt != state.attempt()) sendTicket(state.attempt(), state.spec());
       unwatchWorker();
     } else if (state.status() == JobStatus.RUNNING) {
       timers.cancel(ENQUEUE_TIMER);
@@ -312,13 +312,13 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private ReplyEffect<JobEvent, JobState> enqueueIfDue(JobState state, int attempt) {
     if (state.status() == JobStatus.QUEUED && state.attempt() == attempt) {
       if (state.notBefore() > now()) resume(state);
-      else if (enqueued != attempt) sendTicket(jobId, attempt, state.spec());
+      else if (enqueued != attempt) sendTicket(attempt, state.spec());
     }
     return Effect().noReply();
   }
 
   /** At-least-once into the dispatcher: re-sent until acknowledged (the dispatcher drops duplicates). */
-  private void sendTicket(String jobId, int attempt, JobSpec spec) {
+  private void sendTicket(int attempt, JobSpec spec) {
     sentAttempt = attempt;
     dispatcher.tell(new JobDispatcher.Enqueue(new JobTicket(jobId, attempt, spec), ctx.getSelf()));
     timers.startSingleTimer(ENQUEUE_TIMER, new EnqueueDue(attempt), settings.enqueueRetry());
