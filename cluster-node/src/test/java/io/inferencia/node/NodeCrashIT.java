@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.jobs.JobApi;
 import io.inferencia.node.testkit.NodeProcess;
 import java.net.URI;
@@ -17,6 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -43,12 +45,23 @@ class NodeCrashIT {
     Instant killedAt;
     try (NodeProcess first = NodeProcess.start(JAR, REPO, data, FAST_RECOVERY)) {
       JobApi api = new JobApi("http://127.0.0.1:" + first.httpPort, null);
-      String input = api.upload("page.png", "image/png",
-          Samples.renderPng("The quick brown fox jumps over the lazy dog 0123456789"));
-      for (int i = 0; i < JOBS; i++) {
-        JobApi.Response r = api.submit("ocr", input, Map.of("n", i), null);
-        assertEquals(202, r.status(), r.body());
-        ids.add(r.json().get("jobId").asText());
+      String input = api.upload("page.png", "image/png", page());
+      // Submitted from several clients at once, so the jobs queue up: a worker that keeps pace with
+      // one submitter would leave nothing in flight to kill.
+      ExecutorService submitters = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<String>> submitted = new ArrayList<>();
+        for (int i = 0; i < JOBS; i++) {
+          int n = i;
+          submitted.add(submitters.submit(() -> {
+            JobApi.Response r = api.submit("ocr", input, Map.of("n", n), null);
+            assertEquals(202, r.status(), r.body());
+            return r.json().get("jobId").asText();
+          }));
+        }
+        for (Future<String> f : submitted) ids.add(f.get());
+      } finally {
+        submitters.shutdown();
       }
       // Kill while work is in flight: the moment an early job ends (its event stream closes), most
       // of the others are still queued or running.
@@ -92,6 +105,21 @@ class NodeCrashIT {
       Thread.sleep(1000);
     }
     return succeeded;
+  }
+
+  /** Six lines of text: each job detects and recognises several lines, so the work outlasts the submissions. */
+  private static byte[] page() throws java.io.IOException {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(900, 420, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = img.createGraphics();
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    g.setColor(java.awt.Color.BLACK);
+    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 36));
+    for (int line = 0; line < 6; line++) g.drawString("Line " + line + ": the quick brown fox 0123456789", 20, 55 + line * 62);
+    g.dispose();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return out.toByteArray();
   }
 
   private static Instant succeededAt(List<JobApi.Event> events) {
