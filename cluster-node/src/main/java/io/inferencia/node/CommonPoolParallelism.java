@@ -14,6 +14,6 @@ public final class CommonPoolParallelism {
   /** Must run before the first use of ForkJoinPool; an explicit -D setting wins. */
   public static void ensure() {
     if (System.getProperty(PROPERTY) == null)
-      System.setProperty(PROPERTY, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+      System.setProperty(PROPERTY, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
   }
 }

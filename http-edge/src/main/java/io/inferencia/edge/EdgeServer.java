@@ -6,6 +6,7 @@ import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.grpc.GrpcRequestLimit;
 import io.inferencia.edge.grpc.IdentityResponseEncoding;
 import io.inferencia.edge.grpc.InferenceGrpcService;
+import io.inferencia.edge.grpc.UnaryInferHandler;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.grpc.GRPCInferenceServiceHandlerFactory;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.Materializer;
 
 /**
  * Binds the edge's two servers: KServe v2 REST over HTTP/1.1 and KServe v2 gRPC over HTTP/2 (h2c).
@@ -77,12 +79,17 @@ public final class EdgeServer {
   /** The inference service plus other gRPC services, each chosen by its {@code /package.Service/} path prefix. */
   public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
       EdgeSettings settings, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
+    InferenceGrpcService inference = new InferenceGrpcService(gateway, settings);
     Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServiceHandlerFactory.create(
-        new InferenceGrpcService(gateway, settings), sys -> EdgeServer::trailers, system);
+        inference, sys -> EdgeServer::trailers, system);
     Function<HttpRequest, CompletionStage<HttpResponse>> encoded =
         settings.grpcCompressResponses() ? service : IdentityResponseEncoding.wrap(service);
-    Function<HttpRequest, CompletionStage<HttpResponse>> limited =
+    Function<HttpRequest, CompletionStage<HttpResponse>> checked =
         GrpcRequestLimit.wrap(encoded, settings.maxRequestBytes(), system);
+    // The fast unary ModelInfer never compresses its answer, so it serves only where that is the setting.
+    Function<HttpRequest, CompletionStage<HttpResponse>> limited = settings.grpcCompressResponses()
+        ? checked
+        : UnaryInferHandler.wrap(checked, inference, settings.maxRequestBytes(), Materializer.matFromSystem(system));
     Function<HttpRequest, CompletionStage<HttpResponse>> all = request -> {
       String path = request.getUri().path();
       for (Map.Entry<String, Function<HttpRequest, CompletionStage<HttpResponse>>> e : moreGrpc.entrySet())

@@ -226,16 +226,17 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private Behavior<Command> onBatchDone(BatchDone msg) {
     finished(msg.instance());
-    int items = 0;
+    int executed = msg.batch().stream().mapToInt(Pending::batchSize).sum();
+    sizer.ifPresent(s -> recordTiming(s, executed, msg.nanos()));
+    // The instance gets its next batch before the answers go out: answering 32 requests takes long
+    // enough to leave a session idle.
+    Behavior<Command> next = afterBatch();
     for (int i = 0; i < msg.batch().size(); i++) {
       var p = msg.batch().get(i);
-      items += p.batchSize();
       p.replyTo().tell(new ModelManager.InferReply(
           new InferResponse(spec.key().model(), spec.key().version(), p.request().id(), msg.outputs().get(i)), null));
     }
-    int executed = items;
-    sizer.ifPresent(s -> recordTiming(s, executed, msg.nanos()));
-    return afterBatch();
+    return next;
   }
 
   private void recordTiming(AdaptiveBatchSizer s, int items, long nanos) {

@@ -10,37 +10,26 @@ public final class TensorBatching {
   private TensorBatching() {}
 
   /**
-   * One tensor per input name, the requests' tensors of that name stacked along dimension 0. The
+   * One stacked input per input name: the requests' tensors of that name along dimension 0. The
    * requests come from one bucket, so every other dimension is identical.
    */
-  public static List<Tensor> concat(List<List<Tensor>> perRequest, List<String> inputNames) {
-    List<Tensor> batch = new ArrayList<>(inputNames.size());
+  public static List<StackedInput> concat(List<List<Tensor>> perRequest, List<String> inputNames) {
+    List<StackedInput> batch = new ArrayList<>(inputNames.size());
     for (String name : inputNames) {
-      List<Tensor> parts = new ArrayList<>(perRequest.size());
-      for (List<Tensor> inputs : perRequest) parts.add(find(inputs, name));
-      batch.add(stack(name, parts));
+      List<byte[]> parts = new ArrayList<>(perRequest.size());
+      Tensor first = null;
+      long rows = 0;
+      for (List<Tensor> inputs : perRequest) {
+        Tensor t = find(inputs, name);
+        if (first == null) first = t;
+        rows += t.shape()[0];
+        parts.add(t.data());
+      }
+      long[] shape = first.shape().clone();
+      shape[0] = rows;
+      batch.add(new StackedInput(name, first.datatype(), shape, parts));
     }
     return batch;
-  }
-
-  private static Tensor stack(String name, List<Tensor> parts) {
-    Tensor first = parts.get(0);
-    if (parts.size() == 1) return first;
-    long rows = 0;
-    int bytes = 0;
-    for (Tensor t : parts) {
-      rows += t.shape()[0];
-      bytes += t.data().length;
-    }
-    byte[] data = new byte[bytes];
-    int offset = 0;
-    for (Tensor t : parts) {
-      System.arraycopy(t.data(), 0, data, offset, t.data().length);
-      offset += t.data().length;
-    }
-    long[] shape = first.shape().clone();
-    shape[0] = rows;
-    return new Tensor(name, first.datatype(), shape, data);
   }
 
   /** Splits every output along dimension 0 into slices of the given batch sizes, in request order. */
@@ -78,9 +67,14 @@ public final class TensorBatching {
    * {@code reshape} otherwise; a -1 in the reshape takes the remaining element count.
    */
   public static Tensor reshape(Tensor t, List<Long> reshape, boolean batched) {
+    return new Tensor(t.name(), t.datatype(), reshaped(t.shape(), t.elementCount(), reshape, batched), t.data());
+  }
+
+  /** The shape {@code reshape} gives a tensor of {@code shape} holding {@code elements} elements. */
+  public static long[] reshaped(long[] shape, long elements, List<Long> reshape, boolean batched) {
     long[] target = new long[reshape.size() + (batched ? 1 : 0)];
     int i = 0;
-    if (batched) target[i++] = t.shape()[0];
+    if (batched) target[i++] = shape[0];
     for (long d : reshape) target[i++] = d;
     int unknown = -1;
     long known = 1;
@@ -88,8 +82,8 @@ public final class TensorBatching {
       if (target[k] == -1) unknown = k;
       else known *= target[k];
     }
-    if (unknown >= 0) target[unknown] = known == 0 ? 0 : t.elementCount() / known;
-    return new Tensor(t.name(), t.datatype(), target, t.data());
+    if (unknown >= 0) target[unknown] = known == 0 ? 0 : elements / known;
+    return target;
   }
 
   private static Tensor find(List<Tensor> inputs, String name) {

@@ -1,6 +1,7 @@
 package io.inferencia.gpu.runtime;
 
 import ai.onnxruntime.OrtException;
+import io.inferencia.gpu.batching.StackedInput;
 import io.inferencia.gpu.batching.TensorBatching;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.Tensor;
@@ -36,9 +37,11 @@ public final class BatchRunner {
     for (InferRequest r : requests) perRequest.add(r.inputs());
     List<Tensor> presentNames = requests.get(0).inputs();
     List<String> names = inputNames.stream().filter(n -> presentNames.stream().anyMatch(t -> t.name().equals(n))).toList();
-    List<Tensor> batch = batching ? TensorBatching.concat(perRequest, names) : requests.get(0).inputs();
-    List<Tensor> feed = new ArrayList<>(batch.size());
-    for (Tensor t : batch) feed.add(reshapeInput(t));
+    List<StackedInput> batch = batching
+        ? TensorBatching.concat(perRequest, names)
+        : requests.get(0).inputs().stream().map(StackedInput::of).toList();
+    List<StackedInput> feed = new ArrayList<>(batch.size());
+    for (StackedInput t : batch) feed.add(reshapeInput(t));
     List<Tensor> results = new ArrayList<>();
     for (Tensor out : instance.run(feed)) if (outputs.containsKey(out.name())) results.add(reshapeOutput(out));
     List<List<Tensor>> split = batching ? TensorBatching.split(results, batchSizes) : List.of(results);
@@ -47,10 +50,11 @@ public final class BatchRunner {
     return filtered;
   }
 
-  private Tensor reshapeInput(Tensor t) {
+  private StackedInput reshapeInput(StackedInput t) {
     for (ModelInput in : config.getInputList())
       if (in.getName().equals(t.name()) && in.hasReshape())
-        return TensorBatching.reshape(t, in.getReshape().getShapeList(), batching);
+        return t.withShape(TensorBatching.reshaped(t.shape(), Tensor.elementCount(t.shape()),
+            in.getReshape().getShapeList(), batching));
     return t;
   }
 

@@ -5,7 +5,10 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.inferencia.gpu.batching.StackedInput;
 import io.inferencia.protocols.inference.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +25,7 @@ public final class ModelInstance implements AutoCloseable {
 
   private final OrtSession session;
   private final Device device;
+  private final Map<String, ByteBuffer> staging = new HashMap<>();
 
   private ModelInstance(OrtSession session, Device device) {
     this.session = session;
@@ -50,6 +54,21 @@ public final class ModelInstance implements AutoCloseable {
     }
   }
 
+  /**
+   * The reusable direct buffer for one input, grown as batches grow: ONNX Runtime reads it in place,
+   * and one buffer per input of a session that runs one batch at a time is never shared.
+   */
+  private ByteBuffer staging(String input, long bytes) {
+    if (bytes > Integer.MAX_VALUE)
+      throw new IllegalArgumentException("input '" + input + "' of " + bytes + " bytes is too large");
+    ByteBuffer buffer = staging.get(input);
+    if (buffer == null || buffer.capacity() < bytes) {
+      buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+      staging.put(input, buffer);
+    }
+    return buffer;
+  }
+
   public Device device() {
     return device;
   }
@@ -63,10 +82,11 @@ public final class ModelInstance implements AutoCloseable {
   }
 
   /** Runs one batch; inputs carry the exact shapes the model takes. Returns every model output. */
-  public List<Tensor> run(List<Tensor> inputs) throws OrtException {
+  public List<Tensor> run(List<StackedInput> inputs) throws OrtException {
     Map<String, OnnxTensor> feed = new HashMap<>();
     try {
-      for (Tensor t : inputs) feed.put(t.name(), TensorConversion.toOnnx(ENV, t, t.shape()));
+      for (StackedInput t : inputs)
+        feed.put(t.name(), TensorConversion.toOnnx(ENV, t, staging(t.name(), t.byteSize())));
       try (OrtSession.Result result = session.run(feed)) {
         List<Tensor> outputs = new ArrayList<>();
         for (Map.Entry<String, OnnxValue> e : result) {

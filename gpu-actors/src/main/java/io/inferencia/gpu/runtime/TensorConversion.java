@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
+import io.inferencia.gpu.batching.StackedInput;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.Tensor;
@@ -20,13 +21,16 @@ public final class TensorConversion {
 
   private TensorConversion() {}
 
-  /** The tensor as ONNX Runtime input with the given (possibly reshaped) shape. */
-  public static OnnxTensor toOnnx(OrtEnvironment env, Tensor tensor, long[] shape) throws OrtException {
-    OnnxJavaType type = javaType(tensor.datatype());
-    ByteBuffer direct = ByteBuffer.allocateDirect(tensor.data().length).order(ByteOrder.nativeOrder());
-    direct.put(NATIVE_LITTLE ? tensor.data() : swapped(tensor.data(), tensor.datatype().byteSize()));
-    direct.rewind();
-    return OnnxTensor.createTensor(env, direct, shape, type);
+  /**
+   * The stacked input as ONNX Runtime input, its parts copied into {@code staging} (a direct buffer
+   * of at least {@link StackedInput#byteSize()} bytes, which ONNX Runtime then reads in place).
+   */
+  public static OnnxTensor toOnnx(OrtEnvironment env, StackedInput input, ByteBuffer staging) throws OrtException {
+    OnnxJavaType type = javaType(input.datatype());
+    staging.clear();
+    for (byte[] part : input.parts()) staging.put(NATIVE_LITTLE ? part : swapped(part, input.datatype().byteSize()));
+    staging.flip();
+    return OnnxTensor.createTensor(env, staging.slice().order(ByteOrder.nativeOrder()), input.shape(), type);
   }
 
   /** The ONNX Runtime output as a protocol tensor named {@code name}. */

@@ -3,22 +3,16 @@ package io.inferencia.edge.grpc;
 import io.grpc.Status;
 import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.errors.ErrorMapping;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.grpc.GrpcServiceException;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.Materializer;
@@ -82,18 +76,12 @@ public final class GrpcRequestLimit {
       if (!(response.entity() instanceof HttpEntity.Chunked chunked)) return response;
       Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts = chunked.getChunks()
           .map(part -> part.isLastChunk() && scanner.refused.isDone()
-              ? HttpEntity.ChunkStreamPart.createLast("", statusTrailers(Status.RESOURCE_EXHAUSTED, scanner.refused.join()))
+              ? HttpEntity.ChunkStreamPart.createLast("", GrpcStatusResponses.statusHeaders(Status.RESOURCE_EXHAUSTED, scanner.refused.join()))
               : part)
           .map(part -> (org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart) part);
       return response.withEntity(new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
           (org.apache.pekko.http.scaladsl.model.ContentType) chunked.getContentType(), parts.asScala()));
     });
-  }
-
-  private static List<HttpHeader> statusTrailers(Status status, String message) {
-    return List.of(
-        RawHeader.create("grpc-status", Integer.toString(status.getCode().value())),
-        RawHeader.create("grpc-message", percentEncode(message == null ? "" : message)));
   }
 
   private static CompletionStage<HttpResponse> unary(
@@ -109,25 +97,8 @@ public final class GrpcRequestLimit {
         })
         .exceptionally(failure -> {
           GrpcServiceException e = ErrorMapping.toGrpc(failure);
-          return trailersOnly(e.getStatus(), e.getStatus().getDescription());
+          return GrpcStatusResponses.trailersOnly(e.getStatus(), e.getStatus().getDescription());
         });
-  }
-
-  /** A gRPC "trailers-only" response: the status travels in the response headers, no body. */
-  static HttpResponse trailersOnly(Status status, String message) {
-    return HttpResponse.create()
-        .addHeaders(statusTrailers(status, message))
-        .withEntity(HttpEntities.create(ContentTypes.parse("application/grpc"), ByteString.emptyByteString()));
-  }
-
-  /** grpc-message is percent-encoded UTF-8 (PROTOCOL-HTTP2.md). */
-  private static String percentEncode(String message) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte b : message.getBytes(StandardCharsets.UTF_8)) {
-      if (b >= 0x20 && b < 0x7F && b != '%') out.write(b);
-      else out.writeBytes(String.format("%%%02X", b & 0xFF).getBytes(StandardCharsets.US_ASCII));
-    }
-    return out.toString(StandardCharsets.US_ASCII);
   }
 
   /**
