@@ -1,6 +1,7 @@
 package io.inferencia.edge;
 
 import io.inferencia.edge.errors.RequestTooLargeException;
+import io.inferencia.gpu.CallingThread;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -41,10 +42,10 @@ public final class BodyReader {
           return chunk;
         })
         .runForeach(chunk -> {}, mat)
-        .thenApply(done -> {
+        .thenApplyAsync(done -> {
           if (acc.seen > limit) throw new RequestTooLargeException(acc.seen, limit);
           return acc.bytes.result();
-        });
+        }, CallingThread.EXECUTOR);
   }
 
   /** Confined to the one stream that reads the body. */

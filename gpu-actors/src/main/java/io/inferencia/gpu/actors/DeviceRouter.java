@@ -1,7 +1,5 @@
 package io.inferencia.gpu.actors;
 
-import io.inferencia.gpu.runtime.Device;
-import io.inferencia.protocols.inference.ErrorKind;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -13,7 +11,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
-/** One per device: hosts the batchers of the model versions placed on that device. */
+/**
+ * One per device: hosts (spawns, watches, drains) the batchers of the model versions placed on that
+ * device. Requests do not pass through it: each batcher announces its ref with VersionLoaded and the
+ * manager sends to it directly, one hop less per request.
+ */
 public final class DeviceRouter extends AbstractBehavior<DeviceRouter.Command> {
 
   /** Local messages only. */
@@ -25,22 +27,18 @@ public final class DeviceRouter extends AbstractBehavior<DeviceRouter.Command> {
   /** Drains and stops a batcher; it reports VersionUnloaded when its sessions are closed. */
   public record StopModel(VersionKey key) implements Command {}
 
-  public record RouteInfer(VersionKey key, ModelBatcher.Enqueue enqueue) implements Command {}
-
   private record BatcherStopped(VersionKey key) implements Command {}
 
-  private final Device device;
   private final Executor blocking;
   private final ActorRef<ModelManager.Command> manager;
   private final Map<VersionKey, ActorRef<ModelBatcher.Command>> batchers = new HashMap<>();
 
-  public static Behavior<Command> create(Device device, Executor blocking, ActorRef<ModelManager.Command> manager) {
-    return Behaviors.setup(ctx -> new DeviceRouter(ctx, device, blocking, manager));
+  public static Behavior<Command> create(Executor blocking, ActorRef<ModelManager.Command> manager) {
+    return Behaviors.setup(ctx -> new DeviceRouter(ctx, blocking, manager));
   }
 
-  private DeviceRouter(ActorContext<Command> ctx, Device device, Executor blocking, ActorRef<ModelManager.Command> manager) {
+  private DeviceRouter(ActorContext<Command> ctx, Executor blocking, ActorRef<ModelManager.Command> manager) {
     super(ctx);
-    this.device = device;
     this.blocking = blocking;
     this.manager = manager;
   }
@@ -50,7 +48,6 @@ public final class DeviceRouter extends AbstractBehavior<DeviceRouter.Command> {
     return newReceiveBuilder()
         .onMessage(StartModel.class, this::onStart)
         .onMessage(StopModel.class, this::onStop)
-        .onMessage(RouteInfer.class, this::onRoute)
         .onMessage(BatcherStopped.class, this::onStopped)
         .build();
   }
@@ -67,14 +64,6 @@ public final class DeviceRouter extends AbstractBehavior<DeviceRouter.Command> {
   private Behavior<Command> onStop(StopModel msg) {
     ActorRef<ModelBatcher.Command> batcher = batchers.get(msg.key());
     if (batcher != null) batcher.tell(ModelBatcher.Drain.INSTANCE);
-    return this;
-  }
-
-  private Behavior<Command> onRoute(RouteInfer msg) {
-    ActorRef<ModelBatcher.Command> batcher = batchers.get(msg.key());
-    if (batcher != null) batcher.tell(msg.enqueue());
-    else msg.enqueue().replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE,
-        "model '" + msg.key().model() + "' version " + msg.key().version() + " is not loaded on " + device.label()));
     return this;
   }
 

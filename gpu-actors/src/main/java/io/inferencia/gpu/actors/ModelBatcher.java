@@ -147,7 +147,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     idle.addAll(msg.instances());
     loaded = true;
     if (draining) return closeWhenIdle();
-    manager.tell(new ModelManager.VersionLoaded(spec.key()));
+    manager.tell(new ModelManager.VersionLoaded(spec.key(), getContext().getSelf()));
     return this;
   }
 

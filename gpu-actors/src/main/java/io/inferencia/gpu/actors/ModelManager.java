@@ -96,7 +96,9 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   // ---- local notifications ----
 
-  record VersionLoaded(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
+  /** The batcher sends its own ref: requests then go to it directly, not through the device router. */
+  record VersionLoaded(VersionKey key, ActorRef<ModelBatcher.Command> batcher)
+      implements Command, NoSerializationVerificationNeeded {}
 
   record VersionFailed(VersionKey key, String reason) implements Command, NoSerializationVerificationNeeded {}
 
@@ -120,6 +122,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     ModelState state;
     String reason;
     Device device;
+    ActorRef<ModelBatcher.Command> batcher;
     PipelineModel pipeline;
 
     VersionSlot(VersionKey key, ModelState state, String reason) {
@@ -220,7 +223,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     if (!msg.error().isEmpty()) getContext().getLog().error("Model repository scan failed: {}", msg.error());
     devices = msg.devices();
     for (Device d : devices.all())
-      routers.put(d, getContext().spawn(DeviceRouter.create(d, blocking, getContext().getSelf()), "device-" + d.label()));
+      routers.put(d, getContext().spawn(DeviceRouter.create(blocking, getContext().getSelf()), "device-" + d.label()));
     List<ModelSlot> slots = msg.sources().stream().map(ModelSlot::new).toList();
     for (ModelSlot slot : slots) models.put(slot.source.name(), slot);
     for (ModelSlot slot : slots) start(slot);
@@ -295,6 +298,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       return this;
     }
     current.get().state = ModelState.READY;
+    current.get().batcher = msg.batcher();
     getContext().getLog().info("Model '{}' version {} is ready on {}", msg.key().model(), msg.key().version(),
         current.get().device.label());
     settled(msg.key().model());
@@ -443,7 +447,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       ValidatedRequest validated = RequestValidator.validate(config, request);
       InferRequest resolved = request.withVersion(vs.key.version());
       if (vs.pipeline != null) inferPipeline(vs.pipeline, resolved, msg.replyTo());
-      else routers.get(vs.device).tell(new DeviceRouter.RouteInfer(vs.key, new ModelBatcher.Enqueue(resolved, validated, msg.replyTo())));
+      else vs.batcher.tell(new ModelBatcher.Enqueue(resolved, validated, msg.replyTo()));
     } catch (InferenceException e) {
       msg.replyTo().tell(new InferReply(null, InferenceFailure.of(e)));
     }
