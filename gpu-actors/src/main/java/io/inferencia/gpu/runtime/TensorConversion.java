@@ -38,8 +38,16 @@ public final class TensorConversion {
     TensorInfo info = value.getInfo();
     DataType type = dataType(info.onnxType);
     ByteBuffer buffer = value.getByteBuffer();
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
+    byte[] bytes;
+    // getByteBuffer already copies the output into a fresh heap buffer: take its array when it is
+    // exactly the data (ocr_rec answers 1 MiB per item, so a second copy is not free).
+    if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+        && buffer.remaining() == buffer.array().length) {
+      bytes = buffer.array();
+    } else {
+      bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+    }
     return new Tensor(name, type, info.getShape(), NATIVE_LITTLE ? bytes : swapped(bytes, type.byteSize()));
   }
 

@@ -112,7 +112,8 @@ public final class KServeRoutes extends AllDirectives {
   private Route readBody(java.util.function.Function<byte[], CompletionStage<HttpResponse>> handler) {
     return withoutSizeLimit(() -> extractRequestEntity(entity -> extractMaterializer(mat ->
         completeWithFuture(BodyReader.read(entity, settings.maxRequestBytes(), mat)
-            .thenCompose(bytes -> handler.apply(bytes.toArray()))
+            // No copy when the body arrived in one piece; the handlers only read it.
+            .thenCompose(bytes -> handler.apply(bytes.toArrayUnsafe()))
             .exceptionally(RestErrors::response)))));
   }
 
