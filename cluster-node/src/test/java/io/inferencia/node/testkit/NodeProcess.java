@@ -12,9 +12,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The packaged node (cluster-node.jar) run as a child JVM on free ports, as a user would run it. */
 public final class NodeProcess implements AutoCloseable {
+  /** Test ports come from here, below the kernel's ephemeral range; see {@link #freePort()}. */
+  private static final int FIRST_PORT = 20000;
+  private static final int PORTS = 12000;
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   public final int httpPort;
   public final int grpcPort;
   public final int s3Port;
@@ -117,11 +125,25 @@ public final class NodeProcess implements AutoCloseable {
     throw new IllegalStateException("node not ready within " + timeout + ":\n" + Files.readString(log));
   }
 
+  /**
+   * A port nobody listens on, chosen below Linux's ephemeral range (32768 and up). A port the OS
+   * handed out as {@code ServerSocket(0)} could be taken again as the local port of some test's
+   * outgoing connection before the node binds it (seen: "Address already in use" for a gRPC edge).
+   * Ports handed out here are never handed out twice in this JVM.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int port = FIRST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
+      if (!HANDED_OUT.add(port)) continue;
+      try (ServerSocket s = new ServerSocket(port)) {
+        return s.getLocalPort();
+      } catch (IOException inUse) {
+        // someone else's: try another
+      }
     }
+    throw new IOException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
   }
+
 
   @Override
   public void close() throws InterruptedException {

@@ -9,7 +9,8 @@ import java.util.List;
  * preferred size is right for one device and one load, while this measures it where it runs.
  *
  * <p>Candidate caps are the powers of two up to max_batch_size. Exploring tries each in turn until it
- * has seen enough full batches of that size (an EWMA of their execution time); if the load cannot fill
+ * has seen enough full batches of that size (an EWMA of their execution time, after a few warm-up
+ * batches that are not counted); if the load cannot fill
  * a cap within a few batches, larger caps cannot be filled either and exploring stops there, as it does
  * once throughput has clearly fallen past its peak. Settled,
  * it serves the cap with the highest {@code size / ewma(time)}, and explores again after a number of
@@ -25,6 +26,8 @@ public final class AdaptiveBatchSizer {
   private boolean exploring;
   private int index;
   private int attempts;
+  /** Full batches still to leave unmeasured at the current candidate (exploring only). */
+  private int warmupLeft;
   private long batchesSinceSettled;
   private double settledNanos;
   /** Settled below the largest cap only because the load at the time could not fill a larger one. */
@@ -63,7 +66,8 @@ public final class AdaptiveBatchSizer {
   /** Records one executed batch of {@code items} that took {@code nanos}. */
   public void record(int items, long nanos) {
     int i = Arrays.binarySearch(candidates, items);
-    if (i >= 0) update(i, nanos);
+    if (exploring && i == index && warmupLeft > 0) warmupLeft--;
+    else if (i >= 0) update(i, nanos);
     if (exploring) advanceExploration();
     else watchSettled(i);
   }
@@ -80,7 +84,7 @@ public final class AdaptiveBatchSizer {
     if (samples[index] >= settings.samplesPerCandidate()) {
       if (index + 1 < candidates.length && !pastThePeak()) moveTo(index + 1);
       else settle(false);
-    } else if (attempts >= settings.maxAttemptsPerCandidate()) {
+    } else if (attempts >= settings.maxAttemptsPerCandidate() + settings.warmupBatches()) {
       settle(true);
     }
   }
@@ -108,6 +112,7 @@ public final class AdaptiveBatchSizer {
   private void moveTo(int i) {
     index = i;
     attempts = 0;
+    warmupLeft = settings.warmupBatches();
   }
 
   /**

@@ -15,10 +15,13 @@ import com.typesafe.config.Config;
  *     past the peak, larger caps only cost latency (and are the slowest to measure)
  * @param backlogBatches after settling on a cap because the load could not fill a larger one, this many
  *     consecutive dispatches with at least twice the cap waiting mean the load grew: explore again
+ * @param warmupBatches full batches at each cap, in each exploring round, that are not measured: the
+ *     first runs at a new shape pay ONNX Runtime's allocation planning, and cap 1 is tried right after
+ *     the sessions open
  */
 public record AdaptiveSettings(
     double ewmaAlpha, int samplesPerCandidate, int maxAttemptsPerCandidate, long reexploreEveryBatches, double driftTolerance,
-    double earlyStopDrop, int backlogBatches) {
+    double earlyStopDrop, int backlogBatches, int warmupBatches) {
 
   public static AdaptiveSettings fromConfig(Config adaptive) {
     return new AdaptiveSettings(
@@ -28,6 +31,7 @@ public record AdaptiveSettings(
         adaptive.getLong("reexplore-every-batches"),
         adaptive.getDouble("drift-tolerance"),
         adaptive.getDouble("early-stop-drop"),
-        adaptive.getInt("backlog-batches"));
+        adaptive.getInt("backlog-batches"),
+        adaptive.getInt("warmup-batches"));
   }
 }

@@ -14,7 +14,7 @@ class AdaptiveBatchSizerTest {
   /** items/s by batch size 1..32 as measured for ocr_cls and ocr_rec on the 2-core CPU. */
   private static final Map<Integer, Double> CLS = Map.of(1, 992.0, 2, 1200.0, 4, 1466.0, 8, 1790.0, 16, 2044.0, 32, 2077.0);
   private static final Map<Integer, Double> REC = Map.of(1, 66.0, 2, 80.0, 4, 84.0, 8, 79.0, 16, 62.0, 32, 55.0);
-  private static final AdaptiveSettings SETTINGS = new AdaptiveSettings(0.1, 8, 20, 1000, 1.0, 0.2, 16);
+  private static final AdaptiveSettings SETTINGS = new AdaptiveSettings(0.1, 8, 20, 1000, 1.0, 0.2, 16, 0);
 
   @Test
   void findsLargeBatchesForTheClassifier() {
@@ -34,7 +34,7 @@ class AdaptiveBatchSizerTest {
 
   @Test
   void reexploresAndFollowsAChangedCurve() {
-    AdaptiveBatchSizer sizer = new AdaptiveBatchSizer(32, new AdaptiveSettings(0.1, 8, 20, 100, 1.0, 0.2, 16));
+    AdaptiveBatchSizer sizer = new AdaptiveBatchSizer(32, new AdaptiveSettings(0.1, 8, 20, 100, 1.0, 0.2, 16, 0));
     runFullLoad(sizer, REC, 200, new Random(3));
     assertEquals(4, sizer.cap());
     // The settled cap's batch time drops 17-fold, so it re-explores at once (48 batches) and settles.
@@ -129,5 +129,28 @@ class AdaptiveBatchSizerTest {
     assertEquals(4, sizer.cap());
     for (int i = 0; i < 100; i++) sizer.observeBacklog(64);
     assertFalse(sizer.exploring(), "a deep queue does not make a slower cap faster");
+  }
+
+  @Test
+  void slowFirstRunsAtEachShapeDoNotHideTheBestCap() {
+    // Batch 1 serves best, but the first two runs at every new shape take 40 ms longer: a fixed cost
+    // that weighs most on the smallest, fastest batches.
+    Map<Integer, Double> curve = Map.of(1, 95.0, 2, 75.0, 4, 68.0, 8, 66.0, 16, 60.0, 32, 43.0);
+    AdaptiveBatchSizer counted = new AdaptiveBatchSizer(32, SETTINGS);
+    AdaptiveBatchSizer warmed = new AdaptiveBatchSizer(32, new AdaptiveSettings(0.1, 8, 20, 1000, 1.0, 0.2, 16, 4));
+    for (AdaptiveBatchSizer sizer : new AdaptiveBatchSizer[] {counted, warmed}) {
+      Random random = new Random(7);
+      int atCap = 0;
+      int lastCap = -1;
+      while (sizer.exploring()) {
+        int cap = sizer.cap();
+        atCap = cap == lastCap ? atCap + 1 : 0;
+        lastCap = cap;
+        long nanos = nanos(curve, cap, random);
+        sizer.record(cap, atCap < 2 ? nanos + 40_000_000L : nanos);
+      }
+    }
+    assertTrue(counted.cap() > 1, "counting the cold runs picks a larger cap: " + counted.cap());
+    assertEquals(1, warmed.cap());
   }
 }
