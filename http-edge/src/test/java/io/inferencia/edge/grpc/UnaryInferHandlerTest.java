@@ -59,9 +59,7 @@ class UnaryInferHandlerTest {
     HttpResponse response = post(frame(0, request(a, b).toByteArray()), Optional.empty());
     // Pekko gRPC's handler announces grpc-encoding on every answer; the fast path sends nothing to say.
     assertTrue(response.getHeader("grpc-encoding").isEmpty(), "answered by the fast path");
-    Answer answer = read(response);
-    assertEquals("0", answer.trailer("grpc-status"));
-    assertOutputs(a, b, answer.data());
+    assertOkWithSum(read(response), a, b);
   }
 
   @Test
@@ -70,9 +68,7 @@ class UnaryInferHandlerTest {
     float[] b = Raw.ramp(16, 7);
     HttpResponse response = post(frame(1, gzip(request(a, b).toByteArray())), Optional.of("gzip"));
     assertTrue(response.getHeader("grpc-encoding").isPresent(), "answered by Pekko gRPC's handler");
-    Answer answer = read(response);
-    assertEquals("0", answer.trailer("grpc-status"));
-    assertOutputs(a, b, answer.data());
+    assertOkWithSum(read(response), a, b);
   }
 
   @Test
@@ -129,7 +125,10 @@ class UnaryInferHandlerTest {
     return req.build();
   }
 
-  private static void assertOutputs(float[] a, float[] b, ByteString frame) throws Exception {
+  /** Status OK in the trailer, and the one message carries a + b as OUTPUT0. */
+  private static void assertOkWithSum(Answer answer, float[] a, float[] b) throws Exception {
+    assertEquals("0", answer.trailer("grpc-status"));
+    ByteString frame = answer.data();
     assertEquals(0, frame.apply(0), "answers are not compressed");
     int length = ByteBuffer.wrap(frame.slice(1, 5).toArray()).getInt();
     assertEquals(frame.size() - 5, length);
