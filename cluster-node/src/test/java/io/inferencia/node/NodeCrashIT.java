@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.jobs.JobApi;
 import io.inferencia.node.testkit.NodeProcess;
 import java.net.URI;
@@ -108,18 +109,10 @@ class NodeCrashIT {
   }
 
   /** Six lines of text: each job detects and recognises several lines, so the work outlasts the submissions. */
-  private static byte[] page() throws java.io.IOException {
-    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(900, 420, java.awt.image.BufferedImage.TYPE_INT_RGB);
-    java.awt.Graphics2D g = img.createGraphics();
-    g.setColor(java.awt.Color.WHITE);
-    g.fillRect(0, 0, img.getWidth(), img.getHeight());
-    g.setColor(java.awt.Color.BLACK);
-    g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 36));
-    for (int line = 0; line < 6; line++) g.drawString("Line " + line + ": the quick brown fox 0123456789", 20, 55 + line * 62);
-    g.dispose();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    javax.imageio.ImageIO.write(img, "png", out);
-    return out.toByteArray();
+  private static byte[] page() {
+    List<String> lines = new ArrayList<>();
+    for (int line = 0; line < 6; line++) lines.add("Line " + line + ": the quick brown fox 0123456789");
+    return Samples.renderPng(lines, 900, 36);
   }
 
   private static Instant succeededAt(List<JobApi.Event> events) {

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -38,14 +39,22 @@ public final class Samples {
 
   /** Black text on white, as a PNG. */
   public static byte[] renderPng(String text) {
-    BufferedImage img = new BufferedImage(520, 90, BufferedImage.TYPE_INT_RGB);
+    return renderPng(List.of(text), 520, 40);
+  }
+
+  /** Lines of black text on white, as a PNG {@code width} pixels wide, in a sans-serif of {@code points}. */
+  public static byte[] renderPng(List<String> lines, int width, int points) {
+    int firstBaseline = 20 + points;
+    int pitch = Math.round(points * 1.7f);
+    int height = firstBaseline + (lines.size() - 1) * pitch + 30;
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 40));
-    g.drawString(text, 20, 60);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, points));
+    for (int i = 0; i < lines.size(); i++) g.drawString(lines.get(i), 20, firstBaseline + i * pitch);
     g.dispose();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {

@@ -18,10 +18,12 @@ final class GrpcStatusResponses {
 
   private GrpcStatusResponses() {}
 
+  static HttpHeader statusHeader(Status status) {
+    return RawHeader.create("grpc-status", Integer.toString(status.getCode().value()));
+  }
+
   static List<HttpHeader> statusHeaders(Status status, String message) {
-    return List.of(
-        RawHeader.create("grpc-status", Integer.toString(status.getCode().value())),
-        RawHeader.create("grpc-message", percentEncode(message == null ? "" : message)));
+    return List.of(statusHeader(status), RawHeader.create("grpc-message", percentEncode(message == null ? "" : message)));
   }
 
   /** A "trailers-only" response: the status travels in the response headers, no body. */

@@ -35,8 +35,7 @@ import org.apache.pekko.util.ByteString;
 public final class UnaryInferHandler {
   static final String PATH = "/" + GRPCInferenceService.name + "/ModelInfer";
   private static final int FRAME_HEADER = 5;
-  private static final Trailer OK = Trailer.create()
-      .addHeader(GrpcStatusResponses.statusHeaders(Status.OK, "").get(0));
+  private static final Trailer OK = Trailer.create().addHeader(GrpcStatusResponses.statusHeader(Status.OK));
 
   private UnaryInferHandler() {}
 
