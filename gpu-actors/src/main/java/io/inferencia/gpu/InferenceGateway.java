@@ -4,6 +4,7 @@ import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
+import io.inferencia.protocols.inference.ModelStatistics;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -25,6 +26,12 @@ public interface InferenceGateway extends Inferer {
   CompletionStage<io.inferencia.protocols.modelconfig.ModelConfig> config(String model, String version);
 
   CompletionStage<Boolean> modelReady(String model, String version);
+
+  /**
+   * Triton's statistics extension: every ready version of every model when model is empty, every
+   * ready version of the model when version is empty.
+   */
+  CompletionStage<List<ModelStatistics>> statistics(String model, String version);
 
   /** Loads or reloads a model from the repository (re-reading its config.pbtxt). */
   CompletionStage<Void> load(String model);

@@ -9,6 +9,7 @@ import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.InferenceFailure;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
+import io.inferencia.protocols.inference.ModelStatistics;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,12 @@ public final class ActorInferenceGateway implements InferenceGateway {
   public CompletionStage<Boolean> modelReady(String model, String version) {
     return ask((ActorRef<ModelManager.ReadyReply> r) -> new ModelManager.GetModelReady(model, orEmpty(version), r),
         ModelManager.ReadyReply::ready);
+  }
+
+  @Override
+  public CompletionStage<List<ModelStatistics>> statistics(String model, String version) {
+    return ask((ActorRef<ModelManager.StatisticsReply> r) -> new ModelManager.GetStatistics(orEmpty(model), orEmpty(version), r),
+        reply -> value(reply.models(), reply.failure()));
   }
 
   @Override

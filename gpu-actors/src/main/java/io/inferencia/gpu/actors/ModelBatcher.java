@@ -10,6 +10,8 @@ import io.inferencia.gpu.repository.BatchingMode;
 import io.inferencia.gpu.runtime.BatchRunner;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.ModelInstance;
+import io.inferencia.gpu.runtime.PhaseTimes;
+import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
@@ -57,7 +59,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private record LoadFailed(String reason) implements Command {}
 
   private record BatchDone(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
-      List<List<Tensor>> outputs, long nanos) implements Command {}
+      long startedNanos, List<List<Tensor>> outputs, PhaseTimes times) implements Command {}
 
   private record BatchFailed(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
       Throwable error) implements Command {}
@@ -66,9 +68,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private enum Closed implements Command { INSTANCE }
 
-  /** What a batcher needs to load and serve one version. */
+  /** What a batcher needs to load and serve one version, and where it records the version's statistics. */
   public record Spec(VersionKey key, ModelConfig config, Path modelFile, Device device, int instances,
-      int intraOpThreads, boolean allowSpinning, AdaptiveSettings adaptive) {}
+      int intraOpThreads, boolean allowSpinning, AdaptiveSettings adaptive, VersionStatistics statistics) {}
 
   private final Spec spec;
   private final Executor blocking;
@@ -78,6 +80,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private final BatchFormer<ActorRef<ModelManager.InferReply>> former;
   private final Optional<AdaptiveBatchSizer> sizer;
   private final BatchRunner runner;
+  private final VersionStatistics statistics;
   private final ArrayDeque<ModelInstance> idle = new ArrayDeque<>();
   private final List<ModelInstance> all = new ArrayList<>();
   private int inFlight;
@@ -101,6 +104,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
         ? Optional.of(new AdaptiveBatchSizer(policy.maxBatchSize(), spec.adaptive()))
         : Optional.empty();
     this.runner = new BatchRunner(spec.config());
+    this.statistics = spec.statistics();
     ctx.pipeToSelf(CompletableFuture.supplyAsync(this::openInstances, blocking),
         (instances, error) -> error == null ? new Loaded(instances) : new LoadFailed(rootMessage(error)));
   }
@@ -158,6 +162,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private Behavior<Command> onEnqueue(Enqueue msg) {
     if (!loaded || draining) {
+      statistics.failed(0);
       msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
       return this;
     }
@@ -165,6 +170,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     var pending = new Pending<>(msg.replyTo(), msg.request(), msg.validated().batchSize(), msg.validated().bucket(),
         now, policy.deadline(now, msg.request().timeoutMicros()));
     if (!former.offer(pending)) {
+      statistics.failed(0);
       msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.RESOURCE_EXHAUSTED,
           "queue of model '" + spec.key().model() + "' is full (" + policy.maxQueueSize() + " requests)"));
       return this;
@@ -181,9 +187,11 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   /** Rejects late requests, then starts every batch that is ready while an instance is free. */
   private void dispatch() {
     long now = System.nanoTime();
-    for (var late : former.expire(now))
+    for (var late : former.expire(now)) {
+      statistics.failed(now - late.enqueuedNanos());
       late.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
           "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
+    }
     while (!idle.isEmpty()) {
       if (sizer.isPresent() && former.size() > 0) sizer.get().observeBacklog(former.size());
       int cap = sizer.map(AdaptiveBatchSizer::cap).orElse(policy.preferredBatchSize());
@@ -206,28 +214,27 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     inFlight++;
     List<InferRequest> requests = batch.stream().map(Pending::request).toList();
     int[] sizes = batch.stream().mapToInt(Pending::batchSize).toArray();
-    CompletableFuture<Executed> work = CompletableFuture.supplyAsync(() -> execute(instance, requests, sizes), blocking);
+    long started = System.nanoTime();
+    CompletableFuture<BatchRunner.Result> work = CompletableFuture.supplyAsync(() -> execute(instance, requests, sizes), blocking);
     getContext().pipeToSelf(work, (done, error) -> error == null
-        ? new BatchDone(instance, batch, done.outputs(), done.nanos())
+        ? new BatchDone(instance, batch, started, done.perRequest(), done.times())
         : new BatchFailed(instance, batch, error));
   }
 
-  /** Blocking, on the blocking dispatcher: one session run, timed for the adaptive sizer. */
-  private Executed execute(ModelInstance instance, List<InferRequest> requests, int[] sizes) {
-    long start = System.nanoTime();
+  /** Blocking, on the blocking dispatcher: one session run, timed per phase. */
+  private BatchRunner.Result execute(ModelInstance instance, List<InferRequest> requests, int[] sizes) {
     try {
-      return new Executed(runner.run(instance, requests, sizes), System.nanoTime() - start);
+      return runner.run(instance, requests, sizes);
     } catch (Exception e) {
       throw new IllegalStateException(rootMessage(e), e);
     }
   }
 
-  private record Executed(List<List<Tensor>> outputs, long nanos) {}
-
   private Behavior<Command> onBatchDone(BatchDone msg) {
     finished(msg.instance());
     int executed = msg.batch().stream().mapToInt(Pending::batchSize).sum();
-    sizer.ifPresent(s -> recordTiming(s, executed, msg.nanos()));
+    sizer.ifPresent(s -> recordTiming(s, executed, msg.times().totalNanos()));
+    statistics.executed(executed, msg.times());
     // The instance gets its next batch before the answers go out: answering 32 requests takes long
     // enough to leave a session idle.
     Behavior<Command> next = afterBatch();
@@ -236,6 +243,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       p.replyTo().tell(new ModelManager.InferReply(
           new InferResponse(spec.key().model(), spec.key().version(), p.request().id(), msg.outputs().get(i)), null));
     }
+    long answered = System.nanoTime();
+    for (var p : msg.batch())
+      statistics.succeeded(p.batchSize(), answered - p.enqueuedNanos(), msg.startedNanos() - p.enqueuedNanos(), msg.times());
     return next;
   }
 
@@ -255,7 +265,11 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     finished(msg.instance());
     String reason = "inference failed for model '" + spec.key().model() + "': " + rootMessage(msg.error());
     getContext().getLog().warn(reason);
-    for (var p : msg.batch()) p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.INTERNAL, reason));
+    long now = System.nanoTime();
+    for (var p : msg.batch()) {
+      statistics.failed(now - p.enqueuedNanos());
+      p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.INTERNAL, reason));
+    }
     return afterBatch();
   }
 
@@ -273,7 +287,11 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private Behavior<Command> onDrain() {
     draining = true;
     timers.cancel(Tick.INSTANCE);
-    for (var p : former.drainAll()) p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
+    long now = System.nanoTime();
+    for (var p : former.drainAll()) {
+      statistics.failed(now - p.enqueuedNanos());
+      p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
+    }
     return loaded ? closeWhenIdle() : this;
   }
 

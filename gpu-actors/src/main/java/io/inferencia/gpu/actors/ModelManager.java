@@ -11,6 +11,7 @@ import io.inferencia.gpu.repository.ModelSource;
 import io.inferencia.gpu.repository.ModelVersionSource;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.Devices;
+import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.CborSerializable;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -21,6 +22,7 @@ import io.inferencia.protocols.inference.InferenceFailure;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.ModelState;
+import io.inferencia.protocols.inference.ModelStatistics;
 import io.inferencia.protocols.inference.TensorSpec;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
@@ -69,6 +71,10 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   public record GetServerReady(ActorRef<ReadyReply> replyTo) implements Command, CborSerializable {}
 
+  /** Statistics of the ready versions: every model when model is empty, every version when version is. */
+  public record GetStatistics(String model, String version, ActorRef<StatisticsReply> replyTo)
+      implements Command, CborSerializable {}
+
   /** Loads or reloads a model, re-reading its config; answered once every version settled. */
   public record Load(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
 
@@ -90,6 +96,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   public record ConfigReply(byte[] config, InferenceFailure failure) implements CborSerializable {}
 
   public record ReadyReply(boolean ready) implements CborSerializable {}
+
+  public record StatisticsReply(List<ModelStatistics> models, InferenceFailure failure) implements CborSerializable {}
 
   /** Load or unload outcome: failure is null on success. */
   public record ControlReply(InferenceFailure failure) implements CborSerializable {}
@@ -124,11 +132,14 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     Device device;
     ActorRef<ModelBatcher.Command> batcher;
     PipelineModel pipeline;
+    /** Fresh on every (re)load, as Triton's are. */
+    final VersionStatistics statistics;
 
     VersionSlot(VersionKey key, ModelState state, String reason) {
       this.key = key;
       this.state = state;
       this.reason = reason;
+      this.statistics = new VersionStatistics(key.model(), key.version());
     }
   }
 
@@ -200,6 +211,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
         .onMessage(GetConfig.class, this::onConfig)
         .onMessage(GetModelReady.class, this::onModelReady)
         .onMessage(GetServerReady.class, this::onServerReady)
+        .onMessage(GetStatistics.class, this::onStatistics)
         .onMessage(Load.class, this::onLoad)
         .onMessage(Unload.class, this::onUnload)
         .onMessage(Scanned.class, this::onScanned)
@@ -258,7 +270,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     if (!placement.note().isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), placement.note());
     var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
         placement.instances(), placement.intraOpThreads(),
-        settings.section().getBoolean("ort.allow-spinning"), settings.adaptive());
+        settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(), vs.statistics);
     getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
         key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
     routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
@@ -439,28 +451,40 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   // ---- inference ----
 
   private Behavior<Command> onInfer(Infer msg) {
+    VersionSlot vs = null;
     try {
       InferRequest request = msg.request();
       ModelSlot slot = servableSlot(request.model());
-      VersionSlot vs = readyVersion(slot, request.version());
+      vs = readyVersion(slot, request.version());
       ModelConfig config = slot.source.config().orElseThrow();
       ValidatedRequest validated = RequestValidator.validate(config, request);
       InferRequest resolved = request.withVersion(vs.key.version());
-      if (vs.pipeline != null) inferPipeline(vs.pipeline, resolved, msg.replyTo());
+      if (vs.pipeline != null) inferPipeline(vs, resolved, validated.batchSize(), msg.replyTo());
       else vs.batcher.tell(new ModelBatcher.Enqueue(resolved, validated, msg.replyTo()));
     } catch (InferenceException e) {
+      // A request that reached a version counts as its failure, as in Triton; an unknown model has no books.
+      if (vs != null) vs.statistics.failed(0);
       msg.replyTo().tell(new InferReply(null, InferenceFailure.of(e)));
     }
     return this;
   }
 
-  /** The pipeline answers from its own futures; telling a ref from a callback touches no actor state. */
-  private static void inferPipeline(PipelineModel pipeline, InferRequest request, ActorRef<InferReply> replyTo) {
+  /**
+   * The pipeline answers from its own futures; telling a ref and adding to the thread-safe statistics
+   * from a callback touch no actor state.
+   */
+  private static void inferPipeline(VersionSlot vs, InferRequest request, int items, ActorRef<InferReply> replyTo) {
+    PipelineModel pipeline = vs.pipeline;
+    VersionStatistics statistics = vs.statistics;
+    long start = System.nanoTime();
     CompletableFuture.completedFuture(request)
         .thenCompose(pipeline::infer)
-        .whenComplete((response, error) -> replyTo.tell(error == null
-            ? new InferReply(response, null)
-            : new InferReply(null, InferenceFailure.of(error))));
+        .whenComplete((response, error) -> {
+          long elapsed = System.nanoTime() - start;
+          if (error == null) statistics.pipelineSucceeded(items, elapsed);
+          else statistics.failed(elapsed);
+          replyTo.tell(error == null ? new InferReply(response, null) : new InferReply(null, InferenceFailure.of(error)));
+        });
   }
 
   private ModelSlot knownSlot(String model) {
@@ -568,6 +592,37 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
         : slot.versions.values().stream().anyMatch(v -> v.key.version().equals(msg.version()) && v.state == ModelState.READY));
     msg.replyTo().tell(new ReadyReply(ready));
     return this;
+  }
+
+  private Behavior<Command> onStatistics(GetStatistics msg) {
+    try {
+      List<ModelStatistics> out = new ArrayList<>();
+      if (msg.model().isEmpty()) {
+        if (!scanned) throw InferenceException.unavailable(STARTING);
+        for (ModelSlot slot : models.values()) readyStatistics(slot, out);
+      } else {
+        ModelSlot slot = knownSlot(msg.model());
+        if (msg.version().isEmpty()) {
+          readyStatistics(slot, out);
+          if (out.isEmpty()) throw InferenceException.unavailable("model '" + msg.model() + "' is not ready" + reasons(slot));
+        } else {
+          VersionSlot vs = versionSlot(slot, msg.version());
+          if (vs.state != ModelState.READY)
+            throw InferenceException.unavailable("model '" + msg.model() + "' version " + msg.version() + " is "
+                + vs.state + reasonSuffix(vs.reason));
+          out.add(vs.statistics.snapshot());
+        }
+      }
+      msg.replyTo().tell(new StatisticsReply(out, null));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new StatisticsReply(null, InferenceFailure.of(e)));
+    }
+    return this;
+  }
+
+  /** Triton reports only the versions that are loaded; their books start afresh on every load. */
+  private static void readyStatistics(ModelSlot slot, List<ModelStatistics> out) {
+    for (VersionSlot vs : slot.versions.values()) if (vs.state == ModelState.READY) out.add(vs.statistics.snapshot());
   }
 
   private Behavior<Command> onServerReady(GetServerReady msg) {

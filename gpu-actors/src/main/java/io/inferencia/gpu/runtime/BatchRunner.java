@@ -30,9 +30,12 @@ public final class BatchRunner {
     config.getOutputList().forEach(o -> outputs.put(o.getName(), o));
   }
 
+  /** Each request's outputs, in request order, and where the batch spent its time. */
+  public record Result(List<List<Tensor>> perRequest, PhaseTimes times) {}
+
   /** Outputs per request, in request order, filtered to what each request asked for. */
-  public List<List<Tensor>> run(ModelInstance instance, List<InferRequest> requests, int[] batchSizes)
-      throws OrtException {
+  public Result run(ModelInstance instance, List<InferRequest> requests, int[] batchSizes) throws OrtException {
+    long start = System.nanoTime();
     List<List<Tensor>> perRequest = new ArrayList<>(requests.size());
     for (InferRequest r : requests) perRequest.add(r.inputs());
     List<Tensor> presentNames = requests.get(0).inputs();
@@ -42,12 +45,15 @@ public final class BatchRunner {
         : requests.get(0).inputs().stream().map(StackedInput::of).toList();
     List<StackedInput> feed = new ArrayList<>(batch.size());
     for (StackedInput t : batch) feed.add(reshapeInput(t));
+    long stacked = System.nanoTime();
+    ModelInstance.Run run = instance.run(feed);
+    long ran = System.nanoTime();
     List<Tensor> results = new ArrayList<>();
-    for (Tensor out : instance.run(feed)) if (outputs.containsKey(out.name())) results.add(reshapeOutput(out));
+    for (Tensor out : run.outputs()) if (outputs.containsKey(out.name())) results.add(reshapeOutput(out));
     List<List<Tensor>> split = batching ? TensorBatching.split(results, batchSizes) : List.of(results);
     List<List<Tensor>> filtered = new ArrayList<>(split.size());
     for (int i = 0; i < split.size(); i++) filtered.add(requested(split.get(i), requests.get(i).requestedOutputs()));
-    return filtered;
+    return new Result(filtered, run.times().plus(stacked - start, System.nanoTime() - ran));
   }
 
   private StackedInput reshapeInput(StackedInput t) {

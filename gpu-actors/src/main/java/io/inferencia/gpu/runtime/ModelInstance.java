@@ -81,20 +81,26 @@ public final class ModelInstance implements AutoCloseable {
     return List.copyOf(session.getOutputNames());
   }
 
+  /** The outputs of one session run and the time each of its phases took. */
+  public record Run(List<Tensor> outputs, PhaseTimes times) {}
+
   /** Runs one batch; inputs carry the exact shapes the model takes. Returns every model output. */
-  public List<Tensor> run(List<StackedInput> inputs) throws OrtException {
+  public Run run(List<StackedInput> inputs) throws OrtException {
+    long start = System.nanoTime();
     Map<String, OnnxTensor> feed = new HashMap<>();
     try {
       for (StackedInput t : inputs)
         feed.put(t.name(), TensorConversion.toOnnx(ENV, t, staging(t.name(), t.byteSize())));
+      long fed = System.nanoTime();
       try (OrtSession.Result result = session.run(feed)) {
+        long ran = System.nanoTime();
         List<Tensor> outputs = new ArrayList<>();
         for (Map.Entry<String, OnnxValue> e : result) {
           if (!(e.getValue() instanceof OnnxTensor value))
             throw new OrtException("output '" + e.getKey() + "' is not a tensor");
           outputs.add(TensorConversion.fromOnnx(e.getKey(), value));
         }
-        return outputs;
+        return new Run(outputs, new PhaseTimes(fed - start, ran - fed, System.nanoTime() - ran));
       }
     } finally {
       feed.values().forEach(OnnxTensor::close);

@@ -3,6 +3,8 @@ package io.inferencia.gpu.actors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.inferencia.gpu.runtime.PhaseTimes;
+import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
@@ -49,6 +51,7 @@ class MessageSerializationTest {
     serialization.verifySerialization(new ModelManager.GetIndex(true, testKit.<ModelManager.IndexReply>createTestProbe().ref()), true);
     serialization.verifySerialization(new ModelManager.GetMetadata("m", "1", testKit.<ModelManager.MetadataReply>createTestProbe().ref()), true);
     serialization.verifySerialization(new ModelManager.GetConfig("m", "1", testKit.<ModelManager.ConfigReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelManager.GetStatistics("", "", testKit.<ModelManager.StatisticsReply>createTestProbe().ref()), true);
   }
 
   @Test
@@ -60,6 +63,12 @@ class MessageSerializationTest {
         List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 2})), List.of()), null), true);
     serialization.verifySerialization(new ModelManager.ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
     serialization.verifySerialization(new ModelManager.ReadyReply(true), true);
+    VersionStatistics stats = new VersionStatistics("m", "1");
+    stats.succeeded(2, 900, 300, new PhaseTimes(10, 500, 20));
+    stats.executed(2, new PhaseTimes(10, 500, 20));
+    stats.failed(40);
+    serialization.verifySerialization(new ModelManager.StatisticsReply(List.of(stats.snapshot()), null), true);
+    serialization.verifySerialization(new ModelManager.StatisticsReply(null, new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
   }
 
   @Test

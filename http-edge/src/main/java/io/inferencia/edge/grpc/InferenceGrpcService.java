@@ -13,6 +13,8 @@ import io.inferencia.protocols.grpc.ModelMetadataRequest;
 import io.inferencia.protocols.grpc.ModelMetadataResponse;
 import io.inferencia.protocols.grpc.ModelReadyRequest;
 import io.inferencia.protocols.grpc.ModelReadyResponse;
+import io.inferencia.protocols.grpc.ModelStatisticsRequest;
+import io.inferencia.protocols.grpc.ModelStatisticsResponse;
 import io.inferencia.protocols.grpc.ModelStreamInferResponse;
 import io.inferencia.protocols.grpc.RepositoryIndexRequest;
 import io.inferencia.protocols.grpc.RepositoryIndexResponse;
@@ -96,6 +98,11 @@ public final class InferenceGrpcService implements GRPCInferenceService {
                     .setModelVersion(req.getModelVersion())
                     .setId(req.getId()))
                 .build()));
+  }
+
+  @Override
+  public CompletionStage<ModelStatisticsResponse> modelStatistics(ModelStatisticsRequest in) {
+    return ask(() -> gateway.statistics(in.getName(), in.getVersion()), GrpcStatistics::response);
   }
 
   @Override

@@ -44,9 +44,12 @@ public final class KServeRoutes extends AllDirectives {
         pathPrefix("health", () -> concat(
             path("live", () -> get(() -> complete(json(KServeJson.readiness("live", true))))),
             path("ready", () -> get(this::serverReady)))),
-        pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
-            modelRoutes(model, ""),
-            pathPrefix("versions", () -> pathPrefix(segment(), version -> modelRoutes(model, version)))))),
+        pathPrefix("models", () -> concat(
+            // Before the model segment, as in Triton: statistics of every model, not a model named "stats".
+            path("stats", () -> get(() -> statistics("", ""))),
+            pathPrefix(segment(), model -> concat(
+                modelRoutes(model, ""),
+                pathPrefix("versions", () -> pathPrefix(segment(), version -> modelRoutes(model, version))))))),
         pathPrefix("repository", () -> concat(
             path("index", () -> post(this::index)),
             pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
@@ -64,8 +67,13 @@ public final class KServeRoutes extends AllDirectives {
           return json(body).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST);
         }))),
         path("config", () -> get(() -> reply(() -> gateway.config(model, version), this::configJson))),
+        path("stats", () -> get(() -> statistics(model, version))),
         // decodeRequest: tritonclient can gzip/deflate request bodies (Content-Encoding).
         path("infer", () -> post(() -> decodeRequest(() -> infer(model, version)))));
+  }
+
+  private Route statistics(String model, String version) {
+    return reply(() -> gateway.statistics(model, version), stats -> json(StatisticsJson.response(stats)));
   }
 
   private Route serverReady() {

@@ -22,6 +22,7 @@ import io.inferencia.protocols.grpc.ModelInferResponse;
 import io.inferencia.protocols.grpc.ModelMetadataRequest;
 import io.inferencia.protocols.grpc.ModelMetadataResponse;
 import io.inferencia.protocols.grpc.ModelReadyRequest;
+import io.inferencia.protocols.grpc.ModelStatisticsRequest;
 import io.inferencia.protocols.grpc.ModelStreamInferResponse;
 import io.inferencia.protocols.grpc.RepositoryIndexRequest;
 import io.inferencia.protocols.grpc.RepositoryIndexResponse;
@@ -65,7 +66,7 @@ class KServeGrpcConformanceTest {
     assertTrue(await(grpc.serverReady(ServerReadyRequest.getDefaultInstance())).getReady());
     var meta = await(grpc.serverMetadata(ServerMetadataRequest.getDefaultInstance()));
     assertEquals("inferencia", meta.getName());
-    assertEquals(List.of("binary_tensor_data", "model_repository", "model_configuration"), meta.getExtensionsList());
+    assertEquals(List.of("binary_tensor_data", "model_repository", "model_configuration", "statistics"), meta.getExtensionsList());
   }
 
   @Test
@@ -281,6 +282,31 @@ class KServeGrpcConformanceTest {
   }
 
   // ---- helpers ----
+
+  @Test
+  void modelStatisticsCountInferencesOfTheVersion() throws Exception {
+    var request = ModelStatisticsRequest.newBuilder().setName("add_sub").setVersion("2").build();
+    var before = await(grpc.modelStatistics(request)).getModelStats(0);
+    float[] a = Raw.ramp(16, 3);
+    ModelInferRequest.Builder req = GrpcInfer.request("add_sub", "2");
+    GrpcInfer.addRaw(req, "INPUT0", "FP32", ONE_ROW, Raw.floats(a));
+    GrpcInfer.addRaw(req, "INPUT1", "FP32", ONE_ROW, Raw.floats(a));
+    await(grpc.modelInfer(req.build()));
+    var response = await(grpc.modelStatistics(request));
+    assertEquals(1, response.getModelStatsCount());
+    var after = response.getModelStats(0);
+    assertEquals("add_sub", after.getName());
+    assertEquals("2", after.getVersion());
+    assertEquals(1, after.getInferenceCount() - before.getInferenceCount());
+    assertEquals(1, after.getInferenceStats().getSuccess().getCount() - before.getInferenceStats().getSuccess().getCount());
+    assertTrue(after.getLastInference() > 0);
+    assertEquals(1, after.getBatchStats(0).getBatchSize());
+    assertTrue(await(grpc.modelStatistics(ModelStatisticsRequest.getDefaultInstance())).getModelStatsCount() >= 3);
+    assertGrpcError(grpc.modelStatistics(ModelStatisticsRequest.newBuilder().setName("nope").build()),
+        Status.Code.NOT_FOUND, "unknown model: 'nope'");
+    assertGrpcError(grpc.modelStatistics(ModelStatisticsRequest.newBuilder().setName("broken").build()),
+        Status.Code.UNAVAILABLE, "model 'broken' is not ready");
+  }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -56,7 +56,7 @@ class KServeRestConformanceTest {
     assertEquals("inferencia", r.json().path("name").asText());
     List<String> ext = new ArrayList<>();
     r.json().path("extensions").forEach(e -> ext.add(e.asText()));
-    assertEquals(List.of("binary_tensor_data", "model_repository", "model_configuration"), ext);
+    assertEquals(List.of("binary_tensor_data", "model_repository", "model_configuration", "statistics"), ext);
   }
 
   @Test
@@ -433,6 +433,70 @@ class KServeRestConformanceTest {
     assertEquals(405, method.status());
     assertEquals("application/json", method.contentType());
     assertTrue(method.error().contains("POST"), method.error());
+  }
+
+  // ---- statistics extension ----
+
+  @Test
+  void statisticsCountAnsweredItemsAndFailuresPerVersion() {
+    JsonNode before = addSubStats("1");
+    float[] a = Raw.ramp(32, 2);
+    for (int i = 0; i < 3; i++)
+      assertEquals(200, rest.post("/v2/models/add_sub/versions/1/infer", InferBody.builder()
+          .input("INPUT0", "FP32", new long[] {2, 16}, a).input("INPUT1", "FP32", new long[] {2, 16}, a).build()).status());
+    assertEquals(400, rest.post("/v2/models/add_sub/versions/1/infer", InferBody.builder()
+        .input("INPUT0", "INT32", ONE_ROW, ints(16)).input("INPUT1", "FP32", ONE_ROW, Raw.ramp(16, 0)).build()).status());
+    JsonNode after = addSubStats("1");
+    assertEquals("add_sub", after.path("name").asText());
+    assertEquals(6, after.path("inference_count").asLong() - before.path("inference_count").asLong(), "3 requests of 2 items");
+    assertEquals(3, after.path("execution_count").asLong() - before.path("execution_count").asLong());
+    assertEquals(3, count(after, "success") - count(before, "success"));
+    assertEquals(1, count(after, "fail") - count(before, "fail"));
+    assertTrue(after.path("last_inference").asLong() >= before.path("last_inference").asLong());
+    for (String f : List.of("queue", "compute_input", "compute_infer", "compute_output", "cache_hit", "cache_miss"))
+      assertTrue(after.path("inference_stats").path(f).has("ns"), f + " is a $duration_stat");
+    JsonNode batch = after.path("batch_stats").get(0);
+    assertEquals(2, batch.path("batch_size").asInt(), after.toString());
+    assertTrue(batch.path("compute_infer").path("count").asLong() >= 3, batch.toString());
+  }
+
+  @Test
+  void statisticsOfEveryModelOrEveryVersionOfOne() {
+    RestClient.Response all = rest.get("/v2/models/stats");
+    assertEquals(200, all.status());
+    List<String> listed = new ArrayList<>();
+    all.json().path("model_stats").forEach(m -> listed.add(m.path("name").asText() + "/" + m.path("version").asText()));
+    assertTrue(listed.containsAll(List.of("add_sub/1", "add_sub/2", "echo_bytes/1")), listed.toString());
+    assertFalse(listed.contains("broken/1"), "only ready models are reported: " + listed);
+    assertEquals(2, rest.get("/v2/models/add_sub/stats").json().path("model_stats").size());
+  }
+
+  @Test
+  void statisticsOfUnknownOrUnavailableModelsAreErrors() {
+    RestClient.Response unknown = rest.get("/v2/models/nope/stats");
+    assertEquals(404, unknown.status());
+    assertEquals("unknown model: 'nope'", unknown.error());
+    assertEquals(404, rest.get("/v2/models/add_sub/versions/7/stats").status());
+    RestClient.Response broken = rest.get("/v2/models/broken/stats");
+    assertEquals(503, broken.status());
+    assertEquals("model 'broken' is not ready", broken.error());
+  }
+
+  private static JsonNode addSubStats(String version) {
+    RestClient.Response r = rest.get("/v2/models/add_sub/versions/" + version + "/stats");
+    assertEquals(200, r.status(), () -> new String(r.body()));
+    assertEquals(1, r.json().path("model_stats").size());
+    return r.json().path("model_stats").get(0);
+  }
+
+  private static ArrayNode ints(int n) {
+    ArrayNode a = RestClient.JSON.createArrayNode();
+    for (int i = 0; i < n; i++) a.add(i);
+    return a;
+  }
+
+  private static long count(JsonNode model, String phase) {
+    return model.path("inference_stats").path(phase).path("count").asLong();
   }
 
   // ---- repository extension ----

@@ -1,6 +1,7 @@
 package io.inferencia.edge.testkit;
 
 import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
@@ -9,6 +10,7 @@ import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.ModelState;
+import io.inferencia.protocols.inference.ModelStatistics;
 import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.inference.TensorSpec;
 import io.inferencia.protocols.modelconfig.ModelConfig;
@@ -38,6 +40,8 @@ public final class FakeGateway implements InferenceGateway {
 
   private final Map<String, FakeModel> models = new LinkedHashMap<>();
   private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
+  /** The core's own accumulators, fed by this fake's answers, so the edges render real counts. */
+  private final Map<String, VersionStatistics> statistics = new ConcurrentHashMap<>();
 
   public FakeGateway() {
     long[] row = {ADD_SUB_WIDTH};
@@ -117,6 +121,26 @@ public final class FakeGateway implements InferenceGateway {
   }
 
   @Override
+  public CompletionStage<List<ModelStatistics>> statistics(String model, String version) {
+    return attempt(() -> {
+      List<ModelStatistics> out = new ArrayList<>();
+      if (model.isEmpty()) {
+        for (FakeModel m : models.values())
+          if (ready(m)) m.versions().forEach(v -> out.add(statsOf(m.name(), v).snapshot()));
+        return out;
+      }
+      FakeModel m = find(model, version);
+      if (!ready(m)) throw InferenceException.unavailable("model '" + m.name() + "' is not ready");
+      for (String v : m.versions()) if (version.isEmpty() || version.equals(v)) out.add(statsOf(m.name(), v).snapshot());
+      return out;
+    });
+  }
+
+  private VersionStatistics statsOf(String model, String version) {
+    return statistics.computeIfAbsent(model + "/" + version, k -> new VersionStatistics(model, version));
+  }
+
+  @Override
   public CompletionStage<Void> load(String model) {
     return attempt(() -> {
       if (!models.containsKey(model)) throw InferenceException.notFound("no model '" + model + "' in the repository");
@@ -139,22 +163,35 @@ public final class FakeGateway implements InferenceGateway {
     if (request.model().equals("silent")) return new CompletableFuture<>();
     return attempt(() -> {
       FakeModel m = find(request.model(), request.version());
-      if (!ready(m))
-        throw InferenceException.unavailable("model '" + m.name() + "' is not ready"
-            + (unloaded.contains(m.name()) ? ": unloaded" : ": " + m.reason()));
-      validate(m, request);
-      List<Tensor> outputs = m.compute().apply(request);
-      if (!request.requestedOutputs().isEmpty()) {
-        Set<String> known = new HashSet<>();
-        outputs.forEach(t -> known.add(t.name()));
-        for (String name : request.requestedOutputs())
-          if (!known.contains(name))
-            throw InferenceException.invalid("unexpected inference output '" + name + "' for model '" + m.name() + "'");
-        outputs = outputs.stream().filter(t -> request.requestedOutputs().contains(t.name())).toList();
-      }
       String version = request.version().isEmpty() ? m.versions().get(m.versions().size() - 1) : request.version();
-      return new InferResponse(m.name(), version, request.id(), outputs);
+      long start = System.nanoTime();
+      try {
+        InferResponse response = answer(m, version, request);
+        long items = m.maxBatchSize() > 0 && !request.inputs().isEmpty() ? request.inputs().get(0).shape()[0] : 1;
+        statsOf(m.name(), version).pipelineSucceeded((int) items, System.nanoTime() - start);
+        return response;
+      } catch (InferenceException e) {
+        if (ready(m)) statsOf(m.name(), version).failed(System.nanoTime() - start);
+        throw e;
+      }
     });
+  }
+
+  private InferResponse answer(FakeModel m, String version, InferRequest request) {
+    if (!ready(m))
+      throw InferenceException.unavailable("model '" + m.name() + "' is not ready"
+          + (unloaded.contains(m.name()) ? ": unloaded" : ": " + m.reason()));
+    validate(m, request);
+    List<Tensor> outputs = m.compute().apply(request);
+    if (!request.requestedOutputs().isEmpty()) {
+      Set<String> known = new HashSet<>();
+      outputs.forEach(t -> known.add(t.name()));
+      for (String name : request.requestedOutputs())
+        if (!known.contains(name))
+          throw InferenceException.invalid("unexpected inference output '" + name + "' for model '" + m.name() + "'");
+      outputs = outputs.stream().filter(t -> request.requestedOutputs().contains(t.name())).toList();
+    }
+    return new InferResponse(m.name(), version, request.id(), outputs);
   }
 
   private boolean ready(FakeModel m) {
