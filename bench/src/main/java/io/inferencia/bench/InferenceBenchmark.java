@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
@@ -25,20 +26,28 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * setting, in one run. Each served row also gives the CPU share the node and this client used.
  *
  * <p>Usage: InferenceBenchmark [--seconds S] [--models ocr_cls,ocr_rec] [--clients 1,16,64]
- *     [--variants off,fixed-4,fixed-32,adaptive] [--warmup seconds per node] [--raw-batches 1,2,4,8,16,32]
+ *     [--variants off,fixed-4,fixed-32,adaptive] [--warmup min seconds] [--warmup-max seconds]
+ *     [--raw-batches 1,2,4,8,16,32]
  *     [--protocols grpc,rest,h2load] [--node-env K=V;K2=V2] [--root checkout]
  *
  * <p>Protocol h2load drives the same gRPC call from h2load (C), whose CPU cost is a fraction of the
  * Java client's, so its rows show what the server does with most of the machine to itself.
+ *
+ * <p>Each node warms up at full load until its JIT compiler is quiet (below {@link #JIT_QUIET} of a
+ * core over a round), at least {@code --warmup} and at most {@code --warmup-max} seconds: measuring
+ * while C2 still compiles measured the JIT, not the server.
  */
 public final class InferenceBenchmark {
   private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Compiler CPU, as a share of one core, under which the node counts as warmed up. */
+  static final double JIT_QUIET = 0.03;
+  private static final double WARMUP_ROUND_SECONDS = 6;
 
   record Target(String model, String input, String output, long[] itemShape) {}
 
   record Row(String model, String variant, String protocol, int clients, Summary summary, CpuMeter.Usage cpu) {}
 
-  record Options(double seconds, double warmup, List<String> models, int[] clients, List<BatchingVariant> variants,
+  record Options(double seconds, double warmup, double warmupMax, List<String> models, int[] clients, List<BatchingVariant> variants,
       int[] rawBatches, List<String> protocols, Map<String, String> nodeEnv, Path root) {}
 
   private static final Map<String, Target> TARGETS = Map.of(
@@ -66,6 +75,7 @@ public final class InferenceBenchmark {
     return new Options(
         Double.parseDouble(a.getOrDefault("seconds", "5")),
         Double.parseDouble(a.getOrDefault("warmup", "15")),
+        Double.parseDouble(a.getOrDefault("warmup-max", "240")),
         List.of(a.getOrDefault("models", "ocr_cls,ocr_rec").split(",")),
         BenchArgs.ints(a.getOrDefault("clients", "1,16,64")),
         Arrays.stream(a.getOrDefault("variants", "off,fixed-4,fixed-32,adaptive").split(","))
@@ -100,6 +110,7 @@ public final class InferenceBenchmark {
       if (o.protocols().contains("grpc")) calls.put("grpc", grpc::infer);
       if (o.protocols().contains("rest")) calls.put("rest", rest::infer);
       CpuMeter meter = new CpuMeter(node.handle());
+      JitActivity jit = new JitActivity(node.handle().pid());
       boolean h2load = o.protocols().contains("h2load");
       if (h2load && !H2LoadGrpc.available())
         throw new IllegalStateException("protocol h2load needs h2load on the PATH (apt-get install nghttp2-client)");
@@ -110,13 +121,20 @@ public final class InferenceBenchmark {
         Files.writeString(config, shipped);
         v.apply(config);
         RepositoryControl.reload(node.httpPort, t.model());
-        // A fresh JVM compiles its hot paths for tens of seconds on 2 cores: the first variant warms
-        // every protocol at full load; later ones only settle (the adaptive cap, the new sessions).
-        double warm = first ? o.warmup() : Math.min(o.warmup(), 5);
+        // A fresh JVM compiles its hot paths for minutes on 2 cores: the first variant warms every
+        // protocol at full load until the compiler is quiet; later ones settle (the adaptive cap, the
+        // new sessions, code paths only this setting takes).
+        double minWarm = first ? o.warmup() : Math.min(o.warmup(), 5);
+        double maxWarm = first ? Math.max(minWarm, o.warmupMax()) : Math.max(minWarm, o.warmupMax() / 4);
         first = false;
         int warmers = calls.size() + (h2load ? 1 : 0);
-        for (var call : calls.values()) ClosedLoopLoad.run(maxClients, warm / warmers, 0.1, 1, call);
-        if (h2load) H2LoadGrpc.run(node.grpcPort, grpc.request(), maxClients, warm / warmers, answerBytes, CORES);
+        LoadRound round = () -> {
+          for (var call : calls.values()) ClosedLoopLoad.run(maxClients, WARMUP_ROUND_SECONDS / warmers, 0.1, 1, call);
+          if (h2load) H2LoadGrpc.run(node.grpcPort, grpc.request(), maxClients, WARMUP_ROUND_SECONDS / warmers, answerBytes, CORES);
+        };
+        warmUp(t.model() + " " + v.label(), jit, round, minWarm, maxWarm);
+        OptionalDouble jitBefore = jit.compilerSeconds();
+        long measuredFrom = System.nanoTime();
         for (int c : o.clients()) {
           for (var call : calls.entrySet()) {
             ClosedLoopLoad.run(c, 2, 0.01, 1, call.getValue());
@@ -136,9 +154,42 @@ public final class InferenceBenchmark {
             print(row, rawBest);
           }
         }
+        OptionalDouble jitAfter = jit.compilerSeconds();
+        if (jitBefore.isPresent() && jitAfter.isPresent())
+          System.out.printf(Locale.ROOT, "  (JIT compiler while %s %s was measured: %.1f%% of a core)%n", t.model(), v.label(),
+              100 * (jitAfter.getAsDouble() - jitBefore.getAsDouble()) / ((System.nanoTime() - measuredFrom) / 1e9));
       }
     }
     summarize(t.model(), rows, rawBest, maxClients, o.protocols());
+  }
+
+  /**
+   * Runs warm-up rounds until at least {@code minSeconds} passed and the compiler used under {@link
+   * #JIT_QUIET} of a core in the last round, or {@code maxSeconds} passed. Without /proc: minSeconds.
+   */
+  /** One round of full load over every protocol under test. */
+  private interface LoadRound {
+    void run() throws Exception;
+  }
+
+  private static void warmUp(String what, JitActivity jit, LoadRound round, double minSeconds, double maxSeconds)
+      throws Exception {
+    long start = System.nanoTime();
+    double share = Double.NaN;
+    while (true) {
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      boolean quiet = !Double.isNaN(share) && share < JIT_QUIET;
+      boolean unmeasured = jit.compilerSeconds().isEmpty();
+      if (elapsed >= maxSeconds || (elapsed >= minSeconds && (quiet || unmeasured))) break;
+      OptionalDouble before = jit.compilerSeconds();
+      long roundStart = System.nanoTime();
+      round.run();
+      OptionalDouble after = jit.compilerSeconds();
+      if (before.isPresent() && after.isPresent())
+        share = (after.getAsDouble() - before.getAsDouble()) / ((System.nanoTime() - roundStart) / 1e9);
+    }
+    System.out.printf(Locale.ROOT, "  (warm-up %s: %.0f s; JIT compiler %s in the last round)%n", what,
+        (System.nanoTime() - start) / 1e9, Double.isNaN(share) ? "not measured" : String.format(Locale.ROOT, "%.1f%% of a core", 100 * share));
   }
 
   /** Prints the raw table (batch size by layout) and returns the best figure in it. */

@@ -11,6 +11,7 @@ import io.inferencia.gpu.runtime.BatchRunner;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.ModelInstance;
 import io.inferencia.gpu.runtime.PhaseTimes;
+import io.inferencia.gpu.runtime.SessionLane;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
@@ -23,7 +24,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +73,8 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   /** What a batcher needs to load and serve one version, and where it records the version's statistics. */
   public record Spec(VersionKey key, ModelConfig config, Path modelFile, Device device, int instances,
-      int intraOpThreads, boolean allowSpinning, AdaptiveSettings adaptive, VersionStatistics statistics) {}
+      int intraOpThreads, boolean allowSpinning, AdaptiveSettings adaptive, boolean queueBehindRunning,
+      VersionStatistics statistics) {}
 
   private final Spec spec;
   private final Executor blocking;
@@ -83,6 +87,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private final VersionStatistics statistics;
   private final ArrayDeque<ModelInstance> idle = new ArrayDeque<>();
   private final List<ModelInstance> all = new ArrayList<>();
+  /** Per session: the lane its batches run in, and how many batches it has running or queued (0-2). */
+  private final Map<ModelInstance, SessionLane> lanes = new IdentityHashMap<>();
+  private final Map<ModelInstance, Integer> outstanding = new IdentityHashMap<>();
   private int inFlight;
   private boolean loaded;
   private boolean draining;
@@ -149,6 +156,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private Behavior<Command> onLoaded(Loaded msg) {
     all.addAll(msg.instances());
     idle.addAll(msg.instances());
+    for (ModelInstance instance : msg.instances()) {
+      lanes.put(instance, new SessionLane(blocking));
+      outstanding.put(instance, 0);
+    }
     loaded = true;
     if (draining) return closeWhenIdle();
     manager.tell(new ModelManager.VersionLoaded(spec.key(), getContext().getSelf()));
@@ -201,7 +212,23 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       if (batch.isEmpty()) break;
       run(idle.pop(), batch.get());
     }
+    if (spec.queueBehindRunning()) queueBehindRunning(now);
     scheduleWakeup(now);
+  }
+
+  /**
+   * Gives each session that runs one batch its next one, if a full batch (or one whose queue delay
+   * passed) is waiting: it starts the moment the running batch ends. Waiting for the session to free
+   * up could not make that batch any fuller.
+   */
+  private void queueBehindRunning(long now) {
+    for (ModelInstance instance : all) {
+      if (outstanding.get(instance) != 1) continue;
+      int cap = sizer.map(AdaptiveBatchSizer::cap).orElse(policy.preferredBatchSize());
+      var batch = former.next(now, cap, cap, false);
+      if (batch.isEmpty()) return;
+      run(instance, batch.get());
+    }
   }
 
   private void scheduleWakeup(long now) {
@@ -212,12 +239,13 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private void run(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
     inFlight++;
+    outstanding.merge(instance, 1, Integer::sum);
     List<InferRequest> requests = batch.stream().map(Pending::request).toList();
     int[] sizes = batch.stream().mapToInt(Pending::batchSize).toArray();
-    long started = System.nanoTime();
-    CompletableFuture<BatchRunner.Result> work = CompletableFuture.supplyAsync(() -> execute(instance, requests, sizes), blocking);
+    CompletableFuture<BatchRunner.Result> work =
+        CompletableFuture.supplyAsync(() -> execute(instance, requests, sizes), lanes.get(instance));
     getContext().pipeToSelf(work, (done, error) -> error == null
-        ? new BatchDone(instance, batch, started, done.perRequest(), done.times())
+        ? new BatchDone(instance, batch, done.startedNanos(), done.perRequest(), done.times())
         : new BatchFailed(instance, batch, error));
   }
 
@@ -275,7 +303,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private void finished(ModelInstance instance) {
     inFlight--;
-    idle.push(instance);
+    if (outstanding.merge(instance, -1, Integer::sum) == 0) idle.push(instance);
   }
 
   private Behavior<Command> afterBatch() {

@@ -270,7 +270,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     if (!placement.note().isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), placement.note());
     var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
         placement.instances(), placement.intraOpThreads(),
-        settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(), vs.statistics);
+        settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(),
+        settings.section().getBoolean("batching.queue-behind-running"), vs.statistics);
     getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
         key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
     routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));

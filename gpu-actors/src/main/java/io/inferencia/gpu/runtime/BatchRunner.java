@@ -30,8 +30,8 @@ public final class BatchRunner {
     config.getOutputList().forEach(o -> outputs.put(o.getName(), o));
   }
 
-  /** Each request's outputs, in request order, and where the batch spent its time. */
-  public record Result(List<List<Tensor>> perRequest, PhaseTimes times) {}
+  /** Each request's outputs, in request order, when the batch started and where it spent its time. */
+  public record Result(List<List<Tensor>> perRequest, long startedNanos, PhaseTimes times) {}
 
   /** Outputs per request, in request order, filtered to what each request asked for. */
   public Result run(ModelInstance instance, List<InferRequest> requests, int[] batchSizes) throws OrtException {
@@ -53,7 +53,7 @@ public final class BatchRunner {
     List<List<Tensor>> split = batching ? TensorBatching.split(results, batchSizes) : List.of(results);
     List<List<Tensor>> filtered = new ArrayList<>(split.size());
     for (int i = 0; i < split.size(); i++) filtered.add(requested(split.get(i), requests.get(i).requestedOutputs()));
-    return new Result(filtered, run.times().plus(stacked - start, System.nanoTime() - ran));
+    return new Result(filtered, start, run.times().plus(stacked - start, System.nanoTime() - ran));
   }
 
   private StackedInput reshapeInput(StackedInput t) {
