@@ -163,15 +163,15 @@ public final class InferenceBenchmark {
     summarize(t.model(), rows, rawBest, maxClients, o.protocols());
   }
 
-  /**
-   * Runs warm-up rounds until at least {@code minSeconds} passed and the compiler used under {@link
-   * #JIT_QUIET} of a core in the last round, or {@code maxSeconds} passed. Without /proc: minSeconds.
-   */
   /** One round of full load over every protocol under test. */
   private interface LoadRound {
     void run() throws Exception;
   }
 
+  /**
+   * Runs warm-up rounds until at least {@code minSeconds} passed and the compiler used under {@link
+   * #JIT_QUIET} of a core in the last round, or {@code maxSeconds} passed. Without /proc: minSeconds.
+   */
   private static void warmUp(String what, JitActivity jit, LoadRound round, double minSeconds, double maxSeconds)
       throws Exception {
     long start = System.nanoTime();
