@@ -2,6 +2,7 @@ package io.inferencia.gpu.actors;
 
 import io.inferencia.gpu.batching.AdaptiveBatchSizer;
 import io.inferencia.gpu.batching.AdaptiveSettings;
+import io.inferencia.gpu.batching.BatchDeadlines;
 import io.inferencia.gpu.batching.BatchFormer;
 import io.inferencia.gpu.batching.BatchPolicy;
 import io.inferencia.gpu.batching.Pending;
@@ -21,7 +22,6 @@ import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInput;
 import io.inferencia.protocols.modelconfig.ModelOutput;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -31,14 +31,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The queue and batch formation of one model version on one device. Holds {@code instance_group.count}
@@ -79,7 +80,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private final Spec spec;
   private final Executor blocking;
   private final ActorRef<ModelManager.Command> manager;
-  private final TimerScheduler<Command> timers;
+  /** The pending wake-up and the time it is for (System.nanoTime), or null. */
+  private ScheduledFuture<?> wakeup;
+  private long wakeupAt;
   private final BatchPolicy policy;
   private final BatchFormer<ActorRef<ModelManager.InferReply>> former;
   private final Optional<AdaptiveBatchSizer> sizer;
@@ -95,16 +98,15 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private boolean draining;
 
   public static Behavior<Command> create(Spec spec, Executor blocking, ActorRef<ModelManager.Command> manager) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ModelBatcher(ctx, timers, spec, blocking, manager)));
+    return Behaviors.setup(ctx -> new ModelBatcher(ctx, spec, blocking, manager));
   }
 
-  private ModelBatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, Spec spec, Executor blocking,
+  private ModelBatcher(ActorContext<Command> ctx, Spec spec, Executor blocking,
       ActorRef<ModelManager.Command> manager) {
     super(ctx);
     this.spec = spec;
     this.blocking = blocking;
     this.manager = manager;
-    this.timers = timers;
     this.policy = BatchPolicy.of(spec.config());
     this.former = new BatchFormer<>(policy);
     this.sizer = policy.mode() == BatchingMode.ADAPTIVE
@@ -127,6 +129,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessageEquals(Closed.INSTANCE, this::onClosed)
+        .onSignal(PostStop.class, signal -> {
+          cancelWakeup();
+          return this;
+        })
         .build();
   }
 
@@ -233,8 +239,21 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private void scheduleWakeup(long now) {
     OptionalLong wake = former.nextWakeup(!idle.isEmpty());
-    if (wake.isEmpty()) timers.cancel(Tick.INSTANCE);
-    else timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, Duration.ofNanos(Math.max(0, wake.getAsLong() - now) + 1));
+    if (wake.isEmpty()) {
+      cancelWakeup();
+      return;
+    }
+    // Most requests leave the earliest deadline where it was: keep the scheduled wake-up then.
+    if (wakeup != null && !wakeup.isDone() && wakeupAt == wake.getAsLong()) return;
+    cancelWakeup();
+    ActorRef<Command> self = getContext().getSelf();
+    wakeupAt = wake.getAsLong();
+    wakeup = BatchDeadlines.schedule(() -> self.tell(Tick.INSTANCE), wakeupAt - now + 1);
+  }
+
+  private void cancelWakeup() {
+    if (wakeup != null) wakeup.cancel(false);
+    wakeup = null;
   }
 
   private void run(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
@@ -314,7 +333,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private Behavior<Command> onDrain() {
     draining = true;
-    timers.cancel(Tick.INSTANCE);
+    cancelWakeup();
     long now = System.nanoTime();
     for (var p : former.drainAll()) {
       statistics.failed(now - p.enqueuedNanos());
