@@ -80,9 +80,6 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private final Spec spec;
   private final Executor blocking;
   private final ActorRef<ModelManager.Command> manager;
-  /** The pending wake-up and the time it is for (System.nanoTime), or null. */
-  private ScheduledFuture<?> wakeup;
-  private long wakeupAt;
   private final BatchPolicy policy;
   private final BatchFormer<ActorRef<ModelManager.InferReply>> former;
   private final Optional<AdaptiveBatchSizer> sizer;
@@ -96,6 +93,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private int inFlight;
   private boolean loaded;
   private boolean draining;
+  /** The pending wake-up and the time it is for (System.nanoTime), or null. */
+  private ScheduledFuture<?> wakeup;
+  private long wakeupAt;
 
   public static Behavior<Command> create(Spec spec, Executor blocking, ActorRef<ModelManager.Command> manager) {
     return Behaviors.setup(ctx -> new ModelBatcher(ctx, spec, blocking, manager));
