@@ -45,7 +45,43 @@ public final class InferenceBenchmark {
 
   record Target(String model, String input, String output, long[] itemShape) {}
 
-  record Row(String model, String variant, String protocol, int clients, Summary summary, CpuMeter.Usage cpu) {}
+  /**
+   * One measured window. rawNow: the raw best configuration measured again right before this variant,
+   * because this VM's speed drifts by tens of percent within a run. ort: the node's session time in it.
+   */
+  record Row(String model, String variant, String protocol, int clients, Summary summary, CpuMeter.Usage cpu,
+      double rawNow, NodeOrtTime.Window ort) {}
+
+  /** The raw table by layout and batch size, with its best cell. */
+  record RawTable(Map<Layout, Map<Integer, Double>> byLayout) {
+    double best() {
+      return byLayout.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).max().orElseThrow();
+    }
+
+    Map.Entry<Layout, Integer> bestCell() {
+      Map.Entry<Layout, Integer> cell = null;
+      double best = -1;
+      for (var l : byLayout.entrySet())
+        for (var b : l.getValue().entrySet())
+          if (b.getValue() > best) {
+            best = b.getValue();
+            cell = Map.entry(l.getKey(), b.getKey());
+          }
+      return cell;
+    }
+
+    /**
+     * Session time per item alone, for sessions laid out as the node lays them out on CPU (one
+     * single-threaded session per core), at the measured batch size nearest to {@code batch}.
+     */
+    double aloneMsPerItem(double batch) {
+      Layout perCore = new Layout(CORES, 1);
+      Map<Integer, Double> row = byLayout.getOrDefault(perCore, byLayout.values().iterator().next());
+      int nearest = row.keySet().stream().min((a, b) -> Double.compare(Math.abs(a - batch), Math.abs(b - batch))).orElseThrow();
+      Layout used = byLayout.containsKey(perCore) ? perCore : byLayout.keySet().iterator().next();
+      return used.sessions() * 1000.0 / row.get(nearest);
+    }
+  }
 
   record Options(double seconds, double warmup, double warmupMax, List<String> models, int[] clients, List<BatchingVariant> variants,
       int[] rawBatches, List<String> protocols, Map<String, String> nodeEnv, Path root) {}
@@ -89,7 +125,10 @@ public final class InferenceBenchmark {
   private static void benchModel(Target t, Options o, Path jar, ActorSystem<Void> clientSystem) throws Exception {
     Path repo = o.root().resolve("model_repository");
     System.out.printf(Locale.ROOT, "%n=== %s, item %s, %d cores ===%n", t.model(), Arrays.toString(t.itemShape()), CORES);
-    double rawBest = printRaw(t, o, repo);
+    RawTable raw = printRaw(t, o, repo);
+    double rawBest = raw.best();
+    Map.Entry<Layout, Integer> bestCell = raw.bestCell();
+    Path modelFile = repo.resolve(t.model()).resolve("1/model.onnx");
 
     long[] shape = new long[t.itemShape().length + 1];
     shape[0] = 1;
@@ -133,25 +172,35 @@ public final class InferenceBenchmark {
           if (h2load) H2LoadGrpc.run(node.grpcPort, grpc.request(), maxClients, WARMUP_ROUND_SECONDS / warmers, answerBytes, CORES);
         };
         warmUp(t.model() + " " + v.label(), jit, round, minWarm, maxWarm);
+        // The node idles meanwhile (about 3% of a core: its read-side polling).
+        double rawNow = RawOrtThroughput.measure(modelFile, t.input(), t.itemShape(), new int[] {bestCell.getValue()},
+            Math.max(2, o.seconds() / 2), bestCell.getKey()).get(bestCell.getValue());
+        System.out.printf(Locale.ROOT, "  (raw best cell again, %s batch %d: %.1f items/s; at the start %.1f)%n",
+            bestCell.getKey().label(), bestCell.getValue(), rawNow, rawBest);
         OptionalDouble jitBefore = jit.compilerSeconds();
         long measuredFrom = System.nanoTime();
         for (int c : o.clients()) {
           for (var call : calls.entrySet()) {
             ClosedLoopLoad.run(c, 2, 0.01, 1, call.getValue());
             CpuMeter.Snapshot start = meter.snapshot();
+            NodeOrtTime.Counters ortStart = NodeOrtTime.read(node.httpPort, t.model());
             Summary s = ClosedLoopLoad.run(c, 0, o.seconds(), 1, call.getValue());
-            Row row = new Row(t.model(), v.label(), call.getKey(), c, s, meter.snapshot().since(start, CORES));
+            NodeOrtTime.Window ort = NodeOrtTime.read(node.httpPort, t.model()).since(ortStart);
+            Row row = new Row(t.model(), v.label(), call.getKey(), c, s, meter.snapshot().since(start, CORES), rawNow, ort);
             rows.add(row);
-            print(row, rawBest);
+            print(row, raw);
           }
           if (h2load) {
             H2LoadGrpc.run(node.grpcPort, grpc.request(), c, 2, answerBytes, CORES);
             CpuMeter.Snapshot start = meter.snapshot();
+            NodeOrtTime.Counters ortStart = NodeOrtTime.read(node.httpPort, t.model());
             H2LoadGrpc.Result r = H2LoadGrpc.run(node.grpcPort, grpc.request(), c, o.seconds(), answerBytes, CORES);
+            NodeOrtTime.Window ort = NodeOrtTime.read(node.httpPort, t.model()).since(ortStart);
             CpuMeter.Usage used = meter.snapshot().since(start, CORES);
-            Row row = new Row(t.model(), v.label(), "h2load", c, r.summary(), new CpuMeter.Usage(used.node(), r.clientCpu()));
+            Row row = new Row(t.model(), v.label(), "h2load", c, r.summary(), new CpuMeter.Usage(used.node(), r.clientCpu()),
+                rawNow, ort);
             rows.add(row);
-            print(row, rawBest);
+            print(row, raw);
           }
         }
         OptionalDouble jitAfter = jit.compilerSeconds();
@@ -160,7 +209,7 @@ public final class InferenceBenchmark {
               100 * (jitAfter.getAsDouble() - jitBefore.getAsDouble()) / ((System.nanoTime() - measuredFrom) / 1e9));
       }
     }
-    summarize(t.model(), rows, rawBest, maxClients, o.protocols());
+    summarize(t.model(), rows, raw, maxClients, o.protocols());
   }
 
   /** One round of full load over every protocol under test. */
@@ -192,8 +241,8 @@ public final class InferenceBenchmark {
         (System.nanoTime() - start) / 1e9, Double.isNaN(share) ? "not measured" : String.format(Locale.ROOT, "%.1f%% of a core", 100 * share));
   }
 
-  /** Prints the raw table (batch size by layout) and returns the best figure in it. */
-  private static double printRaw(Target t, Options o, Path repo) throws Exception {
+  /** Prints the raw table (batch size by layout) and returns it. */
+  private static RawTable printRaw(Target t, Options o, Path repo) throws Exception {
     Path model = repo.resolve(t.model()).resolve("1/model.onnx");
     Map<Layout, Map<Integer, Double>> raw = new LinkedHashMap<>();
     for (Layout layout : Layout.forCores(CORES))
@@ -207,18 +256,21 @@ public final class InferenceBenchmark {
       for (var perBatch : raw.values()) System.out.printf(Locale.ROOT, " %14.1f", perBatch.get(b));
       System.out.println();
     }
-    return raw.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).max().orElseThrow();
+    return new RawTable(raw);
   }
 
-  private static void print(Row r, double rawBest) {
+  private static void print(Row r, RawTable raw) {
     Summary s = r.summary();
     System.out.printf(Locale.ROOT, "%-8s %-9s %-5s %3d clients: %8.1f items/s  p50 %7.2f  p95 %7.2f  p99 %7.2f ms"
-            + "  served/raw-best %.2f  cpu node %3.0f%% client %3.0f%%  errors %d%n",
+            + "  served/raw-best %.2f (raw now %.2f)  cpu node %3.0f%% client %3.0f%%  ort %.2f ms/item @%.1f (alone %.2f)"
+            + "  errors %d%n",
         r.model(), r.variant(), r.protocol(), r.clients(), s.itemsPerSecond(), s.p50(), s.p95(), s.p99(),
-        s.itemsPerSecond() / rawBest, r.cpu().node() * 100, r.cpu().client() * 100, s.errors());
+        s.itemsPerSecond() / raw.best(), s.itemsPerSecond() / r.rawNow(), r.cpu().node() * 100, r.cpu().client() * 100,
+        r.ort().msPerItem(), r.ort().meanBatch(), raw.aloneMsPerItem(r.ort().meanBatch()), s.errors());
   }
 
-  private static void summarize(String model, List<Row> rows, double rawBest, int maxClients, List<String> protocols) {
+  private static void summarize(String model, List<Row> rows, RawTable raw, int maxClients, List<String> protocols) {
+    double rawBest = raw.best();
     System.out.printf(Locale.ROOT, "--- %s at %d clients (raw best %.1f items/s) ---%n", model, maxClients, rawBest);
     for (String protocol : protocols) {
       Map<String, Row> byVariant = new LinkedHashMap<>();
@@ -233,9 +285,11 @@ public final class InferenceBenchmark {
       // What the same server would reach if the client's CPU were free for inference.
       double clientFree = rate(best) / (1 - best.cpu().client());
       System.out.printf(Locale.ROOT,
-          "%-5s best served/raw-best %.2f (%s; client used %.0f%% of the machine, served/raw without it %.2f) | "
-              + "batching(best on)/off %.2f | adaptive/best-fixed %.2f%n",
-          protocol, rate(best) / rawBest, best.variant(), best.cpu().client() * 100, clientFree / rawBest,
+          "%-5s best served/raw-best %.2f (%s; against raw measured beside it %.2f; client used %.0f%% of the machine, "
+              + "served/raw without it %.2f; ORT per item %.2fx its time alone) | batching(best on)/off %.2f | "
+              + "adaptive/best-fixed %.2f%n",
+          protocol, rate(best) / rawBest, best.variant(), rate(best) / best.rawNow(), best.cpu().client() * 100,
+          clientFree / rawBest, best.ort().msPerItem() / raw.aloneMsPerItem(best.ort().meanBatch()),
           Math.max(bestFixed, adaptive) / off, adaptive / bestFixed);
     }
   }
