@@ -55,7 +55,8 @@ public final class InferenceBenchmark {
   /** The raw table by layout and batch size, with its best cell. */
   record RawTable(Map<Layout, Map<Integer, Double>> byLayout) {
     double best() {
-      return byLayout.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).max().orElseThrow();
+      Map.Entry<Layout, Integer> cell = bestCell();
+      return byLayout.get(cell.getKey()).get(cell.getValue());
     }
 
     Map.Entry<Layout, Integer> bestCell() {
@@ -72,14 +73,14 @@ public final class InferenceBenchmark {
 
     /**
      * Session time per item alone, for sessions laid out as the node lays them out on CPU (one
-     * single-threaded session per core), at the measured batch size nearest to {@code batch}.
+     * single-threaded session per core, or the only layout measured), at the measured batch size
+     * nearest to {@code batch}.
      */
     double aloneMsPerItem(double batch) {
-      Layout perCore = new Layout(CORES, 1);
-      Map<Integer, Double> row = byLayout.getOrDefault(perCore, byLayout.values().iterator().next());
+      Layout layout = byLayout.containsKey(new Layout(CORES, 1)) ? new Layout(CORES, 1) : byLayout.keySet().iterator().next();
+      Map<Integer, Double> row = byLayout.get(layout);
       int nearest = row.keySet().stream().min((a, b) -> Double.compare(Math.abs(a - batch), Math.abs(b - batch))).orElseThrow();
-      Layout used = byLayout.containsKey(perCore) ? perCore : byLayout.keySet().iterator().next();
-      return used.sessions() * 1000.0 / row.get(nearest);
+      return layout.sessions() * 1000.0 / row.get(nearest);
     }
   }
 

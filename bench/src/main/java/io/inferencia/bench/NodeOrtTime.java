@@ -27,8 +27,6 @@ final class NodeOrtTime {
 
   /** Items and batches run in a window, and the session time they took (wall time of session.run). */
   record Window(long items, long executions, long inferNanos) {
-    static final Window NONE = new Window(0, 0, 0);
-
     double msPerItem() {
       return items == 0 ? Double.NaN : inferNanos / 1e6 / items;
     }
