@@ -23,6 +23,7 @@ import io.inferencia.persistence.jobs.JobSweeper;
 import io.inferencia.persistence.jobs.JobViewRepository;
 import io.inferencia.persistence.jobs.JobsProjection;
 import io.inferencia.protocols.jobs.grpc.JobService;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,20 +51,38 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 public final class NodeGuardian {
   private NodeGuardian() {}
 
-  private record TablesReady(Throwable error) {}
+  private record TablesReady(Throwable error, int attempt) {}
+
+  private record CreateTables(int attempt) {}
+
+  /**
+   * Nodes starting together race on PostgreSQL's CREATE TABLE IF NOT EXISTS (it can fail with a
+   * duplicate pg_type key while another session creates the same table); a later attempt finds the
+   * tables there.
+   */
+  private static final int TABLE_ATTEMPTS = 5;
+  private static final Duration TABLE_RETRY_DELAY = Duration.ofSeconds(1);
 
   public static Behavior<Void> create(NodeSettings settings, NodeServices services) {
-    return Behaviors.<Object>setup(ctx -> {
+    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
       joinCluster(ctx, settings);
       startManagement(ctx.getSystem());
       closeOnShutdown(ctx.getSystem(), services,
           ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher")));
       // Projection offsets live in tables Pekko Projection creates; the projections start after them.
-      ctx.pipeToSelf(JdbcProjection.createTablesIfNotExists(
-              () -> new PooledJdbcSession(services.database().dataSource()), ctx.getSystem()),
-          (done, error) -> new TablesReady(error));
+      createTables(ctx, services, 1);
       return Behaviors.receive(Object.class)
+          .onMessage(CreateTables.class, msg -> {
+            createTables(ctx, services, msg.attempt());
+            return Behaviors.same();
+          })
           .onMessage(TablesReady.class, ready -> {
+            if (ready.error() != null && ready.attempt() < TABLE_ATTEMPTS) {
+              ctx.getLog().warn("Projection tables could not be created (attempt {} of {}), trying again: {}",
+                  ready.attempt(), TABLE_ATTEMPTS, ready.error().getMessage());
+              timers.startSingleTimer(new CreateTables(ready.attempt() + 1), TABLE_RETRY_DELAY);
+              return Behaviors.same();
+            }
             if (ready.error() != null) {
               ctx.getLog().error("Projection tables could not be created; stopping", ready.error());
               ctx.getSystem().terminate();
@@ -73,7 +92,13 @@ public final class NodeGuardian {
             return Behaviors.empty();
           })
           .build();
-    }).narrow();
+    })).narrow();
+  }
+
+  private static void createTables(ActorContext<Object> ctx, NodeServices services, int attempt) {
+    ctx.pipeToSelf(JdbcProjection.createTablesIfNotExists(
+            () -> new PooledJdbcSession(services.database().dataSource()), ctx.getSystem()),
+        (done, error) -> new TablesReady(error, attempt));
   }
 
   private static void start(ActorContext<Object> ctx, NodeSettings settings, NodeServices services) {
