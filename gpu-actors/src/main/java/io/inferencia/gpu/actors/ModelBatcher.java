@@ -11,13 +11,11 @@ import io.inferencia.gpu.repository.BatchingMode;
 import io.inferencia.gpu.runtime.BatchRunner;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.ModelInstance;
-import io.inferencia.gpu.runtime.PhaseTimes;
 import io.inferencia.gpu.runtime.SessionLane;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
-import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInput;
 import io.inferencia.protocols.modelconfig.ModelOutput;
@@ -62,11 +60,14 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private record LoadFailed(String reason) implements Command {}
 
-  private record BatchDone(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
-      long startedNanos, List<List<Tensor>> outputs, PhaseTimes times) implements Command {}
+  /** A lane finished a batch: the requests it ran with their outputs, and those it found already late. */
+  private record BatchDone(ModelInstance instance, LaneRun run) implements Command {}
 
   private record BatchFailed(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
       Throwable error) implements Command {}
+
+  private record LaneRun(List<Pending<ActorRef<ModelManager.InferReply>>> ran,
+      List<Pending<ActorRef<ModelManager.InferReply>>> late, BatchRunner.Result result) {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -81,6 +82,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private final Executor blocking;
   private final ActorRef<ModelManager.Command> manager;
   private final BatchPolicy policy;
+  private final int[] preferredSizes;
   private final BatchFormer<ActorRef<ModelManager.InferReply>> former;
   private final Optional<AdaptiveBatchSizer> sizer;
   private final BatchRunner runner;
@@ -108,6 +110,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     this.blocking = blocking;
     this.manager = manager;
     this.policy = BatchPolicy.of(spec.config());
+    this.preferredSizes = policy.preferredSizes();
     this.former = new BatchFormer<>(policy);
     this.sizer = policy.mode() == BatchingMode.ADAPTIVE
         ? Optional.of(new AdaptiveBatchSizer(policy.maxBatchSize(), spec.adaptive()))
@@ -204,17 +207,12 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   /** Rejects late requests, then starts every batch that is ready while an instance is free. */
   private void dispatch() {
     long now = System.nanoTime();
-    for (var late : former.expire(now)) {
-      statistics.failed(now - late.enqueuedNanos());
-      late.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
-          "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
-    }
+    rejectLate(former.expire(now), now);
     while (!idle.isEmpty()) {
       if (sizer.isPresent() && former.size() > 0) sizer.get().observeBacklog(former.size());
-      int cap = sizer.map(AdaptiveBatchSizer::cap).orElse(policy.preferredBatchSize());
       // Adaptive: with nothing in flight, waiting cannot gather more than the clients already sent.
       boolean dispatchNow = sizer.isPresent() && inFlight == 0;
-      var batch = former.next(now, cap, cap, dispatchNow);
+      var batch = nextBatch(now, dispatchNow);
       if (batch.isEmpty()) break;
       run(idle.pop(), batch.get());
     }
@@ -230,11 +228,17 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private void queueBehindRunning(long now) {
     for (ModelInstance instance : all) {
       if (outstanding.get(instance) != 1) continue;
-      int cap = sizer.map(AdaptiveBatchSizer::cap).orElse(policy.preferredBatchSize());
-      var batch = former.next(now, cap, cap, false);
+      var batch = nextBatch(now, false);
       if (batch.isEmpty()) return;
       run(instance, batch.get());
     }
+  }
+
+  /** Fixed mode cuts at the config's preferred sizes; adaptive at the size it currently settles on. */
+  private Optional<List<Pending<ActorRef<ModelManager.InferReply>>>> nextBatch(long now, boolean dispatchNow) {
+    if (sizer.isEmpty()) return former.next(now, preferredSizes, policy.preferredBatchSize(), dispatchNow);
+    int cap = sizer.get().cap();
+    return former.next(now, new int[] {cap}, cap, dispatchNow);
   }
 
   private void scheduleWakeup(long now) {
@@ -259,19 +263,35 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private void run(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
     inFlight++;
     outstanding.merge(instance, 1, Integer::sum);
-    List<InferRequest> requests = batch.stream().map(Pending::request).toList();
-    int[] sizes = batch.stream().mapToInt(Pending::batchSize).toArray();
-    CompletableFuture<BatchRunner.Result> work =
-        CompletableFuture.supplyAsync(() -> execute(instance, requests, sizes), lanes.get(instance));
+    boolean rejectLate = !policy.delayWhenLate();
+    CompletableFuture<LaneRun> work =
+        CompletableFuture.supplyAsync(() -> execute(instance, batch, rejectLate), lanes.get(instance));
     getContext().pipeToSelf(work, (done, error) -> error == null
-        ? new BatchDone(instance, batch, done.startedNanos(), done.perRequest(), done.times())
+        ? new BatchDone(instance, done)
         : new BatchFailed(instance, batch, error));
   }
 
-  /** Blocking, on the blocking dispatcher: one session run, timed per phase. */
-  private BatchRunner.Result execute(ModelInstance instance, List<InferRequest> requests, int[] sizes) {
+  /**
+   * Blocking, on the blocking dispatcher: one session run, timed per phase. A batch queued behind a
+   * running one may start after some of its requests' deadlines: under REJECT those are left out here,
+   * right before the run, so a late request never runs.
+   */
+  private LaneRun execute(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
+      boolean rejectLate) {
+    List<Pending<ActorRef<ModelManager.InferReply>>> ran = batch;
+    List<Pending<ActorRef<ModelManager.InferReply>>> late = List.of();
+    if (rejectLate) {
+      long now = System.nanoTime();
+      if (batch.stream().anyMatch(p -> p.deadlineNanos() <= now)) {
+        ran = batch.stream().filter(p -> p.deadlineNanos() > now).toList();
+        late = batch.stream().filter(p -> p.deadlineNanos() <= now).toList();
+      }
+    }
+    if (ran.isEmpty()) return new LaneRun(ran, late, null);
+    List<InferRequest> requests = ran.stream().map(Pending::request).toList();
+    int[] sizes = ran.stream().mapToInt(Pending::batchSize).toArray();
     try {
-      return runner.run(instance, requests, sizes);
+      return new LaneRun(ran, late, runner.run(instance, requests, sizes));
     } catch (Exception e) {
       throw new IllegalStateException(rootMessage(e), e);
     }
@@ -279,21 +299,36 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private Behavior<Command> onBatchDone(BatchDone msg) {
     finished(msg.instance());
-    int executed = msg.batch().stream().mapToInt(Pending::batchSize).sum();
-    sizer.ifPresent(s -> recordTiming(s, executed, msg.times().totalNanos()));
-    statistics.executed(executed, msg.times());
+    LaneRun run = msg.run();
+    BatchRunner.Result result = run.result();
+    if (result != null) {
+      int executed = run.ran().stream().mapToInt(Pending::batchSize).sum();
+      sizer.ifPresent(s -> recordTiming(s, executed, result.times().totalNanos()));
+      statistics.executed(executed, result.times());
+    }
     // The instance gets its next batch before the answers go out: answering 32 requests takes long
     // enough to leave a session idle.
     Behavior<Command> next = afterBatch();
-    for (int i = 0; i < msg.batch().size(); i++) {
-      var p = msg.batch().get(i);
-      p.replyTo().tell(new ModelManager.InferReply(
-          new InferResponse(spec.key().model(), spec.key().version(), p.request().id(), msg.outputs().get(i)), null));
+    rejectLate(run.late(), System.nanoTime());
+    if (result == null) return next;
+    for (int i = 0; i < run.ran().size(); i++) {
+      var p = run.ran().get(i);
+      p.replyTo().tell(new ModelManager.InferReply(new InferResponse(
+          spec.key().model(), spec.key().version(), p.request().id(), result.perRequest().get(i)), null));
     }
     long answered = System.nanoTime();
-    for (var p : msg.batch())
-      statistics.succeeded(p.batchSize(), answered - p.enqueuedNanos(), msg.startedNanos() - p.enqueuedNanos(), msg.times());
+    for (var p : run.ran())
+      statistics.succeeded(p.batchSize(), answered - p.enqueuedNanos(), result.startedNanos() - p.enqueuedNanos(),
+          result.times());
     return next;
+  }
+
+  private void rejectLate(List<Pending<ActorRef<ModelManager.InferReply>>> late, long now) {
+    for (var p : late) {
+      statistics.failed(now - p.enqueuedNanos());
+      p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
+          "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
+    }
   }
 
   private void recordTiming(AdaptiveBatchSizer s, int items, long nanos) {

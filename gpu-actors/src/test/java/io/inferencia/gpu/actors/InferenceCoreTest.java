@@ -65,9 +65,26 @@ class InferenceCoreTest {
         instance_group [ { count: 1 kind: KIND_GPU } ]
         dynamic_batching {
           preferred_batch_size: [ 64 ] max_queue_delay_microseconds: 2000000
-          default_queue_policy { max_queue_size: 1 }
+          default_queue_policy { max_queue_size: 1 allow_timeout_override: true }
         }
         """, "ocr_cls");
+    TestModels.addModel(repo, "cls_delayed", CLS_BODY + """
+        dynamic_batching {
+          preferred_batch_size: [ 32 ] max_queue_delay_microseconds: 300000
+          default_queue_policy { default_timeout_microseconds: 1000 timeout_action: DELAY }
+        }
+        """, "ocr_cls");
+    TestModels.addModel(repo, "rec_single", """
+        backend: "onnxruntime"
+        max_batch_size: 32
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ 3, 48, -1 ] } ]
+        output [ { name: "softmax_11.tmp_0" data_type: TYPE_FP32 dims: [ -1, 6625 ] } ]
+        instance_group [ { count: 1 kind: KIND_CPU } ]
+        dynamic_batching {
+          preferred_batch_size: [ 1 ] max_queue_delay_microseconds: 0
+          default_queue_policy { allow_timeout_override: true }
+        }
+        """, "ocr_rec");
     testKit = ActorTestKit.create(TestModels.config(repo));
     core = InferenceCore.start(testKit.system(), TestModels.config(repo), List.of(new EchoPipelineFactory()));
     Await.settled(core.gateway());
@@ -84,7 +101,7 @@ class InferenceCoreTest {
         .collect(Collectors.toMap(ModelIndexEntry::name, e -> e));
     assertEquals(ModelState.UNAVAILABLE, index.get("broken").state());
     assertTrue(index.get("broken").reason().contains("does not parse"), index.get("broken").reason());
-    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny"))
+    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single"))
       assertEquals(ModelState.READY, index.get(ready).state(), ready + ": " + index.get(ready).reason());
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA))
       assertTrue(index.get("cls_tiny").reason().contains("CUDA is not available"), index.get("cls_tiny").reason());
@@ -133,6 +150,37 @@ class InferenceCoreTest {
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertArrayEquals(new long[] {1, 2}, response.output(CLS_OUTPUT).orElseThrow().shape());
     assertTrue(waitedMs >= 250, "answered after " + waitedMs + " ms, before max_queue_delay");
+    // Generous upper bound (a shared 2-core VM): the wake-up comes at the delay, not on some later event.
+    assertTrue(waitedMs < 2_000, "answered after " + waitedMs + " ms, long after max_queue_delay (300 ms)");
+  }
+
+  @Test
+  void requestTimeoutCountsOnlyWhereTheConfigAllowsOverride() {
+    // cls_fixed has no allow_timeout_override: the request's 1 ms timeout is ignored, it waits out the delay.
+    InferRequest ignored = new InferRequest("cls_fixed", "", "t", clsRequest("cls_fixed", 1, 4).inputs(), List.of(), Map.of(), 1000);
+    assertEquals(2, result(core.gateway().infer(ignored)).output(CLS_OUTPUT).orElseThrow().asFloats().length);
+  }
+
+  @Test
+  void delayedTimeoutActionServesLateRequestsInsteadOfRejecting() {
+    // 1 ms timeout, 300 ms queue delay: under DELAY the lone request is late, but served, not rejected.
+    long start = System.nanoTime();
+    InferResponse response = result(core.gateway().infer(clsRequest("cls_delayed", 1, 5)));
+    assertEquals(2, response.output(CLS_OUTPUT).orElseThrow().asFloats().length);
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(waitedMs < 250, "a late request under DELAY runs once nothing timely is ready, not after the delay: " + waitedMs + " ms");
+  }
+
+  @Test
+  void requestQueuedBehindARunningBatchIsRejectedOnceLateNotRun() {
+    // One session, preferred size 1: the second request is queued behind the first's long run (16 wide
+    // rec items) and its 30 ms timeout passes before that run ends. It must be rejected, not run.
+    CompletionStage<InferResponse> longRun = core.gateway().infer(InferRequest.of("rec_single",
+        List.of(TestModels.randomFloats("x", new long[] {16, 3, 48, 320}, 6))));
+    InferRequest late = new InferRequest("rec_single", "", "late", List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 7)),
+        List.of(), Map.of(), 30_000);
+    failure(core.gateway().infer(late), ErrorKind.DEADLINE_EXCEEDED, "past its timeout");
+    assertEquals(16, result(longRun).output(REC_OUTPUT).orElseThrow().shape()[0]);
   }
 
   @Test
