@@ -125,6 +125,12 @@ public final class ModelConfigParser {
     for (int i = 0; i < b.getInstanceGroupCount(); i++) {
       ModelInstanceGroup g = b.getInstanceGroup(i);
       if (g.getCount() < 0) throw error(dir, "instance_group count must be >= 1, got " + g.getCount());
+      for (int gpu : g.getGpusList())
+        if (gpu < 0) throw error(dir, "instance_group gpus must be >= 0, got " + gpu);
+      if (g.getKind() == ModelInstanceGroup.Kind.KIND_CPU && g.getGpusCount() > 0)
+        throw error(dir, "instance_group of kind KIND_CPU lists gpus " + g.getGpusList());
+      if (g.getKind() == ModelInstanceGroup.Kind.KIND_MODEL)
+        throw error(dir, "instance_group kind KIND_MODEL is not supported (KIND_AUTO, KIND_CPU or KIND_GPU)");
       if (g.getCount() == 0) b.setInstanceGroup(i, g.toBuilder().setCount(1));
     }
   }

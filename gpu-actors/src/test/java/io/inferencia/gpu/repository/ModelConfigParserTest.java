@@ -57,6 +57,11 @@ class ModelConfigParserTest {
       "missing data_type | max_batch_size: 8 input [ { name: \"x\" dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | no valid data_type",
       "missing input name | max_batch_size: 8 input [ { data_type: TYPE_FP32 dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | has no name",
       "no outputs | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 2 ] } ] | declares no output",
+      "no inputs | max_batch_size: 8 output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | declares no input",
+      "input twice | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 2 ] }, { name: \"x\" data_type: TYPE_FP32 dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | input 'x' is declared twice",
+      "zero dim | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 2, 0 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | has invalid dimension 0",
+      "dim below -1 | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ -2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | has invalid dimension -2",
+      "unknown data_type | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_COMPLEX dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | does not parse",
   })
   void rejectsMalformedConfigs(String label, String text, String expected) {
     ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
@@ -69,6 +74,11 @@ class ModelConfigParserTest {
       "preferred above max | dynamic_batching { preferred_batch_size: [ 16 ] } | preferred_batch_size 16 is outside 1..8",
       "adaptive without batching | parameters { key: \"batching_mode\" value: { string_value: \"adaptive\" } } | needs a dynamic_batching section",
       "negative count | instance_group [ { count: -2 } ] | count must be >= 1",
+      "preferred zero | dynamic_batching { preferred_batch_size: [ 0 ] } | preferred_batch_size 0 is outside 1..8",
+      "negative gpu | instance_group [ { count: 1 kind: KIND_GPU gpus: [ -1 ] } ] | gpus must be >= 0",
+      "gpus on cpu | instance_group [ { count: 1 kind: KIND_CPU gpus: [ 0 ] } ] | KIND_CPU lists gpus",
+      "kind model | instance_group [ { count: 1 kind: KIND_MODEL } ] | KIND_MODEL is not supported",
+      "bad timeout_action | dynamic_batching { default_queue_policy { timeout_action: DROP } } | does not parse",
       "zero threads | parameters { key: \"intra_op_thread_count\" value: { string_value: \"0\" } } | intra_op_thread_count must be a positive integer",
       "word threads | parameters { key: \"intra_op_thread_count\" value: { string_value: \"many\" } } | intra_op_thread_count must be a positive integer",
       "unknown cpu_instances | parameters { key: \"cpu_instances\" value: { string_value: \"lots\" } } | cpu_instances must be 'per_core'",
@@ -76,6 +86,43 @@ class ModelConfigParserTest {
   void rejectsBadBatchingAndInstances(String label, String extra, String expected) {
     ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(MINIMAL + extra, "m"));
     assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  @Test
+  void readsEveryFieldOfAFullConfig() throws Exception {
+    ModelConfig c = ModelConfigParser.parse("""
+        name: "full"
+        platform: "onnxruntime_onnx"
+        max_batch_size: 16
+        version_policy { specific { versions: [ 1, 3 ] } }
+        input [ { name: "image" data_type: TYPE_UINT8 format: FORMAT_NCHW dims: [ 3, -1, -1 ] } ]
+        output [ { name: "scores" data_type: TYPE_FP16 dims: [ -1 ] } ]
+        instance_group [ { count: 2 kind: KIND_GPU gpus: [ 0, 1 ] }, { count: 3 kind: KIND_CPU } ]
+        dynamic_batching {
+          preferred_batch_size: [ 4, 8 ]
+          max_queue_delay_microseconds: 1500
+          default_queue_policy { max_queue_size: 100 default_timeout_microseconds: 250000 timeout_action: DELAY }
+        }
+        """, "full");
+    assertEquals("onnxruntime_onnx", c.getPlatform());
+    assertEquals(16, c.getMaxBatchSize());
+    assertEquals(java.util.List.of(1L, 3L), c.getVersionPolicy().getSpecific().getVersionsList());
+    assertEquals(java.util.List.of(3L, -1L, -1L), c.getInput(0).getDimsList());
+    assertEquals(io.inferencia.protocols.modelconfig.DataType.TYPE_UINT8, c.getInput(0).getDataType());
+    assertEquals(io.inferencia.protocols.modelconfig.DataType.TYPE_FP16, c.getOutput(0).getDataType());
+    assertEquals(2, c.getInstanceGroupCount());
+    assertEquals(java.util.List.of(0, 1), c.getInstanceGroup(0).getGpusList());
+    assertEquals(io.inferencia.protocols.modelconfig.ModelInstanceGroup.Kind.KIND_CPU, c.getInstanceGroup(1).getKind());
+    assertEquals(3, c.getInstanceGroup(1).getCount());
+    var db = c.getDynamicBatching();
+    assertEquals(java.util.List.of(4, 8), db.getPreferredBatchSizeList());
+    assertEquals(1500, db.getMaxQueueDelayMicroseconds());
+    assertEquals(100, db.getDefaultQueuePolicy().getMaxQueueSize());
+    assertEquals(250000, db.getDefaultQueuePolicy().getDefaultTimeoutMicroseconds());
+    assertEquals(io.inferencia.protocols.modelconfig.ModelQueuePolicy.TimeoutAction.DELAY, db.getDefaultQueuePolicy().getTimeoutAction());
+    assertEquals(BatchingMode.FIXED, BatchingMode.of(c));
+    assertTrue(ModelConfigParser.parse(MINIMAL + "version_policy { latest { num_versions: 2 } }", "m").getVersionPolicy().hasLatest());
+    assertTrue(ModelConfigParser.parse(MINIMAL + "version_policy { all { } }", "m").getVersionPolicy().hasAll());
   }
 
   @Test
