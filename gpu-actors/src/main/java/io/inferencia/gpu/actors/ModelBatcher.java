@@ -12,6 +12,7 @@ import io.inferencia.gpu.runtime.BatchRunner;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.ModelInstance;
 import io.inferencia.gpu.runtime.SessionLane;
+import io.inferencia.gpu.runtime.WarmupSamples;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
@@ -19,6 +20,7 @@ import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInput;
 import io.inferencia.protocols.modelconfig.ModelOutput;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -139,18 +141,36 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
         .build();
   }
 
-  /** Blocking: creates the sessions and checks that the model has the tensors the config declares. */
+  /**
+   * Blocking: creates the sessions, checks that the model has the tensors the config declares and runs
+   * the config's warmup samples on each session.
+   */
   private List<ModelInstance> openInstances() {
     List<ModelInstance> opened = new ArrayList<>();
     try {
       for (int i = 0; i < spec.instances(); i++)
         opened.add(ModelInstance.open(spec.modelFile(), spec.device(), spec.intraOpThreads(), spec.allowSpinning()));
       checkTensorNames(opened.get(0));
+      warmUp(opened);
       return opened;
     } catch (Exception e) {
       opened.forEach(ModelInstance::close);
       throw new IllegalStateException(rootMessage(e), e);
     }
+  }
+
+  private void warmUp(List<ModelInstance> instances) throws IOException {
+    if (spec.config().getModelWarmupCount() == 0) return;
+    Path modelDirectory = spec.modelFile().getParent().getParent();
+    for (WarmupSamples.Sample sample : WarmupSamples.of(spec.config(), modelDirectory))
+      for (ModelInstance instance : instances)
+        for (int i = 0; i < sample.runs(); i++) {
+          try {
+            runner.run(instance, List.of(sample.request()), new int[] {sample.batchSize()});
+          } catch (Exception e) {
+            throw new IllegalStateException("model_warmup '" + sample.name() + "' failed: " + rootMessage(e), e);
+          }
+        }
   }
 
   private void checkTensorNames(ModelInstance instance) {

@@ -9,12 +9,14 @@ import io.inferencia.protocols.modelconfig.ModelInput;
 import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
 import io.inferencia.protocols.modelconfig.ModelOutput;
 import io.inferencia.protocols.modelconfig.ModelParameter;
+import io.inferencia.protocols.modelconfig.ModelWarmup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -60,6 +62,7 @@ public final class ModelConfigParser {
     checkBatching(b, dir);
     checkInstanceGroups(b, dir);
     checkCpuLayout(b, dir);
+    checkWarmup(b, dir);
     return b.build();
   }
 
@@ -147,6 +150,50 @@ public final class ModelConfigParser {
     if (instances != null && !instances.getStringValue().trim().equalsIgnoreCase(CpuLayout.PER_CORE))
       throw error(dir, CpuLayout.INSTANCES_PARAMETER + " must be '" + CpuLayout.PER_CORE + "', got '"
           + instances.getStringValue() + "'");
+  }
+
+  /**
+   * Triton's model_warmup: each sample feeds every required input, in the input's data type and with
+   * its dims made concrete, from zeros, random values or a plain file name in the warmup directory.
+   */
+  private static void checkWarmup(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    int maxBatch = Math.max(1, b.getMaxBatchSize());
+    for (ModelWarmup w : b.getModelWarmupList()) {
+      if (w.getName().isEmpty()) throw error(dir, "a model_warmup sample has no name");
+      String sample = "model_warmup '" + w.getName() + "'";
+      if (w.getBatchSize() < 1 || w.getBatchSize() > maxBatch)
+        throw error(dir, sample + " batch_size must be in 1.." + maxBatch + ", got " + w.getBatchSize());
+      for (ModelInput in : b.getInputList())
+        if (!in.getOptional() && !w.containsInputs(in.getName()))
+          throw error(dir, sample + " has no data for input '" + in.getName() + "'");
+      for (Map.Entry<String, ModelWarmup.Input> e : w.getInputsMap().entrySet()) {
+        ModelInput in = b.getInputList().stream().filter(i -> i.getName().equals(e.getKey())).findFirst()
+            .orElseThrow(() -> error(dir, sample + " feeds unknown input '" + e.getKey() + "'"));
+        checkWarmupInput(sample, in, e.getValue(), dir);
+      }
+    }
+  }
+
+  private static void checkWarmupInput(String sample, ModelInput in, ModelWarmup.Input data, String dir)
+      throws ModelConfigException {
+    String what = sample + " input '" + in.getName() + "'";
+    if (data.getDataType() != in.getDataType())
+      throw error(dir, what + " is " + data.getDataType() + ", the input is " + in.getDataType());
+    List<Long> dims = data.getDimsList();
+    List<Long> declared = in.getDimsList();
+    boolean fits = dims.size() == declared.size();
+    for (int i = 0; fits && i < dims.size(); i++)
+      fits = dims.get(i) > 0 && (declared.get(i) == -1 || declared.get(i).equals(dims.get(i)));
+    if (!fits) throw error(dir, what + " has dims " + dims + ", which do not fill the input's " + declared);
+    switch (data.getInputDataTypeCase()) {
+      case INPUT_DATA_FILE -> {
+        String file = data.getInputDataFile();
+        if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals("..") || file.equals("."))
+          throw error(dir, what + " input_data_file must be a file name in the model's warmup directory, got '" + file + "'");
+      }
+      case INPUTDATATYPE_NOT_SET -> throw error(dir, what + " needs zero_data, random_data or input_data_file");
+      default -> { }
+    }
   }
 
   private static ModelConfigException error(String dir, String message) {

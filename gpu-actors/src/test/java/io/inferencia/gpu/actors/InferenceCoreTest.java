@@ -85,6 +85,11 @@ class InferenceCoreTest {
           default_queue_policy { allow_timeout_override: true }
         }
         """, "ocr_rec");
+    TestModels.addModel(repo, "cls_warm", CLS_BODY + warmup("zero_data: true", 2) + warmup("random_data: true", 1), "ocr_cls");
+    TestModels.addModel(repo, "cls_warm_file", CLS_BODY + warmup("input_data_file: \"x.bin\"", 3), "ocr_cls");
+    Files.write(Files.createDirectories(repo.resolve("cls_warm_file/warmup")).resolve("x.bin"), new byte[3 * 48 * 192 * 4]);
+    TestModels.addModel(repo, "cls_warm_short", CLS_BODY + warmup("input_data_file: \"x.bin\"", 1), "ocr_cls");
+    Files.write(Files.createDirectories(repo.resolve("cls_warm_short/warmup")).resolve("x.bin"), new byte[12]);
     testKit = ActorTestKit.create(TestModels.config(repo));
     core = InferenceCore.start(testKit.system(), TestModels.config(repo), List.of(new EchoPipelineFactory()));
     Await.settled(core.gateway());
@@ -101,11 +106,15 @@ class InferenceCoreTest {
         .collect(Collectors.toMap(ModelIndexEntry::name, e -> e));
     assertEquals(ModelState.UNAVAILABLE, index.get("broken").state());
     assertTrue(index.get("broken").reason().contains("does not parse"), index.get("broken").reason());
-    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single"))
+    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single",
+        "cls_warm", "cls_warm_file"))
       assertEquals(ModelState.READY, index.get(ready).state(), ready + ": " + index.get(ready).reason());
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA))
       assertTrue(index.get("cls_tiny").reason().contains("CUDA is not available"), index.get("cls_tiny").reason());
     assertTrue(result(core.gateway().index(true)).stream().noneMatch(e -> e.name().equals("broken")));
+    // Warmup runs at load: a sample whose file does not fill its input keeps the model from serving.
+    assertEquals(ModelState.UNAVAILABLE, index.get("cls_warm_short").state());
+    assertTrue(index.get("cls_warm_short").reason().contains("holds 12 bytes, expected 110592"), index.get("cls_warm_short").reason());
     failure(core.gateway().infer(InferRequest.of("broken", List.of())), ErrorKind.UNAVAILABLE, "does not parse");
   }
 
@@ -259,6 +268,11 @@ class InferenceCoreTest {
     failure(core.gateway().metadata("nope", ""), ErrorKind.NOT_FOUND, "unknown model");
     assertTrue(result(core.gateway().modelReady("ocr_cls", "1")));
     assertTrue(!result(core.gateway().modelReady("broken", "")));
+  }
+
+  private static String warmup(String data, int batch) {
+    return "model_warmup [ { name: \"w" + batch + "\" batch_size: " + batch + " count: 2 inputs { key: \"x\" value: {"
+        + " data_type: TYPE_FP32 dims: [ 3, 48, 192 ] " + data + " } } } ]\n";
   }
 
   private static InferRequest clsRequest(String model, long batch, long seed) {

@@ -88,6 +88,35 @@ class ModelConfigParserTest {
     assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "no name | batch_size: 1 inputs { key: \"x\" value: { data_type: TYPE_FP32 dims: [ 3 ] zero_data: true } } | has no name",
+      "batch zero | name: \"w\" inputs { key: \"x\" value: { data_type: TYPE_FP32 dims: [ 3 ] zero_data: true } } | batch_size must be in 1..8, got 0",
+      "batch above max | name: \"w\" batch_size: 9 inputs { key: \"x\" value: { data_type: TYPE_FP32 dims: [ 3 ] zero_data: true } } | batch_size must be in 1..8, got 9",
+      "missing input | name: \"w\" batch_size: 1 | has no data for input 'x'",
+      "unknown input | name: \"w\" batch_size: 1 inputs { key: \"x\" value: { data_type: TYPE_FP32 dims: [ 3 ] zero_data: true } } inputs { key: \"z\" value: { data_type: TYPE_FP32 dims: [ 3 ] zero_data: true } } | feeds unknown input 'z'",
+      "wrong type | name: \"w\" batch_size: 1 inputs { key: \"x\" value: { data_type: TYPE_INT64 dims: [ 3 ] zero_data: true } } | is TYPE_INT64, the input is TYPE_FP32",
+      "wrong dims | name: \"w\" batch_size: 1 inputs { key: \"x\" value: { data_type: TYPE_FP32 dims: [ 4 ] zero_data: true } } | do not fill the input's [3]",
+      "no data | name: \"w\" batch_size: 1 inputs { key: \"x\" value: { data_type: TYPE_FP32 dims: [ 3 ] } } | needs zero_data, random_data or input_data_file",
+      "path outside | name: \"w\" batch_size: 1 inputs { key: \"x\" value: { data_type: TYPE_FP32 dims: [ 3 ] input_data_file: \"../x.bin\" } } | must be a file name in the model's warmup directory",
+  })
+  void rejectsMalformedWarmupSamples(String label, String sample, String expected) {
+    String text = MINIMAL + "model_warmup [ { " + sample + " } ]";
+    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  @Test
+  void acceptsWarmupWithConcreteDimsForVariableOnes() throws Exception {
+    String text = MINIMAL.replace("dims: [ 3 ] }", "dims: [ -1 ] }") + """
+        model_warmup [ { name: "w" batch_size: 8 count: 3
+          inputs { key: "x" value: { data_type: TYPE_FP32 dims: [ 5 ] random_data: true } } } ]
+        """;
+    ModelConfig c = ModelConfigParser.parse(text, "m");
+    assertEquals(3, c.getModelWarmup(0).getCount());
+    assertEquals(java.util.List.of(5L), c.getModelWarmup(0).getInputsOrThrow("x").getDimsList());
+  }
+
   @Test
   void readsEveryFieldOfAFullConfig() throws Exception {
     ModelConfig c = ModelConfigParser.parse("""
