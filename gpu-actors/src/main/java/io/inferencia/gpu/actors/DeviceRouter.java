@@ -24,7 +24,7 @@ public final class DeviceRouter extends AbstractBehavior<DeviceRouter.Command> {
   /** Starts (loads) a batcher; it reports VersionLoaded/VersionFailed to the manager. */
   public record StartModel(ModelBatcher.Spec spec) implements Command {}
 
-  /** Drains and stops a batcher; it reports VersionUnloaded when its sessions are closed. */
+  /** Drains and stops a batcher; it stops once its sessions are closed, and VersionStopped tells the manager. */
   public record StopModel(VersionKey key) implements Command {}
 
   private record BatcherStopped(VersionKey key) implements Command {}

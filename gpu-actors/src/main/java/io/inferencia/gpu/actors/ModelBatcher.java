@@ -55,7 +55,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   public record Enqueue(InferRequest request, ValidatedRequest validated, ActorRef<ModelManager.InferReply> replyTo)
       implements Command {}
 
-  /** Stop accepting work, finish what runs, close the sessions, report unloaded and stop. */
+  /** Stop accepting work, finish what runs, close the sessions and stop. */
   public enum Drain implements Command { INSTANCE }
 
   private record Loaded(List<ModelInstance> instances) implements Command {}
@@ -406,8 +406,8 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     return this;
   }
 
+  /** Its device router sees it stop and reports VersionStopped to the manager. */
   private Behavior<Command> onClosed() {
-    manager.tell(new ModelManager.VersionUnloaded(spec.key()));
     return Behaviors.stopped();
   }
 

@@ -110,8 +110,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   record VersionFailed(VersionKey key, String reason) implements Command, NoSerializationVerificationNeeded {}
 
-  record VersionUnloaded(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
-
+  /** A batcher of the version stopped: unloaded, failed to load, or crashed. */
   record VersionStopped(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
 
   /** Device detection loads the ONNX Runtime native library, so it runs with the scan on the blocking pool. */
@@ -129,8 +128,12 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     VersionKey key;
     ModelState state;
     String reason;
-    Device device;
-    ActorRef<ModelBatcher.Command> batcher;
+    /** One batcher per device the version is placed on; requests go round-robin among them. */
+    List<Device> devices = List.of();
+    final List<ActorRef<ModelBatcher.Command>> batchers = new ArrayList<>();
+    int nextBatcher;
+    /** Batchers started and not yet stopped. */
+    int live;
     PipelineModel pipeline;
     /** Fresh on every (re)load, as Triton's are. */
     final VersionStatistics statistics;
@@ -218,7 +221,6 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
         .onMessage(Rescanned.class, this::onRescanned)
         .onMessage(VersionLoaded.class, this::onVersionLoaded)
         .onMessage(VersionFailed.class, this::onVersionFailed)
-        .onMessage(VersionUnloaded.class, this::onVersionUnloaded)
         .onMessage(VersionStopped.class, this::onVersionStopped)
         .onMessage(PipelineReady.class, this::onPipelineReady)
         .build();
@@ -264,17 +266,30 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       failVersion(vs, v.error());
       return;
     }
-    Devices.Placement placement = devices.place(config);
-    vs.device = placement.device();
-    vs.reason = placement.note();
-    if (!placement.note().isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), placement.note());
-    var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
-        placement.instances(), placement.intraOpThreads(),
-        settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(),
-        settings.section().getBoolean("batching.queue-behind-running"), vs.statistics);
-    getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
-        key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
-    routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
+    List<Devices.Placement> placements;
+    try {
+      placements = devices.place(config);
+    } catch (IllegalArgumentException e) {
+      failVersion(vs, e.getMessage());
+      return;
+    }
+    vs.devices = placements.stream().map(Devices.Placement::device).toList();
+    vs.reason = String.join("; ", placements.stream().map(Devices.Placement::note).filter(n -> !n.isEmpty()).toList());
+    if (!vs.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), vs.reason);
+    for (Devices.Placement placement : placements) {
+      var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
+          placement.instances(), placement.intraOpThreads(),
+          settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(),
+          settings.section().getBoolean("batching.queue-behind-running"), vs.statistics);
+      getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
+          key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
+      routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
+      vs.live++;
+    }
+  }
+
+  private void stopBatchers(VersionSlot vs) {
+    for (Device d : vs.devices) routers.get(d).tell(new DeviceRouter.StopModel(vs.key));
   }
 
   private void startPipeline(ModelSlot slot, ModelConfig config) {
@@ -310,21 +325,22 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       routers.values().forEach(r -> r.tell(new DeviceRouter.StopModel(msg.key())));
       return this;
     }
-    current.get().state = ModelState.READY;
-    current.get().batcher = msg.batcher();
+    VersionSlot vs = current.get();
+    vs.batchers.add(msg.batcher());
+    if (vs.batchers.size() < vs.devices.size()) return this;
+    vs.state = ModelState.READY;
     getContext().getLog().info("Model '{}' version {} is ready on {}", msg.key().model(), msg.key().version(),
-        current.get().device.label());
+        String.join(", ", vs.devices.stream().map(Device::label).toList()));
     settled(msg.key().model());
     return this;
   }
 
+  /** The failed batcher stops itself (VersionStopped follows); the version's others are stopped here. */
   private Behavior<Command> onVersionFailed(VersionFailed msg) {
     findCurrent(msg.key()).ifPresent(vs -> {
-      if (vs.state == ModelState.UNLOADING) {
-        markUnloaded(msg.key());
-        return;
-      }
+      if (vs.state != ModelState.LOADING && vs.state != ModelState.READY) return;
       failVersion(vs, "failed to load: " + msg.reason());
+      stopBatchers(vs);
       settled(msg.key().model());
     });
     return this;
@@ -400,13 +416,13 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     slot.unloadWaiters.add(msg.replyTo());
     slot.unloadedOnRequest = true;
     for (VersionSlot vs : slot.versions.values()) {
-      if (vs.pipeline != null || vs.device == null) {
+      if (vs.pipeline != null || vs.devices.isEmpty()) {
         vs.pipeline = null;
         vs.state = ModelState.UNAVAILABLE;
         vs.reason = UNLOADED;
       } else if (vs.state == ModelState.READY || vs.state == ModelState.LOADING) {
         vs.state = ModelState.UNLOADING;
-        routers.get(vs.device).tell(new DeviceRouter.StopModel(vs.key));
+        stopBatchers(vs);
       }
     }
     unloadSettled(slot);
@@ -416,19 +432,17 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   /** Replaced versions drain in the background; their late notifications no longer match. */
   private void stopVersions(ModelSlot slot) {
     for (VersionSlot vs : slot.versions.values())
-      if (vs.device != null && vs.state != ModelState.UNAVAILABLE) routers.get(vs.device).tell(new DeviceRouter.StopModel(vs.key));
-  }
-
-  private Behavior<Command> onVersionUnloaded(VersionUnloaded msg) {
-    markUnloaded(msg.key());
-    return this;
+      if (vs.state != ModelState.UNAVAILABLE) stopBatchers(vs);
   }
 
   private Behavior<Command> onVersionStopped(VersionStopped msg) {
     findCurrent(msg.key()).ifPresent(vs -> {
-      if (vs.state == ModelState.UNLOADING) markUnloaded(msg.key());
-      else if (vs.state == ModelState.READY || vs.state == ModelState.LOADING) {
+      vs.live--;
+      if (vs.state == ModelState.UNLOADING) {
+        if (vs.live == 0) markUnloaded(msg.key());
+      } else if (vs.state == ModelState.READY || vs.state == ModelState.LOADING) {
         failVersion(vs, "its batcher stopped unexpectedly");
+        stopBatchers(vs);
         settled(msg.key().model());
       }
     });
@@ -461,7 +475,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       ValidatedRequest validated = RequestValidator.validate(config, request);
       InferRequest resolved = request.withVersion(vs.key.version());
       if (vs.pipeline != null) inferPipeline(vs, resolved, validated.batchSize(), msg.replyTo());
-      else vs.batcher.tell(new ModelBatcher.Enqueue(resolved, validated, msg.replyTo()));
+      else nextBatcher(vs).tell(new ModelBatcher.Enqueue(resolved, validated, msg.replyTo()));
     } catch (InferenceException e) {
       // A request that reached a version counts as its failure, as in Triton; an unknown model has no books.
       if (vs != null) vs.statistics.failed(0);
@@ -499,6 +513,12 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     ModelSlot slot = knownSlot(model);
     if (!slot.source.servable()) throw InferenceException.unavailable("model '" + model + "' is unavailable: " + slot.source.error());
     return slot;
+  }
+
+  private static ActorRef<ModelBatcher.Command> nextBatcher(VersionSlot vs) {
+    if (vs.batchers.size() == 1) return vs.batchers.get(0);
+    vs.nextBatcher = (vs.nextBatcher + 1) % vs.batchers.size();
+    return vs.batchers.get(vs.nextBatcher);
   }
 
   private VersionSlot readyVersion(ModelSlot slot, String version) {

@@ -1,7 +1,6 @@
 package io.inferencia.gpu.runtime;
 
 import io.inferencia.protocols.modelconfig.ModelConfig;
-import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
 import io.inferencia.protocols.modelconfig.ModelParameter;
 import java.util.Optional;
 
@@ -23,13 +22,14 @@ public record CpuLayout(int instances, int threadsPerInstance) {
   public static final String PER_CORE = "per_core";
   public static final String THREADS_PARAMETER = "intra_op_thread_count";
 
-  public static CpuLayout of(ModelConfig config, int cores) {
+  /** With {@code cpuInstances} sessions asked for on the CPU (the counts of the model's CPU groups). */
+  public static CpuLayout of(ModelConfig config, int cores, int cpuInstances) {
     Optional<Integer> threads = threadsParameter(config);
     if (perCore(config)) {
       int t = threads.orElse(1);
       return new CpuLayout(Math.max(1, cores / t), t);
     }
-    int count = Math.max(1, config.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum());
+    int count = Math.max(1, cpuInstances);
     return new CpuLayout(count, threads.orElse(Math.max(1, cores / count)));
   }
 

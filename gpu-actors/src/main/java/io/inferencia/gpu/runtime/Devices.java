@@ -6,7 +6,10 @@ import com.typesafe.config.Config;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The devices of this node and where a model's instances go. The CPU is always present; CUDA devices
@@ -53,30 +56,46 @@ public final class Devices {
   }
 
   /**
-   * Where one model version runs and how its sessions are laid out. KIND_AUTO prefers a GPU; KIND_GPU
-   * without CUDA falls back to the CPU with a note; the GPU is the first listed in {@code gpus}, else
-   * one chosen by the model name's hash so models spread over devices. On the CPU see {@link CpuLayout}.
+   * Where one model version's sessions go, one placement per device, as Triton places instance groups:
+   * each group puts {@code count} sessions on the CPU (KIND_CPU) or on each GPU it lists, every GPU
+   * when it lists none (KIND_GPU, and KIND_AUTO where CUDA is present; KIND_AUTO without CUDA is the
+   * CPU). Groups on one device add up. KIND_GPU without CUDA falls back to the CPU with a note, so a
+   * config written for a GPU node still serves on a laptop. On the CPU see {@link CpuLayout}.
+   *
+   * @throws IllegalArgumentException for a listed GPU this node does not have
    */
-  public Placement place(ModelConfig config) {
-    ModelInstanceGroup group = config.getInstanceGroup(0);
-    int count = config.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum();
-    ModelInstanceGroup.Kind kind = group.getKind();
-    boolean wantsGpu = kind == ModelInstanceGroup.Kind.KIND_GPU || kind == ModelInstanceGroup.Kind.KIND_AUTO;
-    if (wantsGpu && hasCuda()) {
-      int gpus = all.size() - 1;
-      int id = group.getGpusCount() > 0 ? group.getGpus(0) : Math.floorMod(config.getName().hashCode(), gpus);
-      if (id >= 0 && id < gpus) return new Placement(Device.cuda(id), count, CpuLayout.threadsOnGpu(config), "");
-      return cpu(config, "GPU " + id + " does not exist; running on CPU");
+  public List<Placement> place(ModelConfig config) {
+    Map<Device, Integer> counts = new LinkedHashMap<>();
+    int gpus = all.size() - 1;
+    String cpuNote = "";
+    for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+      ModelInstanceGroup.Kind kind = group.getKind();
+      boolean onGpu = kind == ModelInstanceGroup.Kind.KIND_GPU || (kind == ModelInstanceGroup.Kind.KIND_AUTO && hasCuda());
+      if (onGpu && !hasCuda()) cpuNote = "KIND_GPU requested but CUDA is not available; running on CPU";
+      if (!onGpu || !hasCuda()) {
+        counts.merge(Device.CPU, group.getCount(), Integer::sum);
+        continue;
+      }
+      List<Integer> ids = group.getGpusCount() > 0 ? group.getGpusList() : IntStream.range(0, gpus).boxed().toList();
+      for (int id : ids) {
+        if (id >= gpus)
+          throw new IllegalArgumentException("instance_group lists GPU " + id + " but this node has " + gpus
+              + (gpus == 1 ? " GPU (id 0)" : " GPUs (ids 0.." + (gpus - 1) + ")"));
+        counts.merge(Device.cuda(id), group.getCount(), Integer::sum);
+      }
     }
-    return cpu(config,
-        kind == ModelInstanceGroup.Kind.KIND_GPU ? "KIND_GPU requested but CUDA is not available; running on CPU" : "");
+    List<Placement> placements = new ArrayList<>(counts.size());
+    for (Map.Entry<Device, Integer> e : counts.entrySet()) {
+      if (e.getKey().equals(Device.CPU)) {
+        CpuLayout layout = CpuLayout.of(config, cpuCores, e.getValue());
+        placements.add(new Placement(Device.CPU, layout.instances(), layout.threadsPerInstance(), cpuNote));
+      } else {
+        placements.add(new Placement(e.getKey(), e.getValue(), CpuLayout.threadsOnGpu(config), ""));
+      }
+    }
+    return placements;
   }
 
-  private Placement cpu(ModelConfig config, String note) {
-    CpuLayout layout = CpuLayout.of(config, cpuCores);
-    return new Placement(Device.CPU, layout.instances(), layout.threadsPerInstance(), note);
-  }
-
-  /** The chosen device, the number of instances (sessions), their intra-op threads and a note for the model's reason. */
+  /** One device, its number of instances (sessions), their intra-op threads and a note for the model's reason. */
   public record Placement(Device device, int instances, int intraOpThreads, String note) {}
 }
