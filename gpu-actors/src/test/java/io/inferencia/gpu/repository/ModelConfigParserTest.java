@@ -64,8 +64,7 @@ class ModelConfigParserTest {
       "unknown data_type | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_COMPLEX dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | does not parse",
   })
   void rejectsMalformedConfigs(String label, String text, String expected) {
-    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
-    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+    assertRejected(text, expected, label);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -84,8 +83,7 @@ class ModelConfigParserTest {
       "unknown cpu_instances | parameters { key: \"cpu_instances\" value: { string_value: \"lots\" } } | cpu_instances must be 'per_core'",
   })
   void rejectsBadBatchingAndInstances(String label, String extra, String expected) {
-    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(MINIMAL + extra, "m"));
-    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+    assertRejected(MINIMAL + extra, expected, label);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -102,8 +100,7 @@ class ModelConfigParserTest {
   })
   void rejectsMalformedWarmupSamples(String label, String sample, String expected) {
     String text = MINIMAL + "model_warmup [ { " + sample + " } ]";
-    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
-    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+    assertRejected(text, expected, label);
   }
 
   @Test
@@ -157,15 +154,18 @@ class ModelConfigParserTest {
   @Test
   void rejectsDynamicBatchingWithoutBatchDimension() {
     String text = MINIMAL.replace("max_batch_size: 8", "max_batch_size: 0") + "dynamic_batching { }";
-    ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
-    assertTrue(e.getMessage().contains("needs max_batch_size > 0"), e.getMessage());
+    assertRejected(text, "needs max_batch_size > 0", "");
   }
 
   @Test
   void rejectsReshapeChangingElementCount() {
     String text = MINIMAL.replace("dims: [ 3 ] }", "dims: [ 3 ] reshape: { shape: [ 2, 2 ] } }");
+    assertRejected(text, "changes the element count", "");
+  }
+
+  private static void assertRejected(String text, String expected, String label) {
     ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigParser.parse(text, "m"));
-    assertTrue(e.getMessage().contains("changes the element count"), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
   }
 
   private static ModelConfig parseShipped(String model) throws Exception {
