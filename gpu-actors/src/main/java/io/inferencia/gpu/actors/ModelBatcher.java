@@ -6,6 +6,7 @@ import io.inferencia.gpu.batching.BatchDeadlines;
 import io.inferencia.gpu.batching.BatchFormer;
 import io.inferencia.gpu.batching.BatchPolicy;
 import io.inferencia.gpu.batching.Pending;
+import io.inferencia.gpu.batching.QueueRules;
 import io.inferencia.gpu.batching.ValidatedRequest;
 import io.inferencia.gpu.repository.BatchingMode;
 import io.inferencia.gpu.runtime.BatchRunner;
@@ -206,13 +207,23 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
       return this;
     }
+    int level;
+    try {
+      level = policy.level(msg.request().parameters());
+    } catch (IllegalArgumentException e) {
+      statistics.failed(0);
+      msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.INVALID_ARGUMENT, e.getMessage()));
+      return this;
+    }
+    QueueRules rules = policy.rules(level);
     long now = System.nanoTime();
     var pending = new Pending<>(msg.replyTo(), msg.request(), msg.validated().batchSize(), msg.validated().bucket(),
-        now, policy.deadline(now, msg.request().timeoutMicros()));
+        now, rules.deadline(now, msg.request().timeoutMicros()), level);
     if (!former.offer(pending)) {
       statistics.failed(0);
+      String queue = level == 0 ? "queue" : "priority " + level + " queue";
       msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.RESOURCE_EXHAUSTED,
-          "queue of model '" + spec.key().model() + "' is full (" + policy.maxQueueSize() + " requests)"));
+          queue + " of model '" + spec.key().model() + "' is full (" + rules.maxQueueSize() + " requests)"));
       return this;
     }
     dispatch();
@@ -283,9 +294,8 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private void run(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
     inFlight++;
     outstanding.merge(instance, 1, Integer::sum);
-    boolean rejectLate = !policy.delayWhenLate();
     CompletableFuture<LaneRun> work =
-        CompletableFuture.supplyAsync(() -> execute(instance, batch, rejectLate), lanes.get(instance));
+        CompletableFuture.supplyAsync(() -> execute(instance, batch), lanes.get(instance));
     getContext().pipeToSelf(work, (done, error) -> error == null
         ? new BatchDone(instance, done)
         : new BatchFailed(instance, batch, error));
@@ -293,19 +303,16 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   /**
    * Blocking, on the blocking dispatcher: one session run, timed per phase. A batch queued behind a
-   * running one may start after some of its requests' deadlines: under REJECT those are left out here,
-   * right before the run, so a late request never runs.
+   * running one may start after some of its requests' deadlines: those of a REJECT level are left out
+   * here, right before the run, so a late request never runs.
    */
-  private LaneRun execute(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
-      boolean rejectLate) {
+  private LaneRun execute(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
     List<Pending<ActorRef<ModelManager.InferReply>>> ran = batch;
     List<Pending<ActorRef<ModelManager.InferReply>>> late = List.of();
-    if (rejectLate) {
-      long now = System.nanoTime();
-      if (batch.stream().anyMatch(p -> p.deadlineNanos() <= now)) {
-        ran = batch.stream().filter(p -> p.deadlineNanos() > now).toList();
-        late = batch.stream().filter(p -> p.deadlineNanos() <= now).toList();
-      }
+    long now = System.nanoTime();
+    if (batch.stream().anyMatch(p -> rejectedWhenLate(p, now))) {
+      ran = batch.stream().filter(p -> !rejectedWhenLate(p, now)).toList();
+      late = batch.stream().filter(p -> rejectedWhenLate(p, now)).toList();
     }
     if (ran.isEmpty()) return new LaneRun(ran, late, null);
     List<InferRequest> requests = ran.stream().map(Pending::request).toList();
@@ -315,6 +322,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     } catch (Exception e) {
       throw new IllegalStateException(rootMessage(e), e);
     }
+  }
+
+  private boolean rejectedWhenLate(Pending<?> p, long now) {
+    return p.deadlineNanos() <= now && !policy.rules(p.level()).delayWhenLate();
   }
 
   private Behavior<Command> onBatchDone(BatchDone msg) {

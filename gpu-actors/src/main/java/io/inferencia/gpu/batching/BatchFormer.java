@@ -1,6 +1,5 @@
 package io.inferencia.gpu.batching;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -14,29 +13,36 @@ import java.util.OptionalLong;
  * The queue of one model version and the rule that cuts batches from it. Pure logic driven by the
  * caller's clock, so the actor stays thin and the rules are unit-testable.
  *
- * <p>As Triton's dynamic batcher: walking a bucket from its oldest request, a batch is ready at once
- * when the next request would not fit under the cap (saturated), else when the requests taken so far
- * add up to one of the preferred sizes (the largest such prefix is cut); otherwise it waits until its
- * oldest request has waited {@code max_queue_delay}, or until the caller says to dispatch now (no batch
- * in flight: waiting cannot gather more than is already queued from closed-loop clients).
+ * <p>As Triton's dynamic batcher: walking a bucket in priority order, a batch is ready at once when
+ * the next request would not fit under the cap (saturated), else when the requests taken so far add up
+ * to one of the preferred sizes (the largest such prefix is cut); otherwise it waits until its
+ * longest-waiting request has waited {@code max_queue_delay}, or until the caller says to dispatch now
+ * (no batch in flight: waiting cannot gather more than is already queued from closed-loop clients).
+ * Among ready buckets the one whose first request has the highest priority goes first, then the oldest.
  *
  * <p>Requests past their deadline are taken out by {@link #expire}: to be rejected (timeout_action
  * REJECT), or kept aside and served only when no bucket of timely requests is ready (DELAY).
+ * {@code max_queue_size} holds per priority level.
  */
 public final class BatchFormer<R> {
   private final BatchPolicy policy;
-  private final Map<String, ArrayDeque<Pending<R>>> buckets = new LinkedHashMap<>();
-  private final Map<String, ArrayDeque<Pending<R>>> overdue = new LinkedHashMap<>();
+  private final Map<String, Bucket<R>> buckets = new LinkedHashMap<>();
+  private final Map<String, Bucket<R>> overdue = new LinkedHashMap<>();
+  /** Queued requests per priority level, late ones kept under DELAY included. */
+  private final int[] queuedByLevel;
   private int queued;
 
   public BatchFormer(BatchPolicy policy) {
     this.policy = policy;
+    this.queuedByLevel = new int[policy.priorityLevels() + 1];
   }
 
-  /** False when the queue is full (the caller answers RESOURCE_EXHAUSTED). */
+  /** False when the request's level's queue is full (the caller answers RESOURCE_EXHAUSTED). */
   public boolean offer(Pending<R> pending) {
-    if (policy.maxQueueSize() > 0 && queued >= policy.maxQueueSize()) return false;
-    buckets.computeIfAbsent(pending.bucket(), k -> new ArrayDeque<>()).addLast(pending);
+    int max = policy.rules(pending.level()).maxQueueSize();
+    if (max > 0 && queuedByLevel[pending.level()] >= max) return false;
+    buckets.computeIfAbsent(pending.bucket(), k -> new Bucket<>(policy.priorityLevels())).add(pending);
+    queuedByLevel[pending.level()]++;
     queued++;
     return true;
   }
@@ -47,58 +53,53 @@ public final class BatchFormer<R> {
   }
 
   /**
-   * Takes the requests whose deadline has passed out of the timely queue. Under REJECT they are
-   * returned and must never run; under DELAY they move behind every timely request and none is returned.
+   * Takes the requests whose deadline has passed out of the timely queue. Those of a REJECT level are
+   * returned and must never run; those of a DELAY level move behind every timely request.
    */
   public List<Pending<R>> expire(long now) {
-    List<Pending<R>> late = new ArrayList<>();
-    for (Iterator<ArrayDeque<Pending<R>>> it = buckets.values().iterator(); it.hasNext(); ) {
-      ArrayDeque<Pending<R>> q = it.next();
-      q.removeIf(p -> {
-        boolean isLate = p.deadlineNanos() <= now;
-        if (isLate) late.add(p);
-        return isLate;
-      });
-      if (q.isEmpty()) it.remove();
+    List<Pending<R>> rejected = new ArrayList<>();
+    for (Iterator<Bucket<R>> it = buckets.values().iterator(); it.hasNext(); ) {
+      Bucket<R> b = it.next();
+      for (Pending<R> late : b.removeIf(p -> p.deadlineNanos() <= now)) {
+        if (policy.rules(late.level()).delayWhenLate()) {
+          overdue.computeIfAbsent(late.bucket(), k -> new Bucket<>(policy.priorityLevels())).add(late);
+        } else {
+          rejected.add(late);
+          taken(late);
+        }
+      }
+      if (b.isEmpty()) it.remove();
     }
-    if (policy.delayWhenLate()) {
-      for (Pending<R> p : late) overdue.computeIfAbsent(p.bucket(), k -> new ArrayDeque<>()).addLast(p);
-      return List.of();
-    }
-    queued -= late.size();
-    return late;
+    return rejected;
   }
 
   /**
    * The next batch of at most {@code cap} items (a request larger than cap goes alone), from the ready
-   * bucket whose oldest request waited longest; else, under DELAY, from the late requests; empty when
-   * nothing is ready.
+   * bucket first in priority, then age; else, under DELAY, from the late requests; empty when nothing
+   * is ready.
    *
    * @param preferred ascending batch sizes that make a batch ready without waiting (at most cap)
    */
   public Optional<List<Pending<R>>> next(long now, int[] preferred, int cap, boolean dispatchNow) {
-    ArrayDeque<Pending<R>> best = null;
+    Bucket<R> best = null;
     int bestCut = 0;
-    for (ArrayDeque<Pending<R>> q : buckets.values()) {
-      int cut = readyCut(q, now, preferred, cap, dispatchNow);
-      if (cut == 0) continue;
-      if (best == null || q.peekFirst().enqueuedNanos() < best.peekFirst().enqueuedNanos()) {
-        best = q;
+    for (Bucket<R> b : buckets.values()) {
+      int cut = readyCut(b, now, preferred, cap, dispatchNow);
+      if (cut > 0 && (best == null || before(b, best))) {
+        best = b;
         bestCut = cut;
       }
     }
-    Map<String, ArrayDeque<Pending<R>>> from = buckets;
+    Map<String, Bucket<R>> from = buckets;
     if (best == null) {
-      for (ArrayDeque<Pending<R>> q : overdue.values())
-        if (best == null || q.peekFirst().enqueuedNanos() < best.peekFirst().enqueuedNanos()) best = q;
+      for (Bucket<R> b : overdue.values()) if (best == null || before(b, best)) best = b;
       if (best == null) return Optional.empty();
       from = overdue;
       bestCut = fitting(best, cap);
     }
     List<Pending<R>> batch = new ArrayList<>(bestCut);
-    for (int i = 0; i < bestCut; i++) batch.add(best.pollFirst());
+    for (int i = 0; i < bestCut; i++) batch.add(taken(best.poll()));
     if (best.isEmpty()) from.remove(batch.get(0).bucket());
-    queued -= batch.size();
     return Optional.of(batch);
   }
 
@@ -110,9 +111,9 @@ public final class BatchFormer<R> {
    */
   public OptionalLong nextWakeup(boolean canDispatch) {
     long earliest = Long.MAX_VALUE;
-    for (ArrayDeque<Pending<R>> q : buckets.values()) {
-      if (canDispatch) earliest = Math.min(earliest, q.peekFirst().enqueuedNanos() + policy.maxQueueDelayNanos());
-      for (Pending<R> p : q) earliest = Math.min(earliest, p.deadlineNanos());
+    for (Bucket<R> b : buckets.values()) {
+      if (canDispatch) earliest = Math.min(earliest, b.oldestNanos() + policy.maxQueueDelayNanos());
+      for (Pending<R> p : b) earliest = Math.min(earliest, p.deadlineNanos());
     }
     return earliest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(earliest);
   }
@@ -120,35 +121,50 @@ public final class BatchFormer<R> {
   /** Empties the queue, e.g. when the model is unloaded. */
   public List<Pending<R>> drainAll() {
     List<Pending<R>> all = new ArrayList<>();
-    buckets.values().forEach(all::addAll);
-    overdue.values().forEach(all::addAll);
+    buckets.values().forEach(b -> b.forEach(all::add));
+    overdue.values().forEach(b -> b.forEach(all::add));
     buckets.clear();
     overdue.clear();
+    Arrays.fill(queuedByLevel, 0);
     queued = 0;
     return all;
   }
 
-  /** How many requests from the head of {@code q} form a ready batch now; 0 when it should wait. */
-  private int readyCut(ArrayDeque<Pending<R>> q, long now, int[] preferred, int cap, boolean dispatchNow) {
+  private Pending<R> taken(Pending<R> p) {
+    queuedByLevel[p.level()]--;
+    queued--;
+    return p;
+  }
+
+  /** Higher priority first (a lower level number), then the longer wait. */
+  private static <R> boolean before(Bucket<R> a, Bucket<R> b) {
+    Pending<R> x = a.head();
+    Pending<R> y = b.head();
+    if (x.level() != y.level()) return x.level() < y.level();
+    return a.oldestNanos() < b.oldestNanos();
+  }
+
+  /** How many requests from the front of {@code b} form a ready batch now; 0 when it should wait. */
+  private int readyCut(Bucket<R> b, long now, int[] preferred, int cap, boolean dispatchNow) {
     int count = 0;
     int items = 0;
     int preferredCount = 0;
-    for (Pending<R> p : q) {
+    for (Pending<R> p : b) {
       if (count > 0 && items + p.batchSize() > cap) return count;
       items += p.batchSize();
       count++;
       if (items >= cap) return count;
       if (Arrays.binarySearch(preferred, items) >= 0) preferredCount = count;
     }
-    if (dispatchNow || now - q.peekFirst().enqueuedNanos() >= policy.maxQueueDelayNanos()) return count;
+    if (dispatchNow || now - b.oldestNanos() >= policy.maxQueueDelayNanos()) return count;
     return preferredCount;
   }
 
-  /** How many requests from the head of {@code q} fit under the cap (at least one). */
-  private static <R> int fitting(ArrayDeque<Pending<R>> q, int cap) {
+  /** How many requests from the front of {@code b} fit under the cap (at least one). */
+  private static <R> int fitting(Bucket<R> b, int cap) {
     int count = 0;
     int items = 0;
-    for (Pending<R> p : q) {
+    for (Pending<R> p : b) {
       if (count > 0 && items + p.batchSize() > cap) break;
       items += p.batchSize();
       count++;

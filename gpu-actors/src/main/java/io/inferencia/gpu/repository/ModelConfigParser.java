@@ -28,6 +28,9 @@ public final class ModelConfigParser {
   private static final TextFormat.Parser STRICT =
       TextFormat.Parser.newBuilder().setAllowUnknownFields(false).setAllowUnknownExtensions(false).build();
 
+  /** Each batcher bucket keeps one queue per level: a bound keeps a typo from allocating millions. */
+  static final int MAX_PRIORITY_LEVELS = 1024;
+
   private ModelConfigParser() {}
 
   public static ModelConfig parseFile(Path configFile, String directoryName) throws ModelConfigException {
@@ -116,8 +119,26 @@ public final class ModelConfigParser {
     for (int p : db.getPreferredBatchSizeList())
       if (p < 1 || p > b.getMaxBatchSize())
         throw error(dir, "preferred_batch_size " + p + " is outside 1.." + b.getMaxBatchSize() + " (max_batch_size)");
+    checkPriorities(db, dir);
     if (mode == null)
       b.putParameters(BatchingMode.PARAMETER, ModelParameter.newBuilder().setStringValue("fixed").build());
+  }
+
+  /** Triton's priority levels: 1 (highest) to priority_levels; the default and every per-level policy within. */
+  private static void checkPriorities(ModelDynamicBatching db, String dir) throws ModelConfigException {
+    long levels = db.getPriorityLevels();
+    if (Long.compareUnsigned(levels, MAX_PRIORITY_LEVELS) > 0)
+      throw error(dir, "priority_levels must be at most " + MAX_PRIORITY_LEVELS + ", got " + Long.toUnsignedString(levels));
+    if (levels == 0) {
+      if (db.getDefaultPriorityLevel() != 0 || db.getPriorityQueuePolicyCount() > 0)
+        throw error(dir, "default_priority_level and priority_queue_policy need priority_levels > 0");
+      return;
+    }
+    if (db.getDefaultPriorityLevel() < 1 || db.getDefaultPriorityLevel() > levels)
+      throw error(dir, "default_priority_level must be in 1.." + levels + ", got " + db.getDefaultPriorityLevel());
+    for (long level : db.getPriorityQueuePolicyMap().keySet())
+      if (level < 1 || level > levels)
+        throw error(dir, "priority_queue_policy level " + level + " is outside 1.." + levels);
   }
 
   private static void checkInstanceGroups(ModelConfig.Builder b, String dir) throws ModelConfigException {

@@ -46,6 +46,19 @@ class InferenceCoreTest {
       output [ { name: "softmax_0.tmp_0" data_type: TYPE_FP32 dims: [ 2 ] } ]
       """;
 
+  /** One session, batches of one request: the order requests run in is the order they are answered. */
+  private static final String REC_SINGLE = """
+      backend: "onnxruntime"
+      max_batch_size: 32
+      input [ { name: "x" data_type: TYPE_FP32 dims: [ 3, 48, -1 ] } ]
+      output [ { name: "softmax_11.tmp_0" data_type: TYPE_FP32 dims: [ -1, 6625 ] } ]
+      instance_group [ { count: 1 kind: KIND_CPU } ]
+      dynamic_batching {
+        preferred_batch_size: [ 1 ] max_queue_delay_microseconds: 0
+        default_queue_policy { allow_timeout_override: true }
+      }
+      """;
+
   private static Path repo;
   private static ActorTestKit testKit;
   private static InferenceCore core;
@@ -74,17 +87,9 @@ class InferenceCoreTest {
           default_queue_policy { default_timeout_microseconds: 1000 timeout_action: DELAY }
         }
         """, "ocr_cls");
-    TestModels.addModel(repo, "rec_single", """
-        backend: "onnxruntime"
-        max_batch_size: 32
-        input [ { name: "x" data_type: TYPE_FP32 dims: [ 3, 48, -1 ] } ]
-        output [ { name: "softmax_11.tmp_0" data_type: TYPE_FP32 dims: [ -1, 6625 ] } ]
-        instance_group [ { count: 1 kind: KIND_CPU } ]
-        dynamic_batching {
-          preferred_batch_size: [ 1 ] max_queue_delay_microseconds: 0
-          default_queue_policy { allow_timeout_override: true }
-        }
-        """, "ocr_rec");
+    TestModels.addModel(repo, "rec_single", REC_SINGLE, "ocr_rec");
+    TestModels.addModel(repo, "rec_priority", REC_SINGLE.replace("max_queue_delay_microseconds: 0",
+        "max_queue_delay_microseconds: 0 priority_levels: 2 default_priority_level: 2"), "ocr_rec");
     TestModels.addModel(repo, "cls_warm", CLS_BODY + warmup("zero_data: true", 2) + warmup("random_data: true", 1), "ocr_cls");
     TestModels.addModel(repo, "cls_warm_file", CLS_BODY + warmup("input_data_file: \"x.bin\"", 3), "ocr_cls");
     Files.write(Files.createDirectories(repo.resolve("cls_warm_file/warmup")).resolve("x.bin"), new byte[3 * 48 * 192 * 4]);
@@ -106,7 +111,7 @@ class InferenceCoreTest {
         .collect(Collectors.toMap(ModelIndexEntry::name, e -> e));
     assertEquals(ModelState.UNAVAILABLE, index.get("broken").state());
     assertTrue(index.get("broken").reason().contains("does not parse"), index.get("broken").reason());
-    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single",
+    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single", "rec_priority",
         "cls_warm", "cls_warm_file"))
       assertEquals(ModelState.READY, index.get(ready).state(), ready + ": " + index.get(ready).reason());
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA))
@@ -200,6 +205,31 @@ class InferenceCoreTest {
     CompletionStage<InferResponse> first = core.gateway().infer(clsRequest("cls_tiny", 1, 2));
     failure(core.gateway().infer(clsRequest("cls_tiny", 1, 3)), ErrorKind.RESOURCE_EXHAUSTED, "is full");
     assertEquals(2, result(first).output(CLS_OUTPUT).orElseThrow().asFloats().length);
+  }
+
+  @Test
+  void higherPriorityRequestsOvertakeQueuedLowerOnes() {
+    // While a long run holds the one session, the next request is queued behind it; of the two after
+    // it the priority 1 request runs before the default (2) one that came first.
+    CompletionStage<InferResponse> longRun = core.gateway().infer(InferRequest.of("rec_priority",
+        List.of(TestModels.randomFloats("x", new long[] {16, 3, 48, 320}, 8))));
+    java.util.Queue<String> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<CompletionStage<InferResponse>> calls = new ArrayList<>();
+    for (String[] r : new String[][] {{"behind", ""}, {"default", ""}, {"urgent", "1"}}) {
+      Map<String, String> params = r[1].isEmpty() ? Map.of() : Map.of("priority", r[1]);
+      InferRequest request = new InferRequest("rec_priority", "", r[0],
+          List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 9)), List.of(), params, 0);
+      calls.add(core.gateway().infer(request).thenApply(resp -> {
+        answered.add(resp.id());
+        return resp;
+      }));
+    }
+    result(longRun);
+    calls.forEach(Await::result);
+    assertEquals(List.of("behind", "urgent", "default"), List.copyOf(answered));
+    InferRequest bad = new InferRequest("rec_priority", "", "", List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 9)),
+        List.of(), Map.of("priority", "soon"), 0);
+    failure(core.gateway().infer(bad), ErrorKind.INVALID_ARGUMENT, "'priority' must be an unsigned integer");
   }
 
   @Test
