@@ -5,6 +5,7 @@ import io.inferencia.gpu.batching.AdaptiveSettings;
 import io.inferencia.gpu.batching.BatchDeadlines;
 import io.inferencia.gpu.batching.BatchFormer;
 import io.inferencia.gpu.batching.BatchPolicy;
+import io.inferencia.gpu.batching.InOrderReplies;
 import io.inferencia.gpu.batching.Pending;
 import io.inferencia.gpu.batching.QueueRules;
 import io.inferencia.gpu.batching.ValidatedRequest;
@@ -66,11 +67,14 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   /** A lane finished a batch: the requests it ran with their outputs, and those it found already late. */
   private record BatchDone(ModelInstance instance, LaneRun run) implements Command {}
 
-  private record BatchFailed(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch,
+  private record BatchFailed(ModelInstance instance, List<Pending<Caller>> batch,
       Throwable error) implements Command {}
 
-  private record LaneRun(List<Pending<ActorRef<ModelManager.InferReply>>> ran,
-      List<Pending<ActorRef<ModelManager.InferReply>>> late, BatchRunner.Result result) {}
+  /** Who to answer, and the request's place in the answer order (preserve_ordering). */
+  private record Caller(ActorRef<ModelManager.InferReply> ref, long seq) {}
+
+  private record LaneRun(List<Pending<Caller>> ran,
+      List<Pending<Caller>> late, BatchRunner.Result result) {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -86,7 +90,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private final ActorRef<ModelManager.Command> manager;
   private final BatchPolicy policy;
   private final int[] preferredSizes;
-  private final BatchFormer<ActorRef<ModelManager.InferReply>> former;
+  private final BatchFormer<Caller> former;
+  private final boolean preserveOrdering;
+  private final InOrderReplies replies = new InOrderReplies();
   private final Optional<AdaptiveBatchSizer> sizer;
   private final BatchRunner runner;
   private final VersionStatistics statistics;
@@ -115,6 +121,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     this.policy = BatchPolicy.of(spec.config());
     this.preferredSizes = policy.preferredSizes();
     this.former = new BatchFormer<>(policy);
+    this.preserveOrdering = spec.config().getDynamicBatching().getPreserveOrdering();
     this.sizer = policy.mode() == BatchingMode.ADAPTIVE
         ? Optional.of(new AdaptiveBatchSizer(policy.maxBatchSize(), spec.adaptive()))
         : Optional.empty();
@@ -216,16 +223,16 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       return this;
     }
     QueueRules rules = policy.rules(level);
-    long now = System.nanoTime();
-    var pending = new Pending<>(msg.replyTo(), msg.request(), msg.validated().batchSize(), msg.validated().bucket(),
-        now, rules.deadline(now, msg.request().timeoutMicros()), level);
-    if (!former.offer(pending)) {
+    if (!former.hasRoom(level)) {
       statistics.failed(0);
       String queue = level == 0 ? "queue" : "priority " + level + " queue";
       msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.RESOURCE_EXHAUSTED,
           queue + " of model '" + spec.key().model() + "' is full (" + rules.maxQueueSize() + " requests)"));
       return this;
     }
+    long now = System.nanoTime();
+    former.offer(new Pending<>(new Caller(msg.replyTo(), replies.accept()), msg.request(), msg.validated().batchSize(),
+        msg.validated().bucket(), now, rules.deadline(now, msg.request().timeoutMicros()), level));
     dispatch();
     return this;
   }
@@ -266,7 +273,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   }
 
   /** Fixed mode cuts at the config's preferred sizes; adaptive at the size it currently settles on. */
-  private Optional<List<Pending<ActorRef<ModelManager.InferReply>>>> nextBatch(long now, boolean dispatchNow) {
+  private Optional<List<Pending<Caller>>> nextBatch(long now, boolean dispatchNow) {
     if (sizer.isEmpty()) return former.next(now, preferredSizes, policy.preferredBatchSize(), dispatchNow);
     int cap = sizer.get().cap();
     return former.next(now, new int[] {cap}, cap, dispatchNow);
@@ -291,7 +298,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     wakeup = null;
   }
 
-  private void run(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
+  private void run(ModelInstance instance, List<Pending<Caller>> batch) {
     inFlight++;
     outstanding.merge(instance, 1, Integer::sum);
     CompletableFuture<LaneRun> work =
@@ -306,9 +313,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
    * running one may start after some of its requests' deadlines: those of a REJECT level are left out
    * here, right before the run, so a late request never runs.
    */
-  private LaneRun execute(ModelInstance instance, List<Pending<ActorRef<ModelManager.InferReply>>> batch) {
-    List<Pending<ActorRef<ModelManager.InferReply>>> ran = batch;
-    List<Pending<ActorRef<ModelManager.InferReply>>> late = List.of();
+  private LaneRun execute(ModelInstance instance, List<Pending<Caller>> batch) {
+    List<Pending<Caller>> ran = batch;
+    List<Pending<Caller>> late = List.of();
     long now = System.nanoTime();
     if (batch.stream().anyMatch(p -> rejectedWhenLate(p, now))) {
       ran = batch.stream().filter(p -> !rejectedWhenLate(p, now)).toList();
@@ -344,7 +351,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     if (result == null) return next;
     for (int i = 0; i < run.ran().size(); i++) {
       var p = run.ran().get(i);
-      p.replyTo().tell(new ModelManager.InferReply(new InferResponse(
+      answer(p, new ModelManager.InferReply(new InferResponse(
           spec.key().model(), spec.key().version(), p.request().id(), result.perRequest().get(i)), null));
     }
     long answered = System.nanoTime();
@@ -354,10 +361,17 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     return next;
   }
 
-  private void rejectLate(List<Pending<ActorRef<ModelManager.InferReply>>> late, long now) {
+  /** Every accepted request is answered here, exactly once, so preserve_ordering never waits forever. */
+  private void answer(Pending<Caller> p, ModelManager.InferReply reply) {
+    ActorRef<ModelManager.InferReply> ref = p.replyTo().ref();
+    if (preserveOrdering) replies.answer(p.replyTo().seq(), () -> ref.tell(reply));
+    else ref.tell(reply);
+  }
+
+  private void rejectLate(List<Pending<Caller>> late, long now) {
     for (var p : late) {
       statistics.failed(now - p.enqueuedNanos());
-      p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
+      answer(p, ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
           "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
     }
   }
@@ -381,7 +395,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     long now = System.nanoTime();
     for (var p : msg.batch()) {
       statistics.failed(now - p.enqueuedNanos());
-      p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.INTERNAL, reason));
+      answer(p, ModelManager.InferReply.failed(ErrorKind.INTERNAL, reason));
     }
     return afterBatch();
   }
@@ -403,7 +417,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     long now = System.nanoTime();
     for (var p : former.drainAll()) {
       statistics.failed(now - p.enqueuedNanos());
-      p.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
+      answer(p, ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
     }
     return loaded ? closeWhenIdle() : this;
   }

@@ -37,10 +37,15 @@ public final class BatchFormer<R> {
     this.queuedByLevel = new int[policy.priorityLevels() + 1];
   }
 
+  /** Whether a request of this level fits; a full level's queue answers RESOURCE_EXHAUSTED. */
+  public boolean hasRoom(int level) {
+    int max = policy.rules(level).maxQueueSize();
+    return max == 0 || queuedByLevel[level] < max;
+  }
+
   /** False when the request's level's queue is full (the caller answers RESOURCE_EXHAUSTED). */
   public boolean offer(Pending<R> pending) {
-    int max = policy.rules(pending.level()).maxQueueSize();
-    if (max > 0 && queuedByLevel[pending.level()] >= max) return false;
+    if (!hasRoom(pending.level())) return false;
     buckets.computeIfAbsent(pending.bucket(), k -> new Bucket<>(policy.priorityLevels())).add(pending);
     queuedByLevel[pending.level()]++;
     queued++;

@@ -90,6 +90,10 @@ class InferenceCoreTest {
     TestModels.addModel(repo, "rec_single", REC_SINGLE, "ocr_rec");
     TestModels.addModel(repo, "rec_priority", REC_SINGLE.replace("max_queue_delay_microseconds: 0",
         "max_queue_delay_microseconds: 0 priority_levels: 2 default_priority_level: 2"), "ocr_rec");
+    String twoSessions = REC_SINGLE.replace("count: 1 kind: KIND_CPU", "count: 2 kind: KIND_CPU");
+    TestModels.addModel(repo, "rec_two", twoSessions, "ocr_rec");
+    TestModels.addModel(repo, "rec_ordered", twoSessions.replace("max_queue_delay_microseconds: 0",
+        "max_queue_delay_microseconds: 0 preserve_ordering: true"), "ocr_rec");
     TestModels.addModel(repo, "cls_warm", CLS_BODY + warmup("zero_data: true", 2) + warmup("random_data: true", 1), "ocr_cls");
     TestModels.addModel(repo, "cls_warm_file", CLS_BODY + warmup("input_data_file: \"x.bin\"", 3), "ocr_cls");
     Files.write(Files.createDirectories(repo.resolve("cls_warm_file/warmup")).resolve("x.bin"), new byte[3 * 48 * 192 * 4]);
@@ -111,7 +115,7 @@ class InferenceCoreTest {
         .collect(Collectors.toMap(ModelIndexEntry::name, e -> e));
     assertEquals(ModelState.UNAVAILABLE, index.get("broken").state());
     assertTrue(index.get("broken").reason().contains("does not parse"), index.get("broken").reason());
-    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single", "rec_priority",
+    for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single", "rec_priority", "rec_two", "rec_ordered",
         "cls_warm", "cls_warm_file"))
       assertEquals(ModelState.READY, index.get(ready).state(), ready + ": " + index.get(ready).reason());
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA))
@@ -230,6 +234,29 @@ class InferenceCoreTest {
     InferRequest bad = new InferRequest("rec_priority", "", "", List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 9)),
         List.of(), Map.of("priority", "soon"), 0);
     failure(core.gateway().infer(bad), ErrorKind.INVALID_ARGUMENT, "'priority' must be an unsigned integer");
+  }
+
+  @Test
+  void preserveOrderingHoldsAnAnswerUntilEarlierOnesLeave() {
+    // Two sessions: a short request after a long one finishes first on the other session. Without
+    // preserve_ordering it is answered first; with it, after the long one.
+    assertEquals(List.of("short", "long"), answerOrder("rec_two"));
+    assertEquals(List.of("long", "short"), answerOrder("rec_ordered"));
+  }
+
+  private static List<String> answerOrder(String model) {
+    java.util.Queue<String> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<CompletionStage<InferResponse>> calls = new ArrayList<>();
+    for (String[] r : new String[][] {{"long", "16"}, {"short", "1"}}) {
+      InferRequest request = new InferRequest(model, "", r[0],
+          List.of(TestModels.randomFloats("x", new long[] {Long.parseLong(r[1]), 3, 48, 320}, 10)), List.of(), Map.of(), 0);
+      calls.add(core.gateway().infer(request).thenApply(resp -> {
+        answered.add(resp.id());
+        return resp;
+      }));
+    }
+    calls.forEach(Await::result);
+    return List.copyOf(answered);
   }
 
   @Test
