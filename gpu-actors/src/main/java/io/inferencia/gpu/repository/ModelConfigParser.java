@@ -178,6 +178,8 @@ public final class ModelConfigParser {
    * its dims made concrete, from zeros, random values or a plain file name in the warmup directory.
    */
   private static void checkWarmup(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    if (b.getModelWarmupCount() > 0 && b.getBackend().endsWith("_pipeline"))
+      throw error(dir, "model_warmup is for ONNX models; pipeline '" + b.getBackend() + "' warms the models it calls");
     int maxBatch = Math.max(1, b.getMaxBatchSize());
     for (ModelWarmup w : b.getModelWarmupList()) {
       if (w.getName().isEmpty()) throw error(dir, "a model_warmup sample has no name");

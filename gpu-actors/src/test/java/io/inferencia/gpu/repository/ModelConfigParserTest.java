@@ -109,6 +109,15 @@ class ModelConfigParserTest {
   }
 
   @Test
+  void rejectsWarmupOnAPipeline() {
+    String text = MINIMAL + """
+        backend: "ocr_pipeline"
+        model_warmup [ { name: "w" batch_size: 1 inputs { key: "x" value: { data_type: TYPE_FP32 dims: [ 3 ] zero_data: true } } } ]
+        """;
+    assertRejected(text, "model_warmup is for ONNX models", "pipeline");
+  }
+
+  @Test
   void acceptsWarmupWithConcreteDimsForVariableOnes() throws Exception {
     String text = MINIMAL.replace("dims: [ 3 ] }", "dims: [ -1 ] }") + """
         model_warmup [ { name: "w" batch_size: 8 count: 3
