@@ -34,6 +34,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -231,8 +232,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       return this;
     }
     long now = System.nanoTime();
+    long clientTimeout = msg.request().clientTimeoutMicros();
+    long clientDeadline = clientTimeout > 0 ? now + TimeUnit.MICROSECONDS.toNanos(clientTimeout) : Long.MAX_VALUE;
     former.offer(new Pending<>(new Caller(msg.replyTo(), replies.accept()), msg.request(), msg.validated().batchSize(),
-        msg.validated().bucket(), now, rules.deadline(now, msg.request().timeoutMicros()), level));
+        msg.validated().bucket(), now, rules.deadline(now, msg.request().timeoutMicros()), level, clientDeadline));
     dispatch();
     return this;
   }
@@ -332,7 +335,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   }
 
   private boolean rejectedWhenLate(Pending<?> p, long now) {
-    return p.deadlineNanos() <= now && !policy.rules(p.level()).delayWhenLate();
+    return p.rejectedAt(now, policy.rules(p.level()).delayWhenLate());
   }
 
   private Behavior<Command> onBatchDone(BatchDone msg) {
@@ -371,8 +374,9 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private void rejectLate(List<Pending<Caller>> late, long now) {
     for (var p : late) {
       statistics.failed(now - p.enqueuedNanos());
-      answer(p, ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED,
-          "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
+      answer(p, ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED, p.abandoned(now)
+          ? "request waited in the queue of model '" + spec.key().model() + "' past its client's deadline"
+          : "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
     }
   }
 

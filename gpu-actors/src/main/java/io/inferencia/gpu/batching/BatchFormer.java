@@ -58,21 +58,26 @@ public final class BatchFormer<R> {
   }
 
   /**
-   * Takes the requests whose deadline has passed out of the timely queue. Those of a REJECT level are
-   * returned and must never run; those of a DELAY level move behind every timely request.
+   * Takes the requests whose deadline has passed out of the timely queue. Those of a REJECT level, and
+   * any whose client stopped waiting, are returned and must never run; the others (DELAY) move behind
+   * every timely request.
    */
   public List<Pending<R>> expire(long now) {
     List<Pending<R>> rejected = new ArrayList<>();
     for (Iterator<Bucket<R>> it = buckets.values().iterator(); it.hasNext(); ) {
       Bucket<R> b = it.next();
-      for (Pending<R> late : b.removeIf(p -> p.deadlineNanos() <= now)) {
-        if (policy.rules(late.level()).delayWhenLate()) {
-          overdue.computeIfAbsent(late.bucket(), k -> new Bucket<>(policy.priorityLevels())).add(late);
+      for (Pending<R> late : b.removeIf(p -> p.deadlineNanos() <= now || p.abandoned(now))) {
+        if (late.rejectedAt(now, policy.rules(late.level()).delayWhenLate())) {
+          rejected.add(taken(late));
         } else {
-          rejected.add(late);
-          taken(late);
+          overdue.computeIfAbsent(late.bucket(), k -> new Bucket<>(policy.priorityLevels())).add(late);
         }
       }
+      if (b.isEmpty()) it.remove();
+    }
+    for (Iterator<Bucket<R>> it = overdue.values().iterator(); it.hasNext(); ) {
+      Bucket<R> b = it.next();
+      b.removeIf(p -> p.abandoned(now)).forEach(p -> rejected.add(taken(p)));
       if (b.isEmpty()) it.remove();
     }
     return rejected;
@@ -118,7 +123,7 @@ public final class BatchFormer<R> {
     long earliest = Long.MAX_VALUE;
     for (Bucket<R> b : buckets.values()) {
       if (canDispatch) earliest = Math.min(earliest, b.oldestNanos() + policy.maxQueueDelayNanos());
-      for (Pending<R> p : b) earliest = Math.min(earliest, p.deadlineNanos());
+      for (Pending<R> p : b) earliest = Math.min(earliest, Math.min(p.deadlineNanos(), p.clientDeadlineNanos()));
     }
     return earliest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(earliest);
   }

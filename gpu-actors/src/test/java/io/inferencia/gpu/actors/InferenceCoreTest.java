@@ -212,25 +212,33 @@ class InferenceCoreTest {
   }
 
   @Test
+  void requestWhoseClientStoppedWaitingIsDroppedNotRun() {
+    // Behind a long run: one request queued behind it in the session's lane, one still in the queue;
+    // both clients wait 30 ms (their gRPC deadline), far less than the run takes.
+    CompletionStage<InferResponse> longRun = core.gateway().infer(InferRequest.of("rec_single",
+        List.of(TestModels.randomFloats("x", new long[] {16, 3, 48, 320}, 11))));
+    List<CompletionStage<InferResponse>> gone = new ArrayList<>();
+    for (int i = 0; i < 2; i++)
+      gone.add(core.gateway().infer(InferRequest.of("rec_single",
+          List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 12))).withClientTimeout(30_000)));
+    for (CompletionStage<InferResponse> call : gone)
+      failure(call, ErrorKind.DEADLINE_EXCEEDED, "past its client's deadline");
+    assertEquals(16, result(longRun).output(REC_OUTPUT).orElseThrow().shape()[0]);
+  }
+
+  @Test
   void higherPriorityRequestsOvertakeQueuedLowerOnes() {
     // While a long run holds the one session, the next request is queued behind it; of the two after
     // it the priority 1 request runs before the default (2) one that came first.
-    CompletionStage<InferResponse> longRun = core.gateway().infer(InferRequest.of("rec_priority",
-        List.of(TestModels.randomFloats("x", new long[] {16, 3, 48, 320}, 8))));
-    java.util.Queue<String> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    List<CompletionStage<InferResponse>> calls = new ArrayList<>();
+    List<InferRequest> requests = new ArrayList<>();
+    requests.add(new InferRequest("rec_priority", "", "long", List.of(TestModels.randomFloats("x", new long[] {16, 3, 48, 320}, 8)),
+        List.of(), Map.of(), 0));
     for (String[] r : new String[][] {{"behind", ""}, {"default", ""}, {"urgent", "1"}}) {
       Map<String, String> params = r[1].isEmpty() ? Map.of() : Map.of("priority", r[1]);
-      InferRequest request = new InferRequest("rec_priority", "", r[0],
-          List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 9)), List.of(), params, 0);
-      calls.add(core.gateway().infer(request).thenApply(resp -> {
-        answered.add(resp.id());
-        return resp;
-      }));
+      requests.add(new InferRequest("rec_priority", "", r[0],
+          List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 9)), List.of(), params, 0));
     }
-    result(longRun);
-    calls.forEach(Await::result);
-    assertEquals(List.of("behind", "urgent", "default"), List.copyOf(answered));
+    assertEquals(List.of("long", "behind", "urgent", "default"), answerOrder(requests));
     InferRequest bad = new InferRequest("rec_priority", "", "", List.of(TestModels.randomFloats("x", new long[] {1, 3, 48, 320}, 9)),
         List.of(), Map.of("priority", "soon"), 0);
     failure(core.gateway().infer(bad), ErrorKind.INVALID_ARGUMENT, "'priority' must be an unsigned integer");
@@ -244,19 +252,29 @@ class InferenceCoreTest {
     assertEquals(List.of("long", "short"), answerOrder("rec_ordered"));
   }
 
-  private static List<String> answerOrder(String model) {
-    java.util.Queue<String> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    List<CompletionStage<InferResponse>> calls = new ArrayList<>();
-    for (String[] r : new String[][] {{"long", "16"}, {"short", "1"}}) {
-      InferRequest request = new InferRequest(model, "", r[0],
-          List.of(TestModels.randomFloats("x", new long[] {Long.parseLong(r[1]), 3, 48, 320}, 10)), List.of(), Map.of(), 0);
-      calls.add(core.gateway().infer(request).thenApply(resp -> {
-        answered.add(resp.id());
-        return resp;
-      }));
+  /**
+   * The ids in the order their answers arrive. The requests go to the manager with one probe as the
+   * reply address: answers from one batcher then arrive in the order it sent them (future callbacks
+   * on several threads would not keep that order).
+   */
+  private static List<String> answerOrder(List<InferRequest> requests) {
+    var probe = testKit.<ModelManager.InferReply>createTestProbe();
+    for (InferRequest r : requests) core.manager().tell(new ModelManager.Infer(r, probe.ref()));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      ModelManager.InferReply reply = probe.receiveMessage(java.time.Duration.ofSeconds(30));
+      assertTrue(reply.failure() == null, () -> "failed: " + reply.failure());
+      ids.add(reply.response().id());
     }
-    calls.forEach(Await::result);
-    return List.copyOf(answered);
+    return ids;
+  }
+
+  private static List<String> answerOrder(String model) {
+    List<InferRequest> requests = new ArrayList<>();
+    for (String[] r : new String[][] {{"long", "16"}, {"short", "1"}})
+      requests.add(new InferRequest(model, "", r[0],
+          List.of(TestModels.randomFloats("x", new long[] {Long.parseLong(r[1]), 3, 48, 320}, 10)), List.of(), Map.of(), 0));
+    return answerOrder(requests);
   }
 
   @Test

@@ -65,11 +65,25 @@ class BatchFormerTest {
   @Test
   void expiresLateRequestsBeforeTheyRun() {
     BatchFormer<Integer> former = new BatchFormer<>(policy);
-    former.offer(new Pending<>(1, request(), 1, "a", 0, 5 * MS, 0));
-    former.offer(new Pending<>(2, request(), 1, "a", 0, Long.MAX_VALUE, 0));
+    former.offer(new Pending<>(1, request(), 1, "a", 0, 5 * MS, 0, Long.MAX_VALUE));
+    former.offer(new Pending<>(2, request(), 1, "a", 0, Long.MAX_VALUE, 0, Long.MAX_VALUE));
     assertEquals(5 * MS, former.nextWakeup(false).getAsLong());
     assertEquals(List.of(1), former.expire(6 * MS).stream().map(Pending::replyTo).toList());
     assertEquals(List.of(2), former.next(20 * MS, FOUR, 4, false).orElseThrow().stream().map(Pending::replyTo).toList());
+  }
+
+  @Test
+  void aRequestWhoseClientStoppedWaitingIsDroppedEvenUnderDelay() {
+    BatchFormer<Integer> former = new BatchFormer<>(policy(new int[] {4}, 0, 0, false, true));
+    former.offer(new Pending<>(1, request(), 1, "a", 0, Long.MAX_VALUE, 0, 3 * MS));
+    former.offer(new Pending<>(2, request(), 1, "a", 0, 2 * MS, 0, 9 * MS));
+    assertEquals(2 * MS, former.nextWakeup(false).getAsLong());
+    assertTrue(former.expire(2 * MS).isEmpty(), "2 is late but kept (DELAY)");
+    assertEquals(3 * MS, former.nextWakeup(false).getAsLong(), "the client deadline wakes the batcher too");
+    assertEquals(List.of(1), former.expire(3 * MS).stream().map(Pending::replyTo).toList());
+    assertEquals(List.of(2), former.expire(9 * MS).stream().map(Pending::replyTo).toList(),
+        "a kept late request is dropped once its client stops waiting");
+    assertEquals(0, former.size());
   }
 
   @Test
@@ -98,13 +112,13 @@ class BatchFormerTest {
   @Test
   void delayKeepsLateRequestsBehindTimelyOnes() {
     BatchFormer<Integer> former = new BatchFormer<>(policy(new int[] {4}, 0, 0, false, true));
-    former.offer(new Pending<>(1, request(), 1, "a", 0, 5 * MS, 0));
+    former.offer(new Pending<>(1, request(), 1, "a", 0, 5 * MS, 0, Long.MAX_VALUE));
     assertTrue(former.expire(6 * MS).isEmpty(), "DELAY rejects nothing");
     assertEquals(1, former.size());
-    for (int i = 2; i <= 5; i++) former.offer(new Pending<>(i, request(), 1, "a", 6 * MS, Long.MAX_VALUE, 0));
+    for (int i = 2; i <= 5; i++) former.offer(new Pending<>(i, request(), 1, "a", 6 * MS, Long.MAX_VALUE, 0, Long.MAX_VALUE));
     assertEquals(List.of(2, 3, 4, 5), former.next(6 * MS, FOUR, 4, false).orElseThrow().stream().map(Pending::replyTo).toList(),
         "the timely batch goes first");
-    former.offer(new Pending<>(6, request(), 1, "a", 7 * MS, Long.MAX_VALUE, 0));
+    former.offer(new Pending<>(6, request(), 1, "a", 7 * MS, Long.MAX_VALUE, 0, Long.MAX_VALUE));
     assertEquals(List.of(1), former.next(7 * MS, FOUR, 4, false).orElseThrow().stream().map(Pending::replyTo).toList(),
         "with no timely bucket ready the late request runs");
     assertEquals(1, former.size());
@@ -196,7 +210,7 @@ class BatchFormerTest {
   }
 
   private static Pending<Integer> pending(int id, String bucket, int batch, long at) {
-    return new Pending<>(id, request(), batch, bucket, at, Long.MAX_VALUE, 0);
+    return new Pending<>(id, request(), batch, bucket, at, Long.MAX_VALUE, 0, Long.MAX_VALUE);
   }
 
   private static BatchPolicy policy(int[] preferred, int maxQueue, long timeoutNanos, boolean override, boolean delay) {
@@ -210,7 +224,7 @@ class BatchFormerTest {
   }
 
   private static Pending<Integer> atLevel(int id, String bucket, int level, long at) {
-    return new Pending<>(id, request(), 1, bucket, at, Long.MAX_VALUE, level);
+    return new Pending<>(id, request(), 1, bucket, at, Long.MAX_VALUE, level, Long.MAX_VALUE);
   }
 
   private static InferRequest request() {

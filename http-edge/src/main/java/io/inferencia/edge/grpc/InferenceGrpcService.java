@@ -82,7 +82,13 @@ public final class InferenceGrpcService implements GRPCInferenceService {
 
   @Override
   public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in) {
-    return ask(() -> infer(in), Function.identity());
+    return modelInfer(in, 0);
+  }
+
+  /** As {@link #modelInfer(ModelInferRequest)} for a client that waits {@code clientTimeoutMicros} at most (0: no limit). */
+  public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, long clientTimeoutMicros) {
+    return ask(() -> gateway.infer(GrpcTensors.toDomain(in).withClientTimeout(clientTimeoutMicros))
+        .thenApply(GrpcTensors::toProto), Function.identity());
   }
 
   @Override

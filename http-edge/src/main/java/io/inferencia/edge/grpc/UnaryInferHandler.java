@@ -44,7 +44,7 @@ public final class UnaryInferHandler {
    * @param limit the request size limit ({@code edge.max-request-bytes})
    */
   public static Function<HttpRequest, CompletionStage<HttpResponse>> wrap(
-      Function<HttpRequest, CompletionStage<HttpResponse>> generic, GRPCInferenceService service, long limit,
+      Function<HttpRequest, CompletionStage<HttpResponse>> generic, InferenceGrpcService service, long limit,
       Materializer mat) {
     return request -> takes(request) ? infer(request, generic, service, limit, mat) : generic.apply(request);
   }
@@ -57,12 +57,13 @@ public final class UnaryInferHandler {
   }
 
   private static CompletionStage<HttpResponse> infer(HttpRequest request,
-      Function<HttpRequest, CompletionStage<HttpResponse>> generic, GRPCInferenceService service, long limit,
+      Function<HttpRequest, CompletionStage<HttpResponse>> generic, InferenceGrpcService service, long limit,
       Materializer mat) {
     return BodyReader.read(request.entity(), limit, mat)
         .thenCompose(body -> {
           Optional<ModelInferRequest> parsed = parse(body);
-          if (parsed.isPresent()) return service.modelInfer(parsed.get()).handle(UnaryInferHandler::answer);
+          if (parsed.isPresent())
+            return service.modelInfer(parsed.get(), GrpcTimeout.micros(request)).handle(UnaryInferHandler::answer);
           try {
             return generic.apply(request.withEntity(HttpEntities.create(request.entity().getContentType(), body)));
           } catch (Exception e) {

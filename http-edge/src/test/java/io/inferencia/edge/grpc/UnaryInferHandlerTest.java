@@ -105,6 +105,37 @@ class UnaryInferHandlerTest {
   }
 
   @Test
+  void theClientsDeadlineReachesTheCore() throws Exception {
+    ModelInferRequest.Builder req = GrpcInfer.request("client_timeout", "");
+    GrpcInfer.addRaw(req, "X", "FP32", new long[] {1}, Raw.floats(new float[] {0}));
+    byte[] body = frame(0, req.build().toByteArray());
+    assertEquals(250_000L, clientTimeoutSeen(post(body, Optional.empty(), List.of(RawHeader.create("grpc-timeout", "250m")))));
+    assertEquals(0L, clientTimeoutSeen(post(body, Optional.empty())), "no deadline, no limit");
+  }
+
+  @Test
+  void grpcTimeoutHeaderUnits() {
+    assertEquals(Optional.of(7_200_000_000L), GrpcTimeout.parse("2H"));
+    assertEquals(Optional.of(60_000_000L), GrpcTimeout.parse("1M"));
+    assertEquals(Optional.of(3_000_000L), GrpcTimeout.parse("3S"));
+    assertEquals(Optional.of(250_000L), GrpcTimeout.parse("250m"));
+    assertEquals(Optional.of(40L), GrpcTimeout.parse("40u"));
+    assertEquals(Optional.of(2L), GrpcTimeout.parse("1001n"), "nanoseconds round up");
+    assertEquals(Optional.empty(), GrpcTimeout.parse("123456789S"), "at most 8 digits");
+    assertEquals(Optional.empty(), GrpcTimeout.parse("5x"));
+    assertEquals(Optional.empty(), GrpcTimeout.parse("-5S"));
+    assertEquals(Optional.empty(), GrpcTimeout.parse("S"));
+  }
+
+  private static long clientTimeoutSeen(HttpResponse response) throws Exception {
+    assertTrue(response.getHeader("grpc-status").isEmpty(), () -> "failed: " + response.getHeader("grpc-message"));
+    Answer answer = read(response);
+    assertEquals("0", answer.trailer("grpc-status"));
+    ModelInferResponse r = ModelInferResponse.parseFrom(answer.data().drop(5).toArray());
+    return ByteBuffer.wrap(GrpcInfer.rawOutput(r, "CLIENT_TIMEOUT_US")).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+
+  @Test
   void parserTakesOnlyOneWholeUncompressedMessage() {
     byte[] message = request(Raw.ramp(16, 1), Raw.ramp(16, 1)).toByteArray();
     assertTrue(UnaryInferHandler.parse(ByteString.fromArray(frame(0, message))).isPresent());
@@ -139,6 +170,10 @@ class UnaryInferHandlerTest {
   }
 
   private static HttpResponse post(byte[] body, Optional<String> encoding) throws Exception {
+    return post(body, encoding, List.of());
+  }
+
+  private static HttpResponse post(byte[] body, Optional<String> encoding, List<HttpHeader> extra) throws Exception {
     int port = edge.bindings.grpc().localAddress().getPort();
     HttpRequest request = HttpRequest.create()
         .withMethod(HttpMethods.POST)
@@ -146,6 +181,7 @@ class UnaryInferHandlerTest {
         .addHeader(RawHeader.create("te", "trailers"))
         .withEntity(HttpEntities.create(GrpcStatusResponses.GRPC, body));
     if (encoding.isPresent()) request = request.addHeader(RawHeader.create("grpc-encoding", encoding.get()));
+    for (HttpHeader h : extra) request = request.addHeader(h);
     var connection = Http.get(edge.testKit.system()).connectionTo(edge.settings.host()).toPort(port)
         .http2WithPriorKnowledge();
     return Source.single(request).via(connection).runWith(Sink.head(), edge.testKit.system())

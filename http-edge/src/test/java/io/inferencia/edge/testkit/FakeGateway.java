@@ -64,6 +64,9 @@ public final class FakeGateway implements InferenceGateway {
       throw new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "request for model 'late' timed out in the queue");
     }));
     add(new FakeModel("silent", List.of("1"), 0, List.of(), List.of(), ModelState.READY, "", r -> List.of()));
+    // Answers how long the client said it waits (its gRPC deadline, in microseconds).
+    add(new FakeModel("client_timeout", List.of("1"), 0, List.of(), List.of(), ModelState.READY, "",
+        r -> List.of(Tensor.ofLongs("CLIENT_TIMEOUT_US", new long[] {1}, new long[] {r.clientTimeoutMicros()}))));
     add(new FakeModel("toggle", List.of("1"), 0, List.of(), List.of(), ModelState.READY, "",
         r -> r.inputs().stream().map(t -> rename(t, "OUT_" + t.name())).toList()));
   }

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param requestedOutputs empty for every output of the model
  * @param parameters request parameters (protocol values rendered as strings)
  * @param timeoutMicros per-request queue timeout override, 0 for the model's default
+ * @param clientTimeoutMicros how long the client waits for the answer (its gRPC deadline), 0 for no
+ *     limit: a request still queued past it is dropped, as no one is waiting for it any more
  */
 public record InferRequest(
     String model,
@@ -19,7 +21,8 @@ public record InferRequest(
     List<Tensor> inputs,
     List<String> requestedOutputs,
     Map<String, String> parameters,
-    long timeoutMicros)
+    long timeoutMicros,
+    long clientTimeoutMicros)
     implements CborSerializable {
 
   public InferRequest {
@@ -30,11 +33,21 @@ public record InferRequest(
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
   }
 
+  /** A request whose client waits without a deadline. */
+  public InferRequest(String model, String version, String id, List<Tensor> inputs, List<String> requestedOutputs,
+      Map<String, String> parameters, long timeoutMicros) {
+    this(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, 0);
+  }
+
   public static InferRequest of(String model, List<Tensor> inputs) {
     return new InferRequest(model, "", "", inputs, List.of(), Map.of(), 0);
   }
 
   public InferRequest withVersion(String newVersion) {
-    return new InferRequest(model, newVersion, id, inputs, requestedOutputs, parameters, timeoutMicros);
+    return new InferRequest(model, newVersion, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros);
+  }
+
+  public InferRequest withClientTimeout(long micros) {
+    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, micros);
   }
 }
