@@ -68,14 +68,12 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   /** A lane finished a batch: the requests it ran with their outputs, and those it found already late. */
   private record BatchDone(ModelInstance instance, LaneRun run) implements Command {}
 
-  private record BatchFailed(ModelInstance instance, List<Pending<Caller>> batch,
-      Throwable error) implements Command {}
+  private record BatchFailed(ModelInstance instance, List<Pending<Caller>> batch, Throwable error) implements Command {}
 
   /** Who to answer, and the request's place in the answer order (preserve_ordering). */
   private record Caller(ActorRef<ModelManager.InferReply> ref, long seq) {}
 
-  private record LaneRun(List<Pending<Caller>> ran,
-      List<Pending<Caller>> late, BatchRunner.Result result) {}
+  private record LaneRun(List<Pending<Caller>> ran, List<Pending<Caller>> late, BatchRunner.Result result) {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -313,8 +311,8 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   /**
    * Blocking, on the blocking dispatcher: one session run, timed per phase. A batch queued behind a
-   * running one may start after some of its requests' deadlines: those of a REJECT level are left out
-   * here, right before the run, so a late request never runs.
+   * running one may start after some of its requests' deadlines: those of a REJECT level, and those
+   * whose client stopped waiting, are left out here, right before the run, so they never run.
    */
   private LaneRun execute(ModelInstance instance, List<Pending<Caller>> batch) {
     List<Pending<Caller>> ran = batch;

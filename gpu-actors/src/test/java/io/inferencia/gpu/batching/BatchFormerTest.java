@@ -140,16 +140,10 @@ class BatchFormerTest {
 
   @Test
   void policyComesFromTheConfig() throws Exception {
-    var config = io.inferencia.gpu.repository.ModelConfigParser.parse("""
-        max_batch_size: 16
-        input [ { name: "x" data_type: TYPE_FP32 dims: [ 4 ] } ]
-        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4 ] } ]
-        dynamic_batching {
+    BatchPolicy p = policyOf("""
           preferred_batch_size: [ 8, 2 ] max_queue_delay_microseconds: 500
           default_queue_policy { max_queue_size: 9 default_timeout_microseconds: 70 timeout_action: DELAY allow_timeout_override: true }
-        }
-        """, "m");
-    BatchPolicy p = BatchPolicy.of(config);
+        """);
     assertEquals(BatchingMode.FIXED, p.mode());
     assertEquals(16, p.maxBatchSize());
     assertEquals(List.of(2, 8), java.util.Arrays.stream(p.preferredSizes()).boxed().toList());
@@ -161,17 +155,11 @@ class BatchFormerTest {
 
   @Test
   void priorityLevelsComeFromTheConfigAndTheRequest() throws Exception {
-    var config = io.inferencia.gpu.repository.ModelConfigParser.parse("""
-        max_batch_size: 16
-        input [ { name: "x" data_type: TYPE_FP32 dims: [ 4 ] } ]
-        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4 ] } ]
-        dynamic_batching {
+    BatchPolicy p = policyOf("""
           priority_levels: 3 default_priority_level: 2
           default_queue_policy { max_queue_size: 9 }
           priority_queue_policy { key: 1 value: { max_queue_size: 2 default_timeout_microseconds: 5 } }
-        }
-        """, "m");
-    BatchPolicy p = BatchPolicy.of(config);
+        """);
     assertEquals(2, p.level(java.util.Map.of()));
     assertEquals(1, p.level(java.util.Map.of("priority", "1")));
     assertEquals(3, p.level(java.util.Map.of("priority", "3")));
@@ -211,6 +199,16 @@ class BatchFormerTest {
 
   private static Pending<Integer> pending(int id, String bucket, int batch, long at) {
     return new Pending<>(id, request(), batch, bucket, at, Long.MAX_VALUE, 0, Long.MAX_VALUE);
+  }
+
+  /** The policy of a 16-batch model whose dynamic_batching section is {@code batching}. */
+  private static BatchPolicy policyOf(String batching) throws Exception {
+    return BatchPolicy.of(io.inferencia.gpu.repository.ModelConfigParser.parse("""
+        max_batch_size: 16
+        input [ { name: "x" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        output [ { name: "y" data_type: TYPE_FP32 dims: [ 4 ] } ]
+        dynamic_batching {
+        """ + batching + "}", "m"));
   }
 
   private static BatchPolicy policy(int[] preferred, int maxQueue, long timeoutNanos, boolean override, boolean delay) {
