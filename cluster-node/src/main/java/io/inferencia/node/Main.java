@@ -3,6 +3,7 @@ package io.inferencia.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.inferencia.gpu.InferenceSettings;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.storage.StorageSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -26,6 +27,7 @@ public final class Main {
       config = settings.pekkoOverrides().withFallback(loaded).resolve();
       storageSettings = StorageSettings.fromConfig(config.getConfig("storage"));
       db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
+      InferenceSettings.fromRoot(config);
     } catch (InvalidSettingException | ConfigException | IllegalArgumentException e) {
       System.err.println("inferencia: invalid configuration: " + e.getMessage());
       System.exit(2);

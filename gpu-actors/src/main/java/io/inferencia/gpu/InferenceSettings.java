@@ -1,6 +1,7 @@
 package io.inferencia.gpu;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.inferencia.gpu.batching.AdaptiveSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.time.Duration;
  *     default); off: ready once every model that can load has loaded, broken ones notwithstanding
  */
 public record InferenceSettings(Path modelRepository, Duration askTimeout, AdaptiveSettings adaptive,
-    boolean strictReadiness, Config section) {
+    boolean strictReadiness, long responseCacheBytes, Config section) {
   public static final String SECTION = "inference";
   public static final String BLOCKING_DISPATCHER = "inference.blocking-dispatcher";
 
@@ -24,6 +25,19 @@ public record InferenceSettings(Path modelRepository, Duration askTimeout, Adapt
         c.getDuration("ask-timeout"),
         AdaptiveSettings.fromConfig(c.getConfig("batching.adaptive")),
         c.getBoolean("strict-readiness"),
+        responseCacheBytes(c),
         c);
+  }
+
+  private static long responseCacheBytes(Config c) {
+    String key = "inference.response-cache.max-bytes (INFERENCE_RESPONSE_CACHE_BYTES)";
+    long bytes;
+    try {
+      bytes = c.getBytes("response-cache.max-bytes");
+    } catch (ConfigException.BadValue e) {
+      throw new IllegalArgumentException(key + " must be a size such as 64MiB: " + e.getMessage(), e);
+    }
+    if (bytes < 0) throw new IllegalArgumentException(key + " must be >= 0, got " + bytes);
+    return bytes;
   }
 }

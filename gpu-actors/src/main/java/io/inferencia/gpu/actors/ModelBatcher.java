@@ -9,6 +9,7 @@ import io.inferencia.gpu.batching.InOrderReplies;
 import io.inferencia.gpu.batching.Pending;
 import io.inferencia.gpu.batching.QueueRules;
 import io.inferencia.gpu.batching.ValidatedRequest;
+import io.inferencia.gpu.cache.ResponseCache;
 import io.inferencia.gpu.repository.BatchingMode;
 import io.inferencia.gpu.runtime.BatchRunner;
 import io.inferencia.gpu.runtime.Device;
@@ -19,6 +20,7 @@ import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInput;
 import io.inferencia.protocols.modelconfig.ModelOutput;
@@ -70,8 +72,11 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private record BatchFailed(ModelInstance instance, List<Pending<Caller>> batch, Throwable error) implements Command {}
 
-  /** Who to answer, and the request's place in the answer order (preserve_ordering). */
-  private record Caller(ActorRef<ModelManager.InferReply> ref, long seq) {}
+  /**
+   * Who to answer, the request's place in the answer order (preserve_ordering) and its response-cache
+   * key (null where the model does not cache).
+   */
+  private record Caller(ActorRef<ModelManager.InferReply> ref, long seq, ResponseCache.Key cacheKey) {}
 
   private record LaneRun(List<Pending<Caller>> ran, List<Pending<Caller>> late, BatchRunner.Result result) {}
 
@@ -79,10 +84,14 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private enum Closed implements Command { INSTANCE }
 
-  /** What a batcher needs to load and serve one version, and where it records the version's statistics. */
+  /**
+   * What a batcher needs to load and serve one version, and where it records the version's statistics.
+   *
+   * @param cache the node's response cache where the config enables it for this model
+   */
   public record Spec(VersionKey key, ModelConfig config, Path modelFile, Device device, int instances,
       int intraOpThreads, boolean allowSpinning, AdaptiveSettings adaptive, boolean queueBehindRunning,
-      VersionStatistics statistics) {}
+      VersionStatistics statistics, Optional<ResponseCache> cache) {}
 
   private final Spec spec;
   private final Executor blocking;
@@ -221,6 +230,19 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.INVALID_ARGUMENT, e.getMessage()));
       return this;
     }
+    ResponseCache.Key cacheKey = null;
+    if (spec.cache().isPresent()) {
+      long lookup = System.nanoTime();
+      cacheKey = ResponseCache.key(spec.key().model(), spec.key().version(), spec.key().generation(), msg.request());
+      Optional<List<Tensor>> hit = spec.cache().get().get(cacheKey);
+      if (hit.isPresent()) {
+        statistics.cacheHit(System.nanoTime() - lookup);
+        msg.replyTo().tell(new ModelManager.InferReply(
+            new InferResponse(spec.key().model(), spec.key().version(), msg.request().id(), hit.get()), null));
+        return this;
+      }
+      statistics.cacheMiss(System.nanoTime() - lookup);
+    }
     QueueRules rules = policy.rules(level);
     if (!former.hasRoom(level)) {
       statistics.failed(0);
@@ -232,7 +254,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     long now = System.nanoTime();
     long clientTimeout = msg.request().clientTimeoutMicros();
     long clientDeadline = clientTimeout > 0 ? now + TimeUnit.MICROSECONDS.toNanos(clientTimeout) : Long.MAX_VALUE;
-    former.offer(new Pending<>(new Caller(msg.replyTo(), replies.accept()), msg.request(), msg.validated().batchSize(),
+    former.offer(new Pending<>(new Caller(msg.replyTo(), replies.accept(), cacheKey), msg.request(), msg.validated().batchSize(),
         msg.validated().bucket(), now, rules.deadline(now, msg.request().timeoutMicros()), level, clientDeadline));
     dispatch();
     return this;
@@ -352,8 +374,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     if (result == null) return next;
     for (int i = 0; i < run.ran().size(); i++) {
       var p = run.ran().get(i);
+      List<Tensor> outputs = result.perRequest().get(i);
+      if (p.replyTo().cacheKey() != null) spec.cache().orElseThrow().put(p.replyTo().cacheKey(), outputs);
       answer(p, new ModelManager.InferReply(new InferResponse(
-          spec.key().model(), spec.key().version(), p.request().id(), result.perRequest().get(i)), null));
+          spec.key().model(), spec.key().version(), p.request().id(), outputs), null));
     }
     long answered = System.nanoTime();
     for (var p : run.ran())

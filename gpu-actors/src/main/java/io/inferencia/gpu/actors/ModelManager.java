@@ -3,6 +3,7 @@ package io.inferencia.gpu.actors;
 import io.inferencia.gpu.InferenceSettings;
 import io.inferencia.gpu.batching.RequestValidator;
 import io.inferencia.gpu.batching.ValidatedRequest;
+import io.inferencia.gpu.cache.ResponseCache;
 import io.inferencia.gpu.pipeline.PipelineContext;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.pipeline.PipelineModel;
@@ -184,6 +185,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   private final Executor blocking;
   private final PipelineContext pipelineContext;
   private final Map<Device, ActorRef<DeviceRouter.Command>> routers = new HashMap<>();
+  /** One for the node, shared by the models that enable it; empty when its size is 0. */
+  private final Optional<ResponseCache> responseCache;
   private final TreeMap<String, ModelSlot> models = new TreeMap<>();
   private boolean scanned;
   private long generations;
@@ -196,6 +199,9 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     super(ctx);
     this.settings = settings;
     this.repository = new ModelRepository(settings.modelRepository());
+    this.responseCache = settings.responseCacheBytes() > 0
+        ? Optional.of(new ResponseCache(settings.responseCacheBytes()))
+        : Optional.empty();
     factories.forEach(f -> this.factories.put(f.backend(), f));
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(InferenceSettings.BLOCKING_DISPATCHER));
     var gateway = new ActorInferenceGateway(ctx.getSelf(), ctx.getSystem().scheduler(), settings.askTimeout());
@@ -274,13 +280,18 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       return;
     }
     vs.devices = placements.stream().map(Devices.Placement::device).toList();
-    vs.reason = String.join("; ", placements.stream().map(Devices.Placement::note).filter(n -> !n.isEmpty()).toList());
+    List<String> notes = new ArrayList<>(placements.stream().map(Devices.Placement::note).filter(n -> !n.isEmpty()).toList());
+    boolean caching = config.getResponseCache().getEnable();
+    if (caching && responseCache.isEmpty())
+      notes.add("response_cache is enabled but the node's cache is off (inference.response-cache.max-bytes = 0)");
+    vs.reason = String.join("; ", notes);
     if (!vs.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), vs.reason);
     for (Devices.Placement placement : placements) {
       var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
           placement.instances(), placement.intraOpThreads(),
           settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(),
-          settings.section().getBoolean("batching.queue-behind-running"), vs.statistics);
+          settings.section().getBoolean("batching.queue-behind-running"), vs.statistics,
+          caching ? responseCache : Optional.empty());
       getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
           key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
       routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));

@@ -24,6 +24,8 @@ public final class VersionStatistics {
   private final DurationCounter computeInput = new DurationCounter();
   private final DurationCounter computeInfer = new DurationCounter();
   private final DurationCounter computeOutput = new DurationCounter();
+  private final DurationCounter cacheHit = new DurationCounter();
+  private final DurationCounter cacheMiss = new DurationCounter();
   private final ConcurrentSkipListMap<Integer, BatchCounters> batches = new ConcurrentSkipListMap<>();
 
   public VersionStatistics(String model, String version) {
@@ -61,6 +63,18 @@ public final class VersionStatistics {
     executed(items, run);
   }
 
+  /** A request answered from the response cache; as in Triton a success, not an inference. */
+  public void cacheHit(long lookupNanos) {
+    touch();
+    success.add(1, lookupNanos);
+    cacheHit.add(1, lookupNanos);
+  }
+
+  /** A response-cache lookup that found nothing; the request goes on to the queue. */
+  public void cacheMiss(long lookupNanos) {
+    cacheMiss.add(1, lookupNanos);
+  }
+
   /** A request that reached this version and was refused or failed after {@code totalNanos}. */
   public void failed(long totalNanos) {
     touch();
@@ -73,7 +87,8 @@ public final class VersionStatistics {
 
   public ModelStatistics snapshot() {
     var inference = new ModelStatistics.InferStats(success.snapshot(), fail.snapshot(), queue.snapshot(),
-        computeInput.snapshot(), computeInfer.snapshot(), computeOutput.snapshot());
+        computeInput.snapshot(), computeInfer.snapshot(), computeOutput.snapshot(), cacheHit.snapshot(),
+        cacheMiss.snapshot());
     List<ModelStatistics.BatchStats> perBatch = batches.entrySet().stream()
         .map(e -> e.getValue().snapshot(e.getKey())).toList();
     return new ModelStatistics(model, version, lastInferenceMillis.get(), inferenceCount.sum(), executionCount.sum(),

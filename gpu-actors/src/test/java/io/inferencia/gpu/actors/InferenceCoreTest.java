@@ -99,8 +99,11 @@ class InferenceCoreTest {
     Files.write(Files.createDirectories(repo.resolve("cls_warm_file/warmup")).resolve("x.bin"), new byte[3 * 48 * 192 * 4]);
     TestModels.addModel(repo, "cls_warm_short", CLS_BODY + warmup("input_data_file: \"x.bin\"", 1), "ocr_cls");
     Files.write(Files.createDirectories(repo.resolve("cls_warm_short/warmup")).resolve("x.bin"), new byte[12]);
-    testKit = ActorTestKit.create(TestModels.config(repo));
-    core = InferenceCore.start(testKit.system(), TestModels.config(repo), List.of(new EchoPipelineFactory()));
+    TestModels.addModel(repo, "cls_cached", CLS_BODY + "response_cache { enable: true }\n", "ocr_cls");
+    var config = TestModels.config(repo).withValue("inference.response-cache.max-bytes",
+        com.typesafe.config.ConfigValueFactory.fromAnyRef("4MiB"));
+    testKit = ActorTestKit.create(config);
+    core = InferenceCore.start(testKit.system(), config, List.of(new EchoPipelineFactory()));
     Await.settled(core.gateway());
   }
 
@@ -116,7 +119,7 @@ class InferenceCoreTest {
     assertEquals(ModelState.UNAVAILABLE, index.get("broken").state());
     assertTrue(index.get("broken").reason().contains("does not parse"), index.get("broken").reason());
     for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single", "rec_priority", "rec_two", "rec_ordered",
-        "cls_warm", "cls_warm_file"))
+        "cls_warm", "cls_warm_file", "cls_cached"))
       assertEquals(ModelState.READY, index.get(ready).state(), ready + ": " + index.get(ready).reason());
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA))
       assertTrue(index.get("cls_tiny").reason().contains("CUDA is not available"), index.get("cls_tiny").reason());
@@ -275,6 +278,23 @@ class InferenceCoreTest {
       requests.add(new InferRequest(model, "", r[0],
           List.of(TestModels.randomFloats("x", new long[] {Long.parseLong(r[1]), 3, 48, 320}, 10)), List.of(), Map.of(), 0));
     return answerOrder(requests);
+  }
+
+  @Test
+  void anIdenticalRequestIsAnsweredFromTheResponseCache() {
+    InferRequest first = clsRequest("cls_cached", 1, 13);
+    float[] computed = result(core.gateway().infer(first)).output(CLS_OUTPUT).orElseThrow().asFloats();
+    InferRequest again = new InferRequest("cls_cached", "", "again", first.inputs(), List.of(), Map.of(), 0);
+    InferResponse cached = result(core.gateway().infer(again));
+    assertEquals("again", cached.id());
+    assertArrayEquals(computed, cached.output(CLS_OUTPUT).orElseThrow().asFloats());
+    result(core.gateway().infer(clsRequest("cls_cached", 1, 14)));
+    var stats = result(core.gateway().statistics("cls_cached", "")).get(0);
+    assertEquals(1, stats.inferenceStats().cacheHit().count());
+    assertEquals(2, stats.inferenceStats().cacheMiss().count());
+    assertEquals(3, stats.inferenceStats().success().count(), "a hit is a success");
+    assertEquals(2, stats.inferenceCount(), "but not an inference");
+    assertEquals(2, stats.executionCount());
   }
 
   @Test

@@ -60,6 +60,18 @@ class ModelLifecycleTest {
   }
 
   @Test
+  void aModelAskingForTheResponseCacheOnANodeWithoutOneServesUncachedWithANote() throws Exception {
+    var gw = core.gateway();
+    Path config = repo.resolve("ocr_cls/config.pbtxt");
+    Files.writeString(config, Files.readString(config) + "\nresponse_cache { enable: true }\n");
+    result(gw.load("ocr_cls"));
+    ModelIndexEntry entry = result(gw.index(false)).stream().filter(e -> e.name().equals("ocr_cls")).findFirst().orElseThrow();
+    assertEquals(ModelState.READY, entry.state());
+    assertTrue(entry.reason().contains("response_cache is enabled but the node's cache is off"), entry.reason());
+    assertEquals(2, result(gw.infer(cls(1))).outputs().get(0).asFloats().length);
+  }
+
+  @Test
   void reloadRereadsTheConfig() throws Exception {
     var gw = core.gateway();
     Path config = repo.resolve("ocr_cls/config.pbtxt");

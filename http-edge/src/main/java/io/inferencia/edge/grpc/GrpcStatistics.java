@@ -28,8 +28,8 @@ final class GrpcStatistics {
               .setComputeInput(duration(s.computeInput()))
               .setComputeInfer(duration(s.computeInfer()))
               .setComputeOutput(duration(s.computeOutput()))
-              .setCacheHit(duration(ModelStatistics.Duration.ZERO))
-              .setCacheMiss(duration(ModelStatistics.Duration.ZERO)));
+              .setCacheHit(duration(s.cacheHit()))
+              .setCacheMiss(duration(s.cacheMiss())));
       for (ModelStatistics.BatchStats batch : m.batchStats())
         model.addBatchStats(InferBatchStatistics.newBuilder()
             .setBatchSize(batch.batchSize())

@@ -27,8 +27,8 @@ final class StatisticsJson {
       duration(inference, "compute_input", s.computeInput());
       duration(inference, "compute_infer", s.computeInfer());
       duration(inference, "compute_output", s.computeOutput());
-      duration(inference, "cache_hit", ModelStatistics.Duration.ZERO);
-      duration(inference, "cache_miss", ModelStatistics.Duration.ZERO);
+      duration(inference, "cache_hit", s.cacheHit());
+      duration(inference, "cache_miss", s.cacheMiss());
       ArrayNode batches = o.putArray("batch_stats");
       for (ModelStatistics.BatchStats b : m.batchStats()) {
         ObjectNode batch = batches.addObject();

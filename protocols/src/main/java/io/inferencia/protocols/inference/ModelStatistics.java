@@ -22,10 +22,11 @@ public record ModelStatistics(String name, String version, long lastInferenceMil
   /**
    * Per request: success and fail are the whole time in the inference core; queue is the wait for a
    * batch; compute_* are the shares of the request's batch spent preparing inputs, running the model
-   * and extracting outputs.
+   * and extracting outputs; cache_hit and cache_miss are response-cache lookups (a hit also counts as
+   * a success, but not in inference_count).
    */
   public record InferStats(Duration success, Duration fail, Duration queue, Duration computeInput,
-      Duration computeInfer, Duration computeOutput) implements CborSerializable {}
+      Duration computeInfer, Duration computeOutput, Duration cacheHit, Duration cacheMiss) implements CborSerializable {}
 
   /** Per executed batch size: how often it ran and how long each phase took. */
   public record BatchStats(long batchSize, Duration computeInput, Duration computeInfer, Duration computeOutput)
