@@ -15,6 +15,7 @@ import io.inferencia.gpu.runtime.BatchRunner;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.ModelInstance;
 import io.inferencia.gpu.runtime.SessionLane;
+import io.inferencia.gpu.runtime.SessionTuning;
 import io.inferencia.gpu.runtime.WarmupSamples;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -163,9 +164,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
    */
   private List<ModelInstance> openInstances() {
     List<ModelInstance> opened = new ArrayList<>();
+    SessionTuning tuning = SessionTuning.of(spec.config());
     try {
       for (int i = 0; i < spec.instances(); i++)
-        opened.add(ModelInstance.open(spec.modelFile(), spec.device(), spec.intraOpThreads(), spec.allowSpinning()));
+        opened.add(ModelInstance.open(spec.modelFile(), spec.device(), spec.intraOpThreads(), spec.allowSpinning(), tuning));
       checkTensorNames(opened.get(0));
       warmUp(opened);
       return opened;

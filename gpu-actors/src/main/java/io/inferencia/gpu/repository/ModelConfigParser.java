@@ -2,6 +2,7 @@ package io.inferencia.gpu.repository;
 
 import com.google.protobuf.TextFormat;
 import io.inferencia.gpu.runtime.CpuLayout;
+import io.inferencia.gpu.runtime.SessionTuning;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelDynamicBatching;
@@ -64,7 +65,7 @@ public final class ModelConfigParser {
     checkOutputs(b.getOutputList(), dir);
     checkBatching(b, dir);
     checkInstanceGroups(b, dir);
-    checkCpuLayout(b, dir);
+    checkSessionParameters(b, dir);
     checkWarmup(b, dir);
     return b.build();
   }
@@ -159,13 +160,27 @@ public final class ModelConfigParser {
     }
   }
 
-  /** Triton's intra_op_thread_count and our cpu_instances extension (see CpuLayout). */
-  private static void checkCpuLayout(ModelConfig.Builder b, String dir) throws ModelConfigException {
+  /** The onnxruntime backend's session parameters (see SessionTuning, CpuLayout) and our cpu_instances extension. */
+  private static void checkSessionParameters(ModelConfig.Builder b, String dir) throws ModelConfigException {
     ModelParameter threads = b.getParametersMap().get(CpuLayout.THREADS_PARAMETER);
     if (threads != null) {
       String v = threads.getStringValue().trim();
       if (!v.matches("[0-9]{1,4}") || Integer.parseInt(v) < 1)
         throw error(dir, CpuLayout.THREADS_PARAMETER + " must be a positive integer, got '" + v + "'");
+    }
+    ModelParameter inter = b.getParametersMap().get(SessionTuning.INTER_OP_THREADS);
+    if (inter != null) {
+      String v = inter.getStringValue().trim();
+      if (!v.matches("[0-9]{1,4}") || Integer.parseInt(v) < 1)
+        throw error(dir, SessionTuning.INTER_OP_THREADS + " must be a positive integer, got '" + v + "'");
+    }
+    ModelParameter mode = b.getParametersMap().get(SessionTuning.EXECUTION_MODE);
+    if (mode != null && !mode.getStringValue().trim().matches("[01]"))
+      throw error(dir, SessionTuning.EXECUTION_MODE + " must be 0 (sequential) or 1 (parallel), got '" + mode.getStringValue() + "'");
+    for (String flag : List.of(SessionTuning.MEM_ARENA, SessionTuning.MEM_PATTERN)) {
+      ModelParameter f = b.getParametersMap().get(flag);
+      if (f != null && !SessionTuning.isFlag(f.getStringValue().trim()))
+        throw error(dir, flag + " must be 0 or 1, got '" + f.getStringValue() + "'");
     }
     ModelParameter instances = b.getParametersMap().get(CpuLayout.INSTANCES_PARAMETER);
     if (instances != null && !instances.getStringValue().trim().equalsIgnoreCase(CpuLayout.PER_CORE))

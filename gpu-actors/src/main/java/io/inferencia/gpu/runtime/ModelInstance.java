@@ -44,10 +44,21 @@ public final class ModelInstance implements AutoCloseable {
    */
   public static ModelInstance open(Path modelFile, Device device, int intraOpThreads, boolean allowSpinning)
       throws OrtException {
+    return open(modelFile, device, intraOpThreads, allowSpinning, SessionTuning.DEFAULT);
+  }
+
+  /** As {@link #open(Path, Device, int, boolean)} with the config's onnxruntime-backend parameters. */
+  public static ModelInstance open(Path modelFile, Device device, int intraOpThreads, boolean allowSpinning,
+      SessionTuning tuning) throws OrtException {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(intraOpThreads);
-      options.setInterOpNumThreads(1);
+      options.setInterOpNumThreads(tuning.interOpThreads());
+      options.setExecutionMode(tuning.parallelExecution()
+          ? OrtSession.SessionOptions.ExecutionMode.PARALLEL
+          : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setCPUArenaAllocator(tuning.memArena());
+      options.setMemoryPatternOptimization(tuning.memPattern());
       options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
       if (device.kind() == Device.Kind.CUDA) options.addCUDA(device.id());
       return new ModelInstance(ENV.createSession(modelFile.toString(), options), device);

@@ -99,6 +99,12 @@ class InferenceCoreTest {
     Files.write(Files.createDirectories(repo.resolve("cls_warm_file/warmup")).resolve("x.bin"), new byte[3 * 48 * 192 * 4]);
     TestModels.addModel(repo, "cls_warm_short", CLS_BODY + warmup("input_data_file: \"x.bin\"", 1), "ocr_cls");
     Files.write(Files.createDirectories(repo.resolve("cls_warm_short/warmup")).resolve("x.bin"), new byte[12]);
+    TestModels.addModel(repo, "cls_tuned", CLS_BODY + """
+        parameters { key: "inter_op_thread_count" value: { string_value: "2" } }
+        parameters { key: "execution_mode" value: { string_value: "1" } }
+        parameters { key: "enable_mem_arena" value: { string_value: "0" } }
+        parameters { key: "enable_mem_pattern" value: { string_value: "0" } }
+        """, "ocr_cls");
     TestModels.addModel(repo, "cls_cached", CLS_BODY + "response_cache { enable: true }\n", "ocr_cls");
     var config = TestModels.config(repo).withValue("inference.response-cache.max-bytes",
         com.typesafe.config.ConfigValueFactory.fromAnyRef("4MiB"));
@@ -119,7 +125,7 @@ class InferenceCoreTest {
     assertEquals(ModelState.UNAVAILABLE, index.get("broken").state());
     assertTrue(index.get("broken").reason().contains("does not parse"), index.get("broken").reason());
     for (String ready : List.of("ocr_cls", "ocr_rec", "vad", "echo", "cls_fixed", "cls_tiny", "cls_delayed", "rec_single", "rec_priority", "rec_two", "rec_ordered",
-        "cls_warm", "cls_warm_file", "cls_cached"))
+        "cls_warm", "cls_warm_file", "cls_cached", "cls_tuned"))
       assertEquals(ModelState.READY, index.get(ready).state(), ready + ": " + index.get(ready).reason());
     if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA))
       assertTrue(index.get("cls_tiny").reason().contains("CUDA is not available"), index.get("cls_tiny").reason());
@@ -278,6 +284,15 @@ class InferenceCoreTest {
       requests.add(new InferRequest(model, "", r[0],
           List.of(TestModels.randomFloats("x", new long[] {Long.parseLong(r[1]), 3, 48, 320}, 10)), List.of(), Map.of(), 0));
     return answerOrder(requests);
+  }
+
+  @Test
+  void sessionParametersOfTheOnnxRuntimeBackendGiveTheSameResults() {
+    InferRequest request = clsRequest("ocr_cls", 2, 15);
+    float[] expected = result(core.gateway().infer(request)).output(CLS_OUTPUT).orElseThrow().asFloats();
+    InferRequest tuned = new InferRequest("cls_tuned", "", "", request.inputs(), List.of(), Map.of(), 0);
+    float[] actual = result(core.gateway().infer(tuned)).output(CLS_OUTPUT).orElseThrow().asFloats();
+    for (int k = 0; k < expected.length; k++) assertEquals(expected[k], actual[k], 1e-5, "element " + k);
   }
 
   @Test

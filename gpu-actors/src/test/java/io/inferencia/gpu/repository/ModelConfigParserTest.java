@@ -86,6 +86,10 @@ class ModelConfigParserTest {
       "zero threads | parameters { key: \"intra_op_thread_count\" value: { string_value: \"0\" } } | intra_op_thread_count must be a positive integer",
       "word threads | parameters { key: \"intra_op_thread_count\" value: { string_value: \"many\" } } | intra_op_thread_count must be a positive integer",
       "unknown cpu_instances | parameters { key: \"cpu_instances\" value: { string_value: \"lots\" } } | cpu_instances must be 'per_core'",
+      "zero inter-op threads | parameters { key: \"inter_op_thread_count\" value: { string_value: \"0\" } } | inter_op_thread_count must be a positive integer",
+      "execution mode 2 | parameters { key: \"execution_mode\" value: { string_value: \"2\" } } | execution_mode must be 0 (sequential) or 1 (parallel)",
+      "arena maybe | parameters { key: \"enable_mem_arena\" value: { string_value: \"maybe\" } } | enable_mem_arena must be 0 or 1",
+      "pattern 2 | parameters { key: \"enable_mem_pattern\" value: { string_value: \"2\" } } | enable_mem_pattern must be 0 or 1",
   })
   void rejectsBadBatchingAndInstances(String label, String extra, String expected) {
     assertRejected(MINIMAL + extra, expected, label);

@@ -1,0 +1,25 @@
+package io.inferencia.gpu.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.inferencia.gpu.repository.ModelConfigParser;
+import org.junit.jupiter.api.Test;
+
+class SessionTuningTest {
+  private static final String BODY = """
+      max_batch_size: 4
+      input [ { name: "x" data_type: TYPE_FP32 dims: [ 3 ] } ]
+      output [ { name: "y" data_type: TYPE_FP32 dims: [ 2 ] } ]
+      """;
+
+  @Test
+  void readsTheOnnxRuntimeBackendParameters() throws Exception {
+    assertEquals(SessionTuning.DEFAULT, SessionTuning.of(ModelConfigParser.parse(BODY, "m")));
+    assertEquals(new SessionTuning(3, true, false, true), SessionTuning.of(ModelConfigParser.parse(BODY + """
+        parameters { key: "inter_op_thread_count" value: { string_value: "3" } }
+        parameters { key: "execution_mode" value: { string_value: "1" } }
+        parameters { key: "enable_mem_arena" value: { string_value: "false" } }
+        parameters { key: "enable_mem_pattern" value: { string_value: "1" } }
+        """, "m")));
+  }
+}
