@@ -20,6 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -130,18 +135,37 @@ public final class JobsBenchmark {
     for (Thread t : threads) t.join();
   }
 
-  private static long awaitListed(JobApi api, long expected) throws InterruptedException {
-    long listed = 0;
-    for (int i = 0; i < 60 && listed < expected; i++) {
-      listed = 0;
-      String cursor = null;
-      do {
-        JsonNode page = api.get("/v1/jobs?status=QUEUED&limit=500" + (cursor == null ? "" : "&cursor=" + cursor)).json();
-        listed += page.get("jobs").size();
-        cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-      } while (cursor != null);
-      if (listed < expected) Thread.sleep(500);
+  /**
+   * Polls the read side every 500 ms, at most 60 times, until it lists {@code expected} queued jobs;
+   * the last count otherwise. The polls run on a timer thread; this thread waits for the outcome.
+   */
+  private static long awaitListed(JobApi api, long expected) {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      CompletableFuture<Long> outcome = new CompletableFuture<>();
+      AtomicInteger polls = new AtomicInteger();
+      timer.scheduleWithFixedDelay(() -> {
+        try {
+          long listed = countQueued(api);
+          if (listed >= expected || polls.incrementAndGet() >= 60) outcome.complete(listed);
+        } catch (RuntimeException e) {
+          outcome.completeExceptionally(e);
+        }
+      }, 0, 500, TimeUnit.MILLISECONDS);
+      return outcome.join();
+    } finally {
+      timer.shutdownNow();
     }
+  }
+
+  private static long countQueued(JobApi api) {
+    long listed = 0;
+    String cursor = null;
+    do {
+      JsonNode page = api.get("/v1/jobs?status=QUEUED&limit=500" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      listed += page.get("jobs").size();
+      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+    } while (cursor != null);
     return listed;
   }
 
