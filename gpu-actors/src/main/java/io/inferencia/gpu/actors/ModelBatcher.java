@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -343,8 +344,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     List<Pending<Caller>> late = List.of();
     long now = System.nanoTime();
     if (batch.stream().anyMatch(p -> rejectedWhenLate(p, now))) {
-      ran = batch.stream().filter(p -> !rejectedWhenLate(p, now)).toList();
-      late = batch.stream().filter(p -> rejectedWhenLate(p, now)).toList();
+      Map<Boolean, List<Pending<Caller>>> split =
+          batch.stream().collect(Collectors.partitioningBy(p -> rejectedWhenLate(p, now)));
+      ran = split.get(false);
+      late = split.get(true);
     }
     if (ran.isEmpty()) return new LaneRun(ran, late, null);
     List<InferRequest> requests = ran.stream().map(Pending::request).toList();

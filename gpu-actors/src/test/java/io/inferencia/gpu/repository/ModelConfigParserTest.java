@@ -13,11 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class ModelConfigParserTest {
-  private static final String MINIMAL = """
-      max_batch_size: 8
-      input [ { name: "x" data_type: TYPE_FP32 dims: [ 3 ] } ]
-      output [ { name: "y" data_type: TYPE_FP32 dims: [ 2 ] } ]
-      """;
+  private static final String MINIMAL = TestModels.minimalConfig(8);
 
   @ParameterizedTest
   @ValueSource(strings = {"ocr", "ocr_cls", "ocr_det", "ocr_rec", "vad", "vad_segments"})

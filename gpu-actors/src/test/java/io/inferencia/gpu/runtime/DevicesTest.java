@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inferencia.gpu.repository.ModelConfigParser;
+import io.inferencia.gpu.testkit.TestModels;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DevicesTest {
-  private static final String BODY = """
-      max_batch_size: 4
-      input [ { name: "x" data_type: TYPE_FP32 dims: [ 3 ] } ]
-      output [ { name: "y" data_type: TYPE_FP32 dims: [ 2 ] } ]
-      """;
+  private static final String BODY = TestModels.minimalConfig(4);
 
   @Test
   void gpuRequestWithoutCudaFallsBackToCpuWithANote() throws Exception {

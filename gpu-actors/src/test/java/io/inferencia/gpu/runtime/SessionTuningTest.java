@@ -3,14 +3,11 @@ package io.inferencia.gpu.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.inferencia.gpu.repository.ModelConfigParser;
+import io.inferencia.gpu.testkit.TestModels;
 import org.junit.jupiter.api.Test;
 
 class SessionTuningTest {
-  private static final String BODY = """
-      max_batch_size: 4
-      input [ { name: "x" data_type: TYPE_FP32 dims: [ 3 ] } ]
-      output [ { name: "y" data_type: TYPE_FP32 dims: [ 2 ] } ]
-      """;
+  private static final String BODY = TestModels.minimalConfig(4);
 
   @Test
   void readsTheOnnxRuntimeBackendParameters() throws Exception {

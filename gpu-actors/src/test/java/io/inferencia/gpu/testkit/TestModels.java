@@ -55,4 +55,11 @@ public final class TestModels {
     for (int i = 0; i < values.length; i++) values[i] = random.nextFloat() * 2 - 1;
     return Tensor.ofFloats(name, shape, values);
   }
+
+  /** The smallest valid config: one FP32 input x [3], one output y [2]. */
+  public static String minimalConfig(int maxBatchSize) {
+    return "max_batch_size: " + maxBatchSize + "\n"
+        + "input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 3 ] } ]\n"
+        + "output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n";
+  }
 }
