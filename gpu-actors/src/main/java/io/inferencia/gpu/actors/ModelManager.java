@@ -7,6 +7,7 @@ import io.inferencia.gpu.cache.ResponseCache;
 import io.inferencia.gpu.pipeline.PipelineContext;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.pipeline.PipelineModel;
+import io.inferencia.gpu.pipeline.ensemble.EnsembleFactory;
 import io.inferencia.gpu.repository.ModelRepository;
 import io.inferencia.gpu.repository.ModelSource;
 import io.inferencia.gpu.repository.ModelVersionSource;
@@ -202,6 +203,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     this.responseCache = settings.responseCacheBytes() > 0
         ? Optional.of(new ResponseCache(settings.responseCacheBytes()))
         : Optional.empty();
+    // Ensembles are Triton's own, not a plug-in: every node serves them.
+    this.factories.put(EnsembleFactory.PLATFORM, new EnsembleFactory());
     factories.forEach(f -> this.factories.put(f.backend(), f));
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(InferenceSettings.BLOCKING_DISPATCHER));
     var gateway = new ActorInferenceGateway(ctx.getSelf(), ctx.getSystem().scheduler(), settings.askTimeout());
@@ -307,7 +310,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     VersionKey key = new VersionKey(config.getName(), "1", ++generations);
     VersionSlot vs = new VersionSlot(key, ModelState.LOADING, "");
     slot.versions.put(1L, vs);
-    PipelineFactory factory = factories.get(config.getBackend());
+    PipelineFactory factory = factories.get(ModelSource.pipelineKind(config));
     if (factory == null) {
       failVersion(vs, "no pipeline is registered for backend '" + config.getBackend() + "'");
       return;

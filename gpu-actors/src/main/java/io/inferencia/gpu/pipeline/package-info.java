@@ -5,7 +5,9 @@
  * {@link io.inferencia.gpu.Inferer} of their {@link io.inferencia.gpu.pipeline.PipelineContext} and do
  * their CPU work on its blocking executor. For audio larger than memory (a job's object-storage input),
  * {@link io.inferencia.gpu.pipeline.vad.StreamingVad} runs the same VAD over a Pekko Streams byte
- * source in bounded memory, with the same results.
+ * source in bounded memory, with the same results. Triton ensembles (platform "ensemble") are
+ * pipelines declared in config alone, built by {@link io.inferencia.gpu.pipeline.ensemble.EnsembleFactory}
+ * for every node.
  *
  * <p>Settings, read from {@link io.inferencia.gpu.pipeline.PipelineContext#settings()} with defaults
  * in code when absent:

@@ -1,6 +1,7 @@
 package io.inferencia.gpu.repository;
 
 import com.google.protobuf.TextFormat;
+import io.inferencia.gpu.pipeline.ensemble.EnsembleGraph;
 import io.inferencia.gpu.runtime.CpuLayout;
 import io.inferencia.gpu.runtime.SessionTuning;
 import io.inferencia.protocols.inference.DataType;
@@ -26,8 +27,13 @@ import java.util.Set;
  * batching_mode parameter and an instance group of count 1.
  */
 public final class ModelConfigParser {
-  private static final TextFormat.Parser STRICT =
-      TextFormat.Parser.newBuilder().setAllowUnknownFields(false).setAllowUnknownExtensions(false).build();
+  // Overwrites are refused too: a field given twice, or two members of one oneof (dynamic_batching
+  // and ensemble_scheduling), would otherwise keep the last and drop the other without a word.
+  private static final TextFormat.Parser STRICT = TextFormat.Parser.newBuilder()
+      .setAllowUnknownFields(false)
+      .setAllowUnknownExtensions(false)
+      .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
+      .build();
 
   /** Each batcher bucket keeps one queue per level: a bound keeps a typo from allocating millions. */
   static final int MAX_PRIORITY_LEVELS = 1024;
@@ -63,6 +69,7 @@ public final class ModelConfigParser {
     if (b.getOutputCount() == 0) throw error(dir, "declares no output");
     checkInputs(b.getInputList(), dir);
     checkOutputs(b.getOutputList(), dir);
+    checkEnsemble(b, dir);
     checkBatching(b, dir);
     checkInstanceGroups(b, dir);
     checkSessionParameters(b, dir);
@@ -106,6 +113,27 @@ public final class ModelConfigParser {
     if (a != b) throw error(dir, "reshape of '" + name + "' changes the element count from " + a + " to " + b);
   }
 
+  /**
+   * Triton's ensembles: platform "ensemble" with ensemble_scheduling, and nothing of a model that runs
+   * itself (no backend, instance groups, warmup or cache: its steps' models have their own).
+   */
+  private static void checkEnsemble(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    boolean platform = b.getPlatform().equals(EnsembleGraph.PLATFORM);
+    if (b.hasEnsembleScheduling() != platform)
+      throw error(dir, platform ? "platform \"ensemble\" needs an ensemble_scheduling section"
+          : "ensemble_scheduling needs platform \"ensemble\"");
+    if (!platform) return;
+    if (!b.getBackend().isEmpty()) throw error(dir, "an ensemble has no backend, got '" + b.getBackend() + "'");
+    if (b.getInstanceGroupCount() > 0) throw error(dir, "an ensemble has no instance_group: its step models run on theirs");
+    if (b.getResponseCache().getEnable())
+      throw error(dir, "response_cache is not supported on an ensemble; enable it on its step models");
+    try {
+      EnsembleGraph.of(b.build());
+    } catch (IllegalArgumentException e) {
+      throw error(dir, e.getMessage());
+    }
+  }
+
   private static void checkBatching(ModelConfig.Builder b, String dir) throws ModelConfigException {
     ModelParameter mode = b.getParametersMap().get(BatchingMode.PARAMETER);
     if (mode != null && !BatchingMode.isValid(mode.getStringValue()))
@@ -143,6 +171,7 @@ public final class ModelConfigParser {
   }
 
   private static void checkInstanceGroups(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    if (b.hasEnsembleScheduling()) return;
     if (b.getInstanceGroupCount() == 0) {
       b.addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(1).setKind(ModelInstanceGroup.Kind.KIND_AUTO));
       return;
@@ -195,6 +224,8 @@ public final class ModelConfigParser {
   private static void checkWarmup(ModelConfig.Builder b, String dir) throws ModelConfigException {
     if (b.getModelWarmupCount() > 0 && b.getBackend().endsWith("_pipeline"))
       throw error(dir, "model_warmup is for ONNX models; pipeline '" + b.getBackend() + "' warms the models it calls");
+    if (b.getModelWarmupCount() > 0 && b.hasEnsembleScheduling())
+      throw error(dir, "model_warmup is for ONNX models; an ensemble's step models warm themselves");
     int maxBatch = Math.max(1, b.getMaxBatchSize());
     for (ModelWarmup w : b.getModelWarmupList()) {
       if (w.getName().isEmpty()) throw error(dir, "a model_warmup sample has no name");

@@ -23,9 +23,17 @@ public record ModelSource(
     return config.isPresent() && error.isEmpty();
   }
 
-  /** A pipeline (backend ending in {@code _pipeline}) is served by code, not by an ONNX file. */
+  /**
+   * A pipeline (backend ending in {@code _pipeline}, or Triton's platform "ensemble") is served by
+   * code calling other models, not by an ONNX file.
+   */
   public static boolean isPipeline(ModelConfig config) {
-    return config.getBackend().endsWith("_pipeline");
+    return config.getBackend().endsWith("_pipeline") || config.hasEnsembleScheduling();
+  }
+
+  /** The key of the pipeline factory that builds this pipeline: its backend, or "ensemble". */
+  public static String pipelineKind(ModelConfig config) {
+    return config.hasEnsembleScheduling() ? config.getPlatform() : config.getBackend();
   }
 
   static ModelSource failed(String name, Path dir, Optional<ModelConfig> config, String error) {

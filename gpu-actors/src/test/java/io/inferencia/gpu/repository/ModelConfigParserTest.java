@@ -47,6 +47,7 @@ class ModelConfigParserTest {
   @CsvSource(delimiter = '|', value = {
       "syntax error | max_batch_size: 8 input [ { name: \"x\" | does not parse",
       "unknown field | max_batch_size: 8 colour: 3 | does not parse",
+      "field twice | max_batch_size: 8 max_batch_size: 4 | cannot be overwritten",
       "wrong name | name: \"other\" max_batch_size: 8 | does not match its directory",
       "negative max batch | max_batch_size: -1 | max_batch_size must be >= 0",
       "missing dims | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | has no dims",
