@@ -9,6 +9,7 @@ import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelDynamicBatching;
 import io.inferencia.protocols.modelconfig.ModelInput;
 import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
+import io.inferencia.protocols.modelconfig.ModelOptimizationPolicy;
 import io.inferencia.protocols.modelconfig.ModelOutput;
 import io.inferencia.protocols.modelconfig.ModelParameter;
 import io.inferencia.protocols.modelconfig.ModelWarmup;
@@ -73,6 +74,7 @@ public final class ModelConfigParser {
     checkBatching(b, dir);
     checkInstanceGroups(b, dir);
     checkSessionParameters(b, dir);
+    checkOptimization(b, dir);
     checkWarmup(b, dir);
     return b.build();
   }
@@ -215,6 +217,24 @@ public final class ModelConfigParser {
     if (instances != null && !instances.getStringValue().trim().equalsIgnoreCase(CpuLayout.PER_CORE))
       throw error(dir, CpuLayout.INSTANCES_PARAMETER + " must be '" + CpuLayout.PER_CORE + "', got '"
           + instances.getStringValue() + "'");
+  }
+
+  /**
+   * Triton's optimization policy: the onnxruntime backend's graph level applies; the rest (CUDA
+   * graphs, TensorRT or OpenVINO accelerators, pinned memory, priorities, eager batching) this node
+   * cannot honour, so a config asking for them is refused instead of served without them.
+   */
+  private static void checkOptimization(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    if (!b.hasOptimization()) return;
+    if (ModelSource.isPipeline(b.build()))
+      throw error(dir, "optimization is for ONNX models; a pipeline or ensemble runs on its models' settings");
+    ModelOptimizationPolicy o = b.getOptimization();
+    int level = o.getGraph().getLevel();
+    if (level < -1 || level > 1)
+      throw error(dir, "optimization graph level must be -1 (basic), 0 (all) or 1 (extended), got " + level);
+    for (var field : o.getAllFields().keySet())
+      if (!field.getName().equals("graph"))
+        throw error(dir, "optimization." + field.getName() + " is not supported (only optimization.graph.level applies)");
   }
 
   /**

@@ -104,6 +104,7 @@ class InferenceCoreTest {
         parameters { key: "execution_mode" value: { string_value: "1" } }
         parameters { key: "enable_mem_arena" value: { string_value: "0" } }
         parameters { key: "enable_mem_pattern" value: { string_value: "0" } }
+        optimization { graph { level: -1 } }
         """, "ocr_cls");
     TestModels.addModel(repo, "cls_cached", CLS_BODY + "response_cache { enable: true }\n", "ocr_cls");
     var config = TestModels.config(repo).withValue("inference.response-cache.max-bytes",

@@ -86,6 +86,11 @@ class ModelConfigParserTest {
       "zero inter-op threads | parameters { key: \"inter_op_thread_count\" value: { string_value: \"0\" } } | inter_op_thread_count must be a positive integer",
       "execution mode 2 | parameters { key: \"execution_mode\" value: { string_value: \"2\" } } | execution_mode must be 0 (sequential) or 1 (parallel)",
       "arena maybe | parameters { key: \"enable_mem_arena\" value: { string_value: \"maybe\" } } | enable_mem_arena must be 0 or 1",
+      "graph level 2 | optimization { graph { level: 2 } } | graph level must be -1 (basic), 0 (all) or 1 (extended), got 2",
+      "tensorrt | optimization { execution_accelerators { gpu_execution_accelerator [ { name: \"tensorrt\" } ] } } | optimization.execution_accelerators is not supported",
+      "cuda graphs | optimization { graph { level: 1 } cuda { graphs: true } } | optimization.cuda is not supported",
+      "pinned memory | optimization { input_pinned_memory { enable: false } } | optimization.input_pinned_memory is not supported",
+      "eager batching | optimization { eager_batching: true } | optimization.eager_batching is not supported",
       "pattern 2 | parameters { key: \"enable_mem_pattern\" value: { string_value: \"2\" } } | enable_mem_pattern must be 0 or 1",
   })
   void rejectsBadBatchingAndInstances(String label, String extra, String expected) {
