@@ -3,6 +3,8 @@ package io.inferencia.edge.grpc;
 import io.grpc.Status;
 import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.errors.ErrorMapping;
+import io.inferencia.protocols.inference.InferenceException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -25,7 +27,9 @@ import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * Enforces {@code edge.max-request-bytes} per gRPC request message, answering RESOURCE_EXHAUSTED as
- * grpc-java's max inbound message size does (Pekko gRPC 1.1 has no such setting).
+ * grpc-java's max inbound message size does (Pekko gRPC 1.1 has no such setting). The limit holds for
+ * a message both as sent and decompressed: gzip and deflate messages are inflated here, within the
+ * limit ({@link MessageInflater}), and passed on uncompressed.
  *
  * <p>Why not {@code entity.withSizeLimit}: a failing request entity makes Pekko's HTTP/2 layer reset
  * the stream (RST_STREAM CANCEL) before any response, so the client sees CANCELLED instead of a
@@ -52,7 +56,7 @@ public final class GrpcRequestLimit {
   private static CompletionStage<HttpResponse> stream(
       Function<HttpRequest, CompletionStage<HttpResponse>> service, HttpRequest request, long limit,
       ClassicActorSystemProvider system) throws Exception {
-    FrameScanner scanner = new FrameScanner(limit);
+    FrameScanner scanner = new FrameScanner(limit, request.getHeader("grpc-encoding").map(h -> h.value()));
     Pair<SourceQueueWithComplete<ByteString>, Source<ByteString, NotUsed>> input =
         Source.<ByteString>queue(16, OverflowStrategy.backpressure()).preMaterialize(system);
     SourceQueueWithComplete<ByteString> queue = input.first();
@@ -76,7 +80,7 @@ public final class GrpcRequestLimit {
       if (!(response.entity() instanceof HttpEntity.Chunked chunked)) return response;
       Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts = chunked.getChunks()
           .map(part -> part.isLastChunk() && scanner.refused.isDone()
-              ? HttpEntity.ChunkStreamPart.createLast("", GrpcStatusResponses.statusHeaders(Status.RESOURCE_EXHAUSTED, scanner.refused.join()))
+              ? HttpEntity.ChunkStreamPart.createLast("", GrpcStatusResponses.statusHeaders(scanner.refused.join(), scanner.refused.join().getDescription()))
               : part)
           .map(part -> (org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart) part);
       return response.withEntity(new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
@@ -87,9 +91,11 @@ public final class GrpcRequestLimit {
   private static CompletionStage<HttpResponse> unary(
       Function<HttpRequest, CompletionStage<HttpResponse>> service, HttpRequest request, long limit,
       ClassicActorSystemProvider system) {
+    Optional<String> encoding = request.getHeader("grpc-encoding").map(h -> h.value());
     return BodyReader.read(request.entity(), limit, Materializer.matFromSystem(system))
-        .thenCompose(bytes -> {
+        .thenCompose(received -> {
           try {
+            ByteString bytes = MessageInflater.uncompressedFrame(received, encoding, limit);
             return service.apply(request.withEntity(HttpEntities.create(request.entity().getContentType(), bytes)));
           } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
@@ -104,16 +110,21 @@ public final class GrpcRequestLimit {
   /**
    * Follows gRPC's length-prefixed framing (1 flag byte, 4-byte big-endian length) across chunks and
    * passes on only frames whose declared length is within the limit; after an oversized one, nothing.
+   * A compressed frame in an encoding {@link MessageInflater} decodes is collected, inflated within the
+   * limit and passed on uncompressed (flag 0), so Pekko gRPC's unbounded codec never sees it.
    */
   private static final class FrameScanner {
-    final CompletableFuture<String> refused = new CompletableFuture<>();
+    final CompletableFuture<Status> refused = new CompletableFuture<>();
     private final long limit;
+    private final Optional<String> encoding;
     private final byte[] header = new byte[5];
     private int headerFill;
     private long bodyLeft;
+    private ByteStringBuilder compressed;
 
-    FrameScanner(long limit) {
+    FrameScanner(long limit, Optional<String> encoding) {
       this.limit = limit;
+      this.encoding = encoding;
     }
 
     ByteString check(ByteString chunk) {
@@ -124,9 +135,11 @@ public final class GrpcRequestLimit {
       while (i < n) {
         if (bodyLeft > 0) {
           int take = (int) Math.min(bodyLeft, n - i);
-          out.append(chunk.slice(i, i + take));
+          if (compressed != null) compressed.append(chunk.slice(i, i + take));
+          else out.append(chunk.slice(i, i + take));
           bodyLeft -= take;
           i += take;
+          if (bodyLeft == 0 && compressed != null && !inflateInto(out)) return out.result();
           continue;
         }
         header[headerFill++] = chunk.apply(i++);
@@ -134,12 +147,37 @@ public final class GrpcRequestLimit {
         headerFill = 0;
         bodyLeft = ((header[1] & 0xFFL) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
         if (bodyLeft > limit) {
-          refused.complete("request message of " + bodyLeft + " bytes exceeds the limit of " + limit + " bytes");
+          refused.complete(Status.RESOURCE_EXHAUSTED.withDescription(
+              "request message of " + bodyLeft + " bytes exceeds the limit of " + limit + " bytes"));
           return out.result();
         }
-        out.putBytes(header);
+        if (header[0] == 1 && MessageInflater.decodes(encoding)) {
+          compressed = ByteString.createBuilder();
+          if (bodyLeft == 0 && !inflateInto(out)) return out.result();
+        } else {
+          out.putBytes(header);
+        }
       }
       return out.result();
+    }
+
+    /** Appends the collected frame inflated, or refuses the stream and answers false. */
+    private boolean inflateInto(ByteStringBuilder out) {
+      byte[] data = compressed.result().toArrayUnsafe();
+      compressed = null;
+      ByteString message;
+      try {
+        message = MessageInflater.inflate(encoding.orElseThrow(), data, 0, data.length, limit);
+      } catch (InferenceException e) {
+        refused.complete(ErrorMapping.grpcStatus(e.kind()).withDescription(e.getMessage()));
+        return false;
+      }
+      int size = message.size();
+      byte[] frameHeader = new byte[MessageInflater.HEADER];
+      MessageInflater.writeHeader(frameHeader, size);
+      out.putBytes(frameHeader);
+      out.append(message);
+      return true;
     }
   }
 }

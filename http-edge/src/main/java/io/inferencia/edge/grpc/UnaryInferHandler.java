@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -27,10 +28,11 @@ import org.apache.pekko.util.ByteString;
 /**
  * Unary ModelInfer, the hot call, without Pekko gRPC's per-call streams. Pekko gRPC 1.1 materializes
  * one stream to decode every unary request and another to write its answer (an actor each), and
- * copies the message three times on the way in. Here the body is read once, the request is parsed in
- * place (raw_input_contents alias the body), and the answer leaves as one strict entity carrying
- * grpc-status in its trailer. Anything else (other methods, compressed or malformed messages, gRPC-Web)
- * goes to the generated handler, so behaviour there is unchanged.
+ * copies the message three times on the way in. Here the body is read once (a gzip or deflate message
+ * inflated within the request limit), the request is parsed in place (raw_input_contents alias the
+ * body), and the answer leaves as one strict entity carrying grpc-status in its trailer. Anything else
+ * (other methods or encodings, malformed messages, gRPC-Web) goes to the generated handler, so
+ * behaviour there is unchanged.
  */
 public final class UnaryInferHandler {
   static final String PATH = "/" + GRPCInferenceService.name + "/ModelInfer";
@@ -59,8 +61,10 @@ public final class UnaryInferHandler {
   private static CompletionStage<HttpResponse> infer(HttpRequest request,
       Function<HttpRequest, CompletionStage<HttpResponse>> generic, InferenceGrpcService service, long limit,
       Materializer mat) {
+    Optional<String> encoding = request.getHeader("grpc-encoding").map(HttpHeader::value);
     return BodyReader.read(request.entity(), limit, mat)
-        .thenCompose(body -> {
+        .thenCompose(received -> {
+          ByteString body = MessageInflater.uncompressedFrame(received, encoding, limit);
           Optional<ModelInferRequest> parsed = parse(body);
           if (parsed.isPresent())
             return service.modelInfer(parsed.get(), GrpcTimeout.micros(request)).handle(UnaryInferHandler::answer);

@@ -1,33 +1,29 @@
 package io.inferencia.edge.grpc;
 
+import static io.inferencia.edge.testkit.RawGrpc.frame;
+import static io.inferencia.edge.testkit.RawGrpc.gzip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
 import io.inferencia.edge.testkit.EdgeFixture;
 import io.inferencia.edge.testkit.FakeGateway;
 import io.inferencia.edge.testkit.GrpcInfer;
 import io.inferencia.edge.testkit.Raw;
+import io.inferencia.edge.testkit.RawGrpc;
+import io.inferencia.edge.testkit.RawGrpc.Answer;
 import io.inferencia.protocols.grpc.ModelInferRequest;
 import io.inferencia.protocols.grpc.ModelInferResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fast unary ModelInfer over a real HTTP/2 connection: an uncompressed message is answered by it,
- * with grpc-status in the trailer; a compressed one still goes through the generated handler; errors
+ * with grpc-status in the trailer, as is a gzip or deflate one inflated within the limit; errors
  * are trailers-only; and the frame parser refuses everything but exactly one uncompressed message.
  */
 class UnaryInferHandlerTest {
@@ -63,12 +59,49 @@ class UnaryInferHandlerTest {
   }
 
   @Test
-  void compressedCallStillGoesThroughTheGeneratedHandler() throws Exception {
+  void gzipAndDeflateCallsAreInflatedAndAnsweredByTheFastPath() throws Exception {
     float[] a = Raw.ramp(16, 2);
     float[] b = Raw.ramp(16, 7);
-    HttpResponse response = post(frame(1, gzip(request(a, b).toByteArray())), Optional.of("gzip"));
-    assertTrue(response.getHeader("grpc-encoding").isPresent(), "answered by Pekko gRPC's handler");
-    assertOkWithSum(read(response), a, b);
+    byte[] message = request(a, b).toByteArray();
+    for (var encoded : List.of(new Object[] {"gzip", gzip(message)}, new Object[] {"deflate", RawGrpc.deflate(message)})) {
+      HttpResponse response = post(frame(1, (byte[]) encoded[1]), Optional.of((String) encoded[0]));
+      assertTrue(response.getHeader("grpc-encoding").isEmpty(), encoded[0] + " answered by the fast path");
+      assertOkWithSum(read(response), a, b);
+    }
+  }
+
+  @Test
+  void anUnknownEncodingIsLeftToTheGeneratedHandler() throws Exception {
+    HttpResponse response = post(frame(1, gzip(request(Raw.ramp(16, 2), Raw.ramp(16, 7)).toByteArray())), Optional.of("snappy"));
+    assertEquals(String.valueOf(Status.Code.UNIMPLEMENTED.value()), response.getHeader("grpc-status").orElseThrow().value());
+  }
+
+  @Test
+  void aMessageInflatingPastTheLimitIsRefusedWithoutInflatingIt() throws Exception {
+    // 1 KiB of gzip that would inflate to 1 GiB: the edge stops at its 1 MiB limit.
+    byte[] bomb = gzippedZeros(1L << 30);
+    assertTrue(bomb.length < 2_000_000, "a small body: " + bomb.length);
+    HttpResponse response = post(frame(1, bomb), Optional.of("gzip"));
+    assertEquals(String.valueOf(Status.Code.RESOURCE_EXHAUSTED.value()), response.getHeader("grpc-status").orElseThrow().value());
+    assertTrue(response.getHeader("grpc-message").orElseThrow().value().contains("decompresses to more than the limit of 1048576 bytes"),
+        response.getHeader("grpc-message").orElseThrow().value());
+  }
+
+  @Test
+  void corruptCompressedDataIsInternal() throws Exception {
+    HttpResponse response = post(frame(1, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3}), Optional.of("gzip"));
+    assertEquals(String.valueOf(Status.Code.INTERNAL.value()), response.getHeader("grpc-status").orElseThrow().value());
+    assertTrue(response.getHeader("grpc-message").orElseThrow().value().contains("cannot decompress the gzip request message"));
+  }
+
+  /** gzip of {@code size} zero bytes, written in pieces so the test never holds them. */
+  static byte[] gzippedZeros(long size) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] zeros = new byte[1 << 20];
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      for (long left = size; left > 0; left -= zeros.length) gz.write(zeros, 0, (int) Math.min(zeros.length, left));
+    }
+    return out.toByteArray();
   }
 
   @Test
@@ -81,27 +114,8 @@ class UnaryInferHandlerTest {
     assertEquals(0, read(response).data().size());
   }
 
-  /** The answer's data and the headers of its trailer (an HTTP/2 client always sees a chunked entity). */
-  private record Answer(ByteString data, List<HttpHeader> trailers) {
-    String trailer(String name) {
-      return trailers.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(HttpHeader::value).findFirst()
-          .orElseThrow(() -> new AssertionError("no " + name + " in the trailer " + trailers));
-    }
-  }
-
   private static Answer read(HttpResponse response) throws Exception {
-    if (!(response.entity() instanceof HttpEntity.Chunked chunked))
-      return new Answer(response.entity().toStrict(10_000, edge.testKit.system()).toCompletableFuture()
-          .get(10, TimeUnit.SECONDS).getData(), List.of());
-    List<HttpEntity.ChunkStreamPart> parts = chunked.getChunks().runWith(Sink.seq(), edge.testKit.system())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    ByteString data = ByteString.emptyByteString();
-    List<HttpHeader> trailers = new ArrayList<>();
-    for (HttpEntity.ChunkStreamPart p : parts) {
-      data = data.concat(p.data());
-      if (p.isLastChunk()) p.getTrailerHeaders().forEach(trailers::add);
-    }
-    return new Answer(data, trailers);
+    return RawGrpc.read(edge, response);
   }
 
   @Test
@@ -174,29 +188,6 @@ class UnaryInferHandlerTest {
   }
 
   private static HttpResponse post(byte[] body, Optional<String> encoding, List<HttpHeader> extra) throws Exception {
-    int port = edge.bindings.grpc().localAddress().getPort();
-    HttpRequest request = HttpRequest.create()
-        .withMethod(HttpMethods.POST)
-        .withUri("http://" + edge.settings.host() + ":" + port + UnaryInferHandler.PATH)
-        .addHeader(RawHeader.create("te", "trailers"))
-        .withEntity(HttpEntities.create(GrpcStatusResponses.GRPC, body));
-    if (encoding.isPresent()) request = request.addHeader(RawHeader.create("grpc-encoding", encoding.get()));
-    for (HttpHeader h : extra) request = request.addHeader(h);
-    var connection = Http.get(edge.testKit.system()).connectionTo(edge.settings.host()).toPort(port)
-        .http2WithPriorKnowledge();
-    return Source.single(request).via(connection).runWith(Sink.head(), edge.testKit.system())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static byte[] frame(int flag, byte[] message) {
-    return ByteBuffer.allocate(5 + message.length).put((byte) flag).putInt(message.length).put(message).array();
-  }
-
-  private static byte[] gzip(byte[] data) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(data);
-    }
-    return out.toByteArray();
+    return RawGrpc.post(edge, UnaryInferHandler.PATH, body, encoding, extra);
   }
 }

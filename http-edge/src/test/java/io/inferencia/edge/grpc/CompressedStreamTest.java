@@ -1,0 +1,97 @@
+package io.inferencia.edge.grpc;
+
+import static io.inferencia.edge.testkit.RawGrpc.frame;
+import static io.inferencia.edge.testkit.RawGrpc.gzip;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.inferencia.edge.testkit.EdgeFixture;
+import io.inferencia.edge.testkit.FakeGateway;
+import io.inferencia.edge.testkit.GrpcInfer;
+import io.inferencia.edge.testkit.Raw;
+import io.inferencia.edge.testkit.RawGrpc;
+import io.inferencia.protocols.grpc.GRPCInferenceService;
+import io.inferencia.protocols.grpc.ModelInferRequest;
+import io.inferencia.protocols.grpc.ModelStreamInferResponse;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ModelStreamInfer with gzip messages: each is inflated within the request limit before Pekko gRPC
+ * sees it, and one that would inflate past the limit ends the stream with RESOURCE_EXHAUSTED after
+ * the answers to the messages before it.
+ */
+class CompressedStreamTest {
+  private static final String PATH = "/" + GRPCInferenceService.name + "/ModelStreamInfer";
+  private static final long[] ONE_ROW = {1, FakeGateway.ADD_SUB_WIDTH};
+  private static EdgeFixture edge;
+
+  @BeforeAll
+  static void start() throws Exception {
+    edge = EdgeFixture.start(new FakeGateway());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    edge.close();
+  }
+
+  @Test
+  void gzipMessagesOnAStreamAreAnswered() throws Exception {
+    byte[] body = concat(frame(1, gzip(request("one", 1).toByteArray())), frame(0, request("two", 2).toByteArray()),
+        frame(1, gzip(request("three", 3).toByteArray())));
+    RawGrpc.Answer answer = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.of("gzip"), List.of()));
+    assertEquals("0", answer.trailer("grpc-status"));
+    List<ModelStreamInferResponse> responses = responses(answer.data());
+    assertEquals(List.of("one", "two", "three"), responses.stream().map(r -> r.getInferResponse().getId()).toList());
+    float[] a = Raw.ramp(16, 3);
+    float[] sum = new float[16];
+    for (int i = 0; i < 16; i++) sum[i] = 2 * a[i];
+    assertArrayEquals(sum, Raw.floats(GrpcInfer.rawOutput(responses.get(2).getInferResponse(), "OUTPUT0")));
+  }
+
+  @Test
+  void aMessageInflatingPastTheLimitEndsTheStreamAfterTheEarlierAnswers() throws Exception {
+    byte[] body = concat(frame(1, gzip(request("first", 1).toByteArray())),
+        frame(1, UnaryInferHandlerTest.gzippedZeros(64L << 20)));
+    RawGrpc.Answer answer = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.of("gzip"), List.of()));
+    assertEquals(String.valueOf(Status.Code.RESOURCE_EXHAUSTED.value()), answer.trailer("grpc-status"));
+    assertTrue(answer.trailer("grpc-message").contains("decompresses to more than the limit of 1048576 bytes"),
+        answer.trailer("grpc-message"));
+    assertEquals(List.of("first"), responses(answer.data()).stream().map(r -> r.getInferResponse().getId()).toList());
+  }
+
+  private static ModelInferRequest request(String id, int seed) {
+    ModelInferRequest.Builder req = GrpcInfer.request("add_sub", "").setId(id);
+    GrpcInfer.addRaw(req, "INPUT0", "FP32", ONE_ROW, Raw.floats(Raw.ramp(16, seed)));
+    GrpcInfer.addRaw(req, "INPUT1", "FP32", ONE_ROW, Raw.floats(Raw.ramp(16, seed)));
+    return req.build();
+  }
+
+  private static List<ModelStreamInferResponse> responses(ByteString data) throws Exception {
+    List<ModelStreamInferResponse> out = new ArrayList<>();
+    ByteBuffer buffer = data.asByteBuffer();
+    while (buffer.hasRemaining()) {
+      assertEquals(0, buffer.get(), "answers are not compressed");
+      byte[] message = new byte[buffer.getInt()];
+      buffer.get(message);
+      out.add(ModelStreamInferResponse.parseFrom(message));
+    }
+    return out;
+  }
+
+  private static byte[] concat(byte[]... frames) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] f : frames) out.writeBytes(f);
+    return out.toByteArray();
+  }
+}
