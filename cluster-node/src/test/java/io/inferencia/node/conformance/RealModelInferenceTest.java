@@ -130,6 +130,40 @@ class RealModelInferenceTest extends ShippedModelsTest {
   }
 
   @Test
+  void vadStreamKeepsSilerosStateAcrossAStreamOfWindows() throws Exception {
+    var audio = new io.inferencia.gpu.pipeline.audio.WavReader(60).read(Samples.speechWav());
+    float[] pcm = new io.inferencia.gpu.pipeline.audio.Resampler(audio.sampleRate(), 16000).resample(audio.mono());
+    byte[] sr = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(16000).array();
+    List<ModelInferRequest> windows = new ArrayList<>();
+    int count = pcm.length / 512;
+    for (int w = 0; w < count; w++) {
+      float[] window = new float[576]; // the previous window's last 64 samples, then 512 new ones
+      int from = w * 512 - 64;
+      for (int i = 0; i < 576; i++) window[i] = from + i >= 0 ? pcm[from + i] : 0f;
+      ModelInferRequest.Builder g = GrpcInfer.request("vad_stream", "").setId("w" + w);
+      GrpcInfer.addRaw(g, "input", "FP32", new long[] {1, 576}, Raw.floats(window));
+      GrpcInfer.addRaw(g, "sr", "INT64", new long[] {1}, sr);
+      g.putParameters("sequence_id", io.inferencia.protocols.grpc.InferParameter.newBuilder().setStringParam("mic-1").build());
+      g.putParameters("sequence_start", io.inferencia.protocols.grpc.InferParameter.newBuilder().setBoolParam(w == 0).build());
+      g.putParameters("sequence_end", io.inferencia.protocols.grpc.InferParameter.newBuilder().setBoolParam(w == count - 1).build());
+      windows.add(g.build());
+    }
+    List<ModelStreamInferResponse> responses = get(server.grpc.modelStreamInfer(Source.from(windows))
+        .runWith(Sink.seq(), server.testKit.system()));
+    assertEquals(count, responses.size());
+    float[] speech = new float[count];
+    for (int w = 0; w < count; w++) {
+      assertEquals("", responses.get(w).getErrorMessage(), "window " + w);
+      speech[w] = Raw.floats(GrpcInfer.rawOutput(responses.get(w).getInferResponse(), "output"))[0];
+    }
+    // 32 ms windows: speech ~1520-4560 ms, silence before and after.
+    for (int w = 0; w < 1300 / 32; w++) assertTrue(speech[w] < 0.5f, "silence at " + w * 32 + " ms: " + speech[w]);
+    int speaking = 0;
+    for (int w = 1700 / 32; w < 4400 / 32; w++) if (speech[w] > 0.5f) speaking++;
+    assertTrue(speaking > (4400 - 1700) / 32 / 2, "most windows of the speech are speech: " + speaking);
+  }
+
+  @Test
   void sileroModelDirectly() {
     ArrayNode sr = RestClient.JSON.createArrayNode().add(16000L);
     InferResult silence = InferResult.of(ok(rest.post("/v2/models/vad/infer", InferBody.builder()

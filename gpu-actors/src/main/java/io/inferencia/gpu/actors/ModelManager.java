@@ -10,6 +10,8 @@ import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.ensemble.EnsembleFactory;
 import io.inferencia.gpu.repository.ModelRepository;
 import io.inferencia.gpu.repository.ModelSource;
+import io.inferencia.gpu.sequence.SequencePlan;
+import io.inferencia.gpu.sequence.SequenceScheduler;
 import io.inferencia.gpu.repository.ModelVersionSource;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.Devices;
@@ -137,6 +139,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     /** Batchers started and not yet stopped. */
     int live;
     PipelineModel pipeline;
+    /** For a model with sequence_batching: every request goes through it to the batchers. */
+    ActorRef<SequenceScheduler.Command> sequencer;
     /** Fresh on every (re)load, as Triton's are. */
     final VersionStatistics statistics;
 
@@ -289,8 +293,14 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       notes.add("response_cache is enabled but the node's cache is off (inference.response-cache.max-bytes = 0)");
     vs.reason = String.join("; ", notes);
     if (!vs.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", key.model(), vs.reason);
+    ModelConfig batcherConfig = config;
+    if (SequencePlan.applies(config)) {
+      SequencePlan plan = new SequencePlan(config);
+      batcherConfig = plan.batcherConfig();
+      vs.sequencer = getContext().spawnAnonymous(SequenceScheduler.create(plan, vs.statistics));
+    }
     for (Devices.Placement placement : placements) {
-      var spec = new ModelBatcher.Spec(key, config, v.modelFile().orElseThrow(), placement.device(),
+      var spec = new ModelBatcher.Spec(key, batcherConfig, v.modelFile().orElseThrow(), placement.device(),
           placement.instances(), placement.intraOpThreads(),
           settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(),
           settings.section().getBoolean("batching.queue-behind-running"), vs.statistics,
@@ -303,6 +313,10 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   }
 
   private void stopBatchers(VersionSlot vs) {
+    if (vs.sequencer != null) {
+      vs.sequencer.tell(SequenceScheduler.Stop.INSTANCE);
+      vs.sequencer = null;
+    }
     for (Device d : vs.devices) routers.get(d).tell(new DeviceRouter.StopModel(vs.key));
   }
 
@@ -489,6 +503,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       ValidatedRequest validated = RequestValidator.validate(config, request);
       InferRequest resolved = request.withVersion(vs.key.version());
       if (vs.pipeline != null) inferPipeline(vs, resolved, validated.batchSize(), msg.replyTo());
+      else if (vs.sequencer != null) vs.sequencer.tell(new SequenceScheduler.Enqueue(resolved, nextBatcher(vs), msg.replyTo()));
       else nextBatcher(vs).tell(new ModelBatcher.Enqueue(resolved, validated, msg.replyTo()));
     } catch (InferenceException e) {
       // A request that reached a version counts as its failure, as in Triton; an unknown model has no books.

@@ -3,6 +3,7 @@ package io.inferencia.gpu.repository;
 import com.google.protobuf.TextFormat;
 import io.inferencia.gpu.pipeline.ensemble.EnsembleGraph;
 import io.inferencia.gpu.runtime.CpuLayout;
+import io.inferencia.gpu.sequence.SequenceRules;
 import io.inferencia.gpu.runtime.SessionTuning;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.modelconfig.ModelConfig;
@@ -71,6 +72,7 @@ public final class ModelConfigParser {
     checkInputs(b.getInputList(), dir);
     checkOutputs(b.getOutputList(), dir);
     checkEnsemble(b, dir);
+    checkSequence(b, dir);
     checkBatching(b, dir);
     checkInstanceGroups(b, dir);
     checkSessionParameters(b, dir);
@@ -136,12 +138,30 @@ public final class ModelConfigParser {
     }
   }
 
+  /** Triton's sequence batcher (see SequenceRules), on an ONNX model without a response cache or warmup. */
+  private static void checkSequence(ModelConfig.Builder b, String dir) throws ModelConfigException {
+    if (!b.hasSequenceBatching()) return;
+    if (b.getBackend().endsWith("_pipeline"))
+      throw error(dir, "sequence_batching is for ONNX models, not pipeline '" + b.getBackend() + "'");
+    if (b.getResponseCache().getEnable()) throw error(dir, "response_cache cannot be used with sequence_batching");
+    if (b.getModelWarmupCount() > 0) throw error(dir, "model_warmup cannot be used with sequence_batching");
+    ModelParameter mode = b.getParametersMap().get(BatchingMode.PARAMETER);
+    if (b.getMaxBatchSize() == 0 && mode != null && !mode.getStringValue().equalsIgnoreCase("off"))
+      throw error(dir, "batching_mode '" + mode.getStringValue() + "' needs max_batch_size > 0");
+    try {
+      SequenceRules.check(b.build());
+    } catch (IllegalArgumentException e) {
+      throw error(dir, "sequence_batching: " + e.getMessage());
+    }
+  }
+
   private static void checkBatching(ModelConfig.Builder b, String dir) throws ModelConfigException {
     ModelParameter mode = b.getParametersMap().get(BatchingMode.PARAMETER);
     if (mode != null && !BatchingMode.isValid(mode.getStringValue()))
       throw error(dir, "batching_mode must be one of off, fixed, adaptive; got '" + mode.getStringValue() + "'");
     if (!b.hasDynamicBatching()) {
-      if (mode != null && !mode.getStringValue().equalsIgnoreCase("off"))
+      // A sequence model's batchers get their dynamic batching from its strategy.
+      if (mode != null && !mode.getStringValue().equalsIgnoreCase("off") && !b.hasSequenceBatching())
         throw error(dir, "batching_mode '" + mode.getStringValue() + "' needs a dynamic_batching section");
       return;
     }

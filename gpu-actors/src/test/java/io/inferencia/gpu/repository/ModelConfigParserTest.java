@@ -16,7 +16,7 @@ class ModelConfigParserTest {
   private static final String MINIMAL = TestModels.minimalConfig(8);
 
   @ParameterizedTest
-  @ValueSource(strings = {"ocr", "ocr_cls", "ocr_det", "ocr_rec", "vad", "vad_segments"})
+  @ValueSource(strings = {"ocr", "ocr_cls", "ocr_det", "ocr_rec", "vad", "vad_segments", "vad_stream"})
   void everyShippedConfigParses(String model) throws Exception {
     Path file = TestModels.repository().resolve(model).resolve("config.pbtxt");
     ModelConfig config = ModelConfigParser.parseFile(file, model);

@@ -30,6 +30,12 @@ public record InferBody(byte[] bytes, OptionalInt headerLength) {
       return this;
     }
 
+    /** A numeric request parameter, e.g. Triton's {@code sequence_id}. */
+    public Builder parameter(String name, long value) {
+      params().put(name, value);
+      return this;
+    }
+
     /** A request parameter, e.g. {@code binary_data_output}. */
     public Builder parameter(String name, boolean value) {
       params().put(name, value);
