@@ -31,29 +31,13 @@ import org.junit.jupiter.api.Test;
  * sequence_start and sequence_end request parameters over REST and gRPC, one sequence crossing both.
  */
 class RealModelSequenceTest {
-  private static final String ACC = """
-      backend: "onnxruntime"
-      max_batch_size: 8
-      input [ { name: "X" data_type: TYPE_FP32 dims: [ 1 ] } ]
-      output [ { name: "Y" data_type: TYPE_FP32 dims: [ 1 ] },
-               { name: "CORRID_SEEN" data_type: TYPE_INT64 dims: [ 1 ] } ]
-      sequence_batching {
-        control_input [
-          { name: "START" control [ { kind: CONTROL_SEQUENCE_START int32_false_true: [ 0, 1 ] } ] },
-          { name: "END" control [ { kind: CONTROL_SEQUENCE_END int32_false_true: [ 0, 1 ] } ] },
-          { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_INT64 } ] }
-        ]
-        state [ { input_name: "STATE" output_name: "STATE_OUT" data_type: TYPE_FP32 dims: [ 1 ] } ]
-        oldest { max_queue_delay_microseconds: 1000 }
-      }
-      """;
   private static RealModelServer server;
   private static RestClient rest;
 
   @BeforeAll
   static void start() throws Exception {
     Path repo = Files.createTempDirectory("sequence-repo");
-    TestModels.addModel(repo, "acc", ACC, null);
+    TestModels.addModel(repo, "acc", TinyOnnx.accumulatorConfig(5_000_000), null);
     TinyOnnx.accumulator().write(repo.resolve("acc/1/model.onnx"));
     server = RealModelServer.start(repo, Map.of("acc", "READY"), ConfigFactory.empty());
     rest = server.rest;

@@ -13,11 +13,6 @@ import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
+import io.inferencia.gpu.testkit.TextPng;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +59,7 @@ class PipelineThreadingTest {
     PipelineModel ocr =
         new OcrPipelineFactory()
             .create(ModelConfig.newBuilder().setName("ocr").build(), repo.resolve("ocr"), context());
-    CompletableFuture<InferResponse> f = ocr.infer(request("IMAGE", png("pekko"))).toCompletableFuture();
+    CompletableFuture<InferResponse> f = ocr.infer(request("IMAGE", TextPng.of("pekko"))).toCompletableFuture();
     assertNothingRanYet(f);
     assertEquals(List.of("pekko"), drain(f).output("TEXT").orElseThrow().asStrings());
     assertEquals(3, calls.get(), "det, cls and rec once each");
@@ -108,19 +103,5 @@ class PipelineThreadingTest {
 
   private static InferRequest request(String input, byte[] data) {
     return InferRequest.of("p", List.of(Tensor.ofBytes(input, new long[] {1}, List.of(data))));
-  }
-
-  private static byte[] png(String text) throws Exception {
-    BufferedImage image = new BufferedImage(200, 80, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, 200, 80);
-    g.setColor(Color.BLACK);
-    g.setFont(new Font("SansSerif", Font.PLAIN, 32));
-    g.drawString(text, 30, 52);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
   }
 }

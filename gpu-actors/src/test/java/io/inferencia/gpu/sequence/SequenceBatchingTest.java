@@ -32,27 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /** Triton's sequence batcher on a real inference core: controls, implicit state, ordering, expiry. */
 class SequenceBatchingTest {
-  /** Sums X within a sequence; batches up to 8 sequences at once. */
-  static final String ACC = """
-      backend: "onnxruntime"
-      max_batch_size: 8
-      input [ { name: "X" data_type: TYPE_FP32 dims: [ 1 ] } ]
-      output [ { name: "Y" data_type: TYPE_FP32 dims: [ 1 ] },
-               { name: "START_SEEN" data_type: TYPE_INT32 dims: [ 1 ] },
-               { name: "END_SEEN" data_type: TYPE_INT32 dims: [ 1 ] },
-               { name: "CORRID_SEEN" data_type: TYPE_INT64 dims: [ 1 ] } ]
-      instance_group [ { count: 1 kind: KIND_CPU } ]
-      sequence_batching {
-        max_sequence_idle_microseconds: 300000
-        control_input [
-          { name: "START" control [ { kind: CONTROL_SEQUENCE_START int32_false_true: [ 0, 1 ] } ] },
-          { name: "END" control [ { kind: CONTROL_SEQUENCE_END int32_false_true: [ 0, 1 ] } ] },
-          { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_INT64 } ] }
-        ]
-        state [ { input_name: "STATE" output_name: "STATE_OUT" data_type: TYPE_FP32 dims: [ 1 ] } ]
-        oldest { preferred_batch_size: [ 4, 8 ] max_queue_delay_microseconds: 20000 }
-      }
-      """;
+  /** Sums X within a sequence; batches up to 8 sequences at once; idle sequences go after 300 ms. */
+  static final String ACC = TinyOnnx.accumulatorConfig(300_000);
   /** Silero VAD with its recurrent state kept by the server. */
   static final String VAD_SEQ = """
       backend: "onnxruntime"

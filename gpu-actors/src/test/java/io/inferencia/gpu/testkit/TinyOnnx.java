@@ -57,6 +57,33 @@ public final class TinyOnnx {
         .output("CORRID_SEEN", INT64, 1);
   }
 
+  /**
+   * The config serving {@link #accumulator()} with Triton's sequence batcher: START and END as INT32
+   * controls, CORRID as INT64, STATE carried from STATE_OUT, up to 8 sequences batched (oldest).
+   */
+  public static String accumulatorConfig(long idleMicros) {
+    return """
+        backend: "onnxruntime"
+        max_batch_size: 8
+        input [ { name: "X" data_type: TYPE_FP32 dims: [ 1 ] } ]
+        output [ { name: "Y" data_type: TYPE_FP32 dims: [ 1 ] },
+                 { name: "START_SEEN" data_type: TYPE_INT32 dims: [ 1 ] },
+                 { name: "END_SEEN" data_type: TYPE_INT32 dims: [ 1 ] },
+                 { name: "CORRID_SEEN" data_type: TYPE_INT64 dims: [ 1 ] } ]
+        instance_group [ { count: 1 kind: KIND_CPU } ]
+        sequence_batching {
+          max_sequence_idle_microseconds: %d
+          control_input [
+            { name: "START" control [ { kind: CONTROL_SEQUENCE_START int32_false_true: [ 0, 1 ] } ] },
+            { name: "END" control [ { kind: CONTROL_SEQUENCE_END int32_false_true: [ 0, 1 ] } ] },
+            { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_INT64 } ] }
+          ]
+          state [ { input_name: "STATE" output_name: "STATE_OUT" data_type: TYPE_FP32 dims: [ 1 ] } ]
+          oldest { preferred_batch_size: [ 4, 8 ] max_queue_delay_microseconds: 20000 }
+        }
+        """.formatted(idleMicros);
+  }
+
   public void write(Path file) {
     try {
       Files.createDirectories(file.getParent());

@@ -14,22 +14,17 @@ import io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory;
 import io.inferencia.gpu.testkit.Await;
 import io.inferencia.gpu.testkit.EchoPipelineFactory;
 import io.inferencia.gpu.testkit.TestModels;
+import io.inferencia.gpu.testkit.TextPng;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelState;
 import io.inferencia.protocols.inference.Tensor;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,7 +132,7 @@ class EnsembleTest {
 
   @Test
   void aStepFedTheOutputOfAnotherRunsAfterIt() throws Exception {
-    Tensor picture = Tensor.ofBytes("PICTURE", new long[] {1}, List.of(png("pekko")));
+    Tensor picture = Tensor.ofBytes("PICTURE", new long[] {1}, List.of(TextPng.of("pekko")));
     InferResponse r = result(core.gateway().infer(InferRequest.of("read_aloud", List.of(picture))));
     assertEquals(List.of("PEKKO"), r.output("SHOUTED").orElseThrow().asStrings());
   }
@@ -185,19 +180,5 @@ class EnsembleTest {
   private static Tensor direct(String model, Tensor input, String output) {
     Tensor x = new Tensor("x", input.datatype(), input.shape(), input.data());
     return result(core.gateway().infer(InferRequest.of(model, List.of(x)))).output(output).orElseThrow();
-  }
-
-  private static byte[] png(String text) throws Exception {
-    BufferedImage image = new BufferedImage(200, 80, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, 200, 80);
-    g.setColor(Color.BLACK);
-    g.setFont(new Font("SansSerif", Font.PLAIN, 32));
-    g.drawString(text, 30, 52);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
   }
 }
