@@ -34,7 +34,16 @@ public interface InferenceGateway extends Inferer {
   CompletionStage<List<ModelStatistics>> statistics(String model, String version);
 
   /** Loads or reloads a model from the repository (re-reading its config.pbtxt). */
-  CompletionStage<Void> load(String model);
+  default CompletionStage<Void> load(String model) {
+    return load(model, "");
+  }
+
+  /**
+   * As {@link #load(String)} with {@code configText} (config.pbtxt text, checked as strictly) in place
+   * of the model's config.pbtxt for this load, as Triton's load with a "config" parameter; empty for
+   * the file. An invalid override fails INVALID_ARGUMENT and leaves the model as it was.
+   */
+  CompletionStage<Void> load(String model, String configText);
 
   CompletionStage<Void> unload(String model);
 

@@ -67,6 +67,26 @@ class RealModelRepositoryFailuresTest {
   }
 
   @Test
+  void aLoadWithTritonsConfigParameterServesThatConfigUntilTheNextLoad() {
+    String override = "{\"parameters\": {\"config\": \"{\\\"backend\\\": \\\"onnxruntime\\\", \\\"max_batch_size\\\": 2,"
+        + " \\\"input\\\": [{\\\"name\\\": \\\"x\\\", \\\"data_type\\\": \\\"TYPE_FP32\\\", \\\"dims\\\": [3, 48, 192]}],"
+        + " \\\"output\\\": [{\\\"name\\\": \\\"softmax_0.tmp_0\\\", \\\"data_type\\\": \\\"TYPE_FP32\\\", \\\"dims\\\": [2]}]}\"}}";
+    try {
+      RestClient.Response loaded = rest.post("/v2/repository/models/ocr_cls/load", override);
+      assertEquals(200, loaded.status(), () -> new String(loaded.body()));
+      assertEquals(2, rest.get("/v2/models/ocr_cls/config").json().path("max_batch_size").asInt());
+      assertError(400, "batch size 3, expected 1..2 (max_batch_size)", rest.post("/v2/models/ocr_cls/infer",
+          InferBody.builder().binaryInput("x", "FP32", new long[] {3, 3, 48, 192}, Raw.floats(new float[3 * 3 * 48 * 192])).build()));
+      assertError(400, "preferred_batch_size 9 is outside 1..2", rest.post("/v2/repository/models/ocr_cls/load",
+          override.replace("\\\"max_batch_size\\\": 2,", "\\\"max_batch_size\\\": 2, \\\"dynamic_batching\\\": {\\\"preferred_batch_size\\\": [9]},")));
+      assertEquals(2, rest.get("/v2/models/ocr_cls/config").json().path("max_batch_size").asInt(), "a refused override changes nothing");
+    } finally {
+      assertEquals(200, rest.post("/v2/repository/models/ocr_cls/load", "{}").status());
+    }
+    assertEquals(64, rest.get("/v2/models/ocr_cls/config").json().path("max_batch_size").asInt(), "back to config.pbtxt");
+  }
+
+  @Test
   void brokenConfigIsUnavailableWithItsReasonWhileOthersServe() throws Exception {
     JsonNode broken = null;
     for (JsonNode m : rest.post("/v2/repository/index", "{}").json()) if (m.path("name").asText().equals("broken")) broken = m;

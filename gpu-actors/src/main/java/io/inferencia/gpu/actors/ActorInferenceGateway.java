@@ -78,8 +78,8 @@ public final class ActorInferenceGateway implements InferenceGateway {
   }
 
   @Override
-  public CompletionStage<Void> load(String model) {
-    return ask((ActorRef<ModelManager.ControlReply> r) -> new ModelManager.Load(model, r), reply -> done(reply.failure()));
+  public CompletionStage<Void> load(String model, String configText) {
+    return ask((ActorRef<ModelManager.ControlReply> r) -> new ModelManager.Load(model, configText, r), reply -> done(reply.failure()));
   }
 
   @Override

@@ -9,6 +9,8 @@ import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.ensemble.EnsembleFactory;
 import io.inferencia.gpu.repository.ModelRepository;
+import io.inferencia.gpu.repository.ModelConfigException;
+import io.inferencia.gpu.repository.ModelConfigParser;
 import io.inferencia.gpu.repository.ModelSource;
 import io.inferencia.gpu.sequence.SequencePlan;
 import io.inferencia.gpu.sequence.SequenceScheduler;
@@ -80,7 +82,12 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       implements Command, CborSerializable {}
 
   /** Loads or reloads a model, re-reading its config; answered once every version settled. */
-  public record Load(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
+  /** @param configText config.pbtxt text to use instead of the file for this load, or empty */
+  public record Load(String model, String configText, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {
+    public Load(String model, ActorRef<ControlReply> replyTo) {
+      this(model, "", replyTo);
+    }
+  }
 
   public record Unload(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
 
@@ -121,7 +128,8 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
   private record Scanned(Devices devices, List<ModelSource> sources, String error)
       implements Command, NoSerializationVerificationNeeded {}
 
-  private record Rescanned(String model, Optional<ModelSource> source, ActorRef<ControlReply> replyTo)
+  /** @param invalid why the load's config override was refused, or empty */
+  private record Rescanned(String model, Optional<ModelSource> source, String invalid, ActorRef<ControlReply> replyTo)
       implements Command, NoSerializationVerificationNeeded {}
 
   private record PipelineReady(VersionKey key, PipelineModel pipeline, String error)
@@ -406,14 +414,33 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
 
   private Behavior<Command> onLoad(Load msg) {
     String model = msg.model();
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> repository.scanModel(model), blocking),
-        (source, error) -> new Rescanned(model, error == null ? source : Optional.empty(), msg.replyTo()));
+    String text = msg.configText();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> repository.scanModel(model, override(model, text)), blocking),
+        (source, error) -> {
+          Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : error;
+          if (cause instanceof ModelConfigException invalid) return new Rescanned(model, Optional.empty(), invalid.getMessage(), msg.replyTo());
+          return new Rescanned(model, error == null ? source : Optional.empty(), "", msg.replyTo());
+        });
     return this;
+  }
+
+  /** The load's config override, parsed as strictly as a config.pbtxt; empty without one. */
+  private static Optional<ModelConfig> override(String model, String text) {
+    if (text.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(ModelConfigParser.parse(text, model));
+    } catch (ModelConfigException e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
   }
 
   private Behavior<Command> onRescanned(Rescanned msg) {
     if (!scanned) {
       msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      return this;
+    }
+    if (!msg.invalid().isEmpty()) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.INVALID_ARGUMENT, msg.invalid())));
       return this;
     }
     if (msg.source().isEmpty()) {

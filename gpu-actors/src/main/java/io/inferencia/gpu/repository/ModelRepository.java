@@ -48,12 +48,21 @@ public final class ModelRepository {
 
   /** The model in {@code <root>/<name>}, or empty when there is no such model directory. */
   public Optional<ModelSource> scanModel(String name) {
+    return scanModel(name, Optional.empty());
+  }
+
+  /**
+   * As {@link #scanModel(String)} with {@code override} (already parsed and checked) in place of the
+   * directory's config.pbtxt, which need not exist then: Triton's load with a config parameter.
+   */
+  public Optional<ModelSource> scanModel(String name, Optional<ModelConfig> override) {
     Path dir = root.resolve(name).normalize();
-    if (!dir.getParent().equals(root.normalize()) || !Files.isRegularFile(dir.resolve(CONFIG_FILE)))
-      return Optional.empty();
+    if (!dir.getParent().equals(root.normalize())) return Optional.empty();
+    if (override.isEmpty() && !Files.isRegularFile(dir.resolve(CONFIG_FILE))) return Optional.empty();
+    if (override.isPresent() && !Files.isDirectory(dir)) return Optional.empty();
     ModelConfig config;
     try {
-      config = ModelConfigParser.parseFile(dir.resolve(CONFIG_FILE), name);
+      config = override.isPresent() ? override.get() : ModelConfigParser.parseFile(dir.resolve(CONFIG_FILE), name);
     } catch (ModelConfigException e) {
       return Optional.of(ModelSource.failed(name, dir, Optional.empty(), e.getMessage()));
     }

@@ -45,6 +45,7 @@ class MessageSerializationTest {
     TestProbe<ModelManager.ReadyReply> readyProbe = testKit.createTestProbe();
     serialization.verifySerialization(new ModelManager.Infer(REQUEST, inferProbe.ref()), true);
     serialization.verifySerialization(new ModelManager.Load("m", controlProbe.ref()), true);
+    serialization.verifySerialization(new ModelManager.Load("m", "max_batch_size: 4", controlProbe.ref()), true);
     serialization.verifySerialization(new ModelManager.Unload("m", controlProbe.ref()), true);
     serialization.verifySerialization(new ModelManager.GetModelReady("m", "", readyProbe.ref()), true);
     serialization.verifySerialization(new ModelManager.GetServerReady(readyProbe.ref()), true);

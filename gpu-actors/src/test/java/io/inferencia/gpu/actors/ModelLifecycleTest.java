@@ -84,6 +84,32 @@ class ModelLifecycleTest {
   }
 
   @Test
+  void aLoadsConfigOverrideServesUntilALoadWithoutOne() throws Exception {
+    var gw = core.gateway();
+    String shipped = Files.readString(repo.resolve("ocr_cls/config.pbtxt"));
+    String override = shipped.replace("max_batch_size: 64", "max_batch_size: 16").replace("preferred_batch_size: [ 32 ]", "preferred_batch_size: [ 8 ]");
+    result(gw.load("ocr_cls", override));
+    assertEquals(16, result(gw.config("ocr_cls", "")).getMaxBatchSize());
+    failure(gw.infer(cls(20)), ErrorKind.INVALID_ARGUMENT, "1..16");
+    assertEquals(shipped, Files.readString(repo.resolve("ocr_cls/config.pbtxt")), "the file is untouched");
+    result(gw.load("ocr_cls"));
+    assertEquals(64, result(gw.config("ocr_cls", "")).getMaxBatchSize(), "back to config.pbtxt");
+  }
+
+  @Test
+  void anInvalidConfigOverrideIsRefusedAndTheModelKeepsServing() throws Exception {
+    var gw = core.gateway();
+    String shipped = Files.readString(repo.resolve("ocr_cls/config.pbtxt"));
+    failure(gw.load("ocr_cls", shipped.replace("preferred_batch_size: [ 32 ]", "preferred_batch_size: [ 99 ]")),
+        ErrorKind.INVALID_ARGUMENT, "preferred_batch_size 99 is outside 1..64");
+    failure(gw.load("ocr_cls", "name: \"other\"\n" + shipped.substring(shipped.indexOf("backend"))),
+        ErrorKind.INVALID_ARGUMENT, "does not match its directory");
+    assertTrue(result(gw.modelReady("ocr_cls", "1")));
+    assertEquals(2, result(gw.infer(cls(1))).outputs().get(0).asFloats().length);
+    failure(gw.load("nope", shipped.replace("ocr_cls", "nope")), ErrorKind.NOT_FOUND, "no model 'nope'");
+  }
+
+  @Test
   void aBrokenModelKeepsTheServerNotReadyUntilItIsUnloaded() throws Exception {
     var gw = core.gateway();
     assertTrue(result(gw.serverReady()));

@@ -3,6 +3,7 @@ package io.inferencia.edge.grpc;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.errors.ErrorMapping;
+import io.inferencia.edge.kserve.ConfigOverride;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.grpc.GRPCInferenceService;
 import io.inferencia.protocols.grpc.ModelConfigRequest;
@@ -124,7 +125,20 @@ public final class InferenceGrpcService implements GRPCInferenceService {
 
   @Override
   public CompletionStage<RepositoryModelLoadResponse> repositoryModelLoad(RepositoryModelLoadRequest in) {
-    return ask(() -> gateway.load(in.getModelName()), v -> RepositoryModelLoadResponse.getDefaultInstance());
+    return ask(() -> gateway.load(in.getModelName(), ConfigOverride.configText(loadParameters(in))),
+        v -> RepositoryModelLoadResponse.getDefaultInstance());
+  }
+
+  private static java.util.Map<String, String> loadParameters(RepositoryModelLoadRequest in) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    in.getParametersMap().forEach((name, p) -> out.put(name, switch (p.getParameterChoiceCase()) {
+      case STRING_PARAM -> p.getStringParam();
+      case BYTES_PARAM -> p.getBytesParam().toStringUtf8();
+      case BOOL_PARAM -> Boolean.toString(p.getBoolParam());
+      case INT64_PARAM -> Long.toString(p.getInt64Param());
+      case PARAMETERCHOICE_NOT_SET -> "";
+    }));
+    return out;
   }
 
   @Override

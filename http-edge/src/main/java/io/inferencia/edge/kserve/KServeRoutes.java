@@ -53,7 +53,7 @@ public final class KServeRoutes extends AllDirectives {
         pathPrefix("repository", () -> concat(
             path("index", () -> post(this::index)),
             pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
-                path("load", () -> post(() -> reply(() -> gateway.load(model), v -> emptyOk()))),
+                path("load", () -> post(() -> load(model))),
                 path("unload", () -> post(() -> reply(() -> gateway.unload(model), v -> emptyOk()))))))))));
   }
 
@@ -79,6 +79,21 @@ public final class KServeRoutes extends AllDirectives {
   private Route serverReady() {
     return reply(gateway::serverReady, ready ->
         json(KServeJson.readiness("ready", ready)).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST));
+  }
+
+  /** Triton's load, optionally with {"parameters": {"config": "<model config JSON>"}}. */
+  private Route load(String model) {
+    return readBody(body -> {
+      java.util.Map<String, String> params = new java.util.HashMap<>();
+      if (body.length > 0) {
+        JsonNode p = parse(body).path("parameters");
+        if (!p.isMissingNode() && !p.isObject()) throw InferenceException.invalid("'parameters' must be an object");
+        // Triton sends the config as a JSON string; an object is taken as the same config.
+        p.properties().forEach(e -> params.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+      }
+      String config = ConfigOverride.configText(params);
+      return GatewayCalls.call(settings.askTimeout(), () -> gateway.load(model, config)).thenApply(v -> emptyOk());
+    });
   }
 
   private Route index() {

@@ -47,11 +47,12 @@ import org.junit.jupiter.api.Test;
 class KServeGrpcConformanceTest {
   private static final long[] ONE_ROW = {1, FakeGateway.ADD_SUB_WIDTH};
   private static EdgeFixture edge;
+  private static final FakeGateway GATEWAY = new FakeGateway();
   private static GRPCInferenceServiceClient grpc;
 
   @BeforeAll
   static void start() throws Exception {
-    edge = EdgeFixture.start(new FakeGateway());
+    edge = EdgeFixture.start(GATEWAY);
     grpc = edge.grpc;
   }
 
@@ -279,6 +280,20 @@ class KServeGrpcConformanceTest {
     assertTrue(await(grpc.modelReady(ModelReadyRequest.newBuilder().setName("toggle").build())).getReady());
     assertGrpcError(grpc.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("nope").build()),
         Status.Code.NOT_FOUND, "no model 'nope' in the repository");
+  }
+
+  @Test
+  void loadCarriesTritonsConfigParameter() throws Exception {
+    await(grpc.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("toggle")
+        .putParameters("config", io.inferencia.protocols.grpc.ModelRepositoryParameter.newBuilder()
+            .setStringParam("{\"max_batch_size\": 2}").build())
+        .build()));
+    assertEquals("max_batch_size: 2\n", GATEWAY.lastLoadConfig.get("toggle"));
+    assertGrpcError(grpc.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("toggle")
+            .putParameters("file:1/model.onnx", io.inferencia.protocols.grpc.ModelRepositoryParameter.newBuilder()
+                .setBytesParam(com.google.protobuf.ByteString.copyFromUtf8("x")).build())
+            .build()),
+        Status.Code.INVALID_ARGUMENT, "load parameter 'file:1/model.onnx' is not supported (only 'config', a model config in JSON)");
   }
 
   // ---- helpers ----

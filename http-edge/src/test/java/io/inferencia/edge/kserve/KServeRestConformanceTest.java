@@ -25,11 +25,12 @@ import org.junit.jupiter.api.Test;
 class KServeRestConformanceTest {
   private static final long[] ONE_ROW = {1, FakeGateway.ADD_SUB_WIDTH};
   private static EdgeFixture edge;
+  private static final FakeGateway GATEWAY = new FakeGateway();
   private static RestClient rest;
 
   @BeforeAll
   static void start() throws Exception {
-    edge = EdgeFixture.start(new FakeGateway());
+    edge = EdgeFixture.start(GATEWAY);
     rest = edge.rest;
   }
 
@@ -533,7 +534,34 @@ class KServeRestConformanceTest {
     assertEquals("no model 'nope' in the repository", unknown.error());
   }
 
+  @Test
+  void loadCarriesTritonsConfigParameterAsConfigText() {
+    String json = "{\"parameters\": {\"config\": \"{\\\"max_batch_size\\\": 4, \\\"backend\\\": \\\"onnxruntime\\\"}\"}}";
+    assertEquals(200, rest.post("/v2/repository/models/toggle/load", json).status());
+    String text = fake().lastLoadConfig.get("toggle");
+    assertTrue(text.contains("max_batch_size: 4") && text.contains("backend: \"onnxruntime\""), text);
+    assertEquals(200, rest.post("/v2/repository/models/toggle/load", "").status());
+    assertEquals("", fake().lastLoadConfig.get("toggle"), "no parameter, no override");
+  }
+
+  @Test
+  void loadParametersThatCannotBeHonouredAre400() {
+    RestClient.Response notJson = rest.post("/v2/repository/models/toggle/load", "{\"parameters\": {\"config\": \"{max_batch\"}}");
+    assertEquals(400, notJson.status());
+    assertTrue(notJson.error().contains("load parameter 'config' is not a model config in JSON"), notJson.error());
+    RestClient.Response unknownField = rest.post("/v2/repository/models/toggle/load", "{\"parameters\": {\"config\": \"{\\\"colour\\\": 3}\"}}");
+    assertEquals(400, unknownField.status());
+    assertTrue(unknownField.error().contains("colour"), unknownField.error());
+    RestClient.Response file = rest.post("/v2/repository/models/toggle/load", "{\"parameters\": {\"file:1/model.onnx\": \"AAAA\"}}");
+    assertEquals(400, file.status());
+    assertEquals("load parameter 'file:1/model.onnx' is not supported (only 'config', a model config in JSON)", file.error());
+  }
+
   // ---- helpers ----
+
+  private static FakeGateway fake() {
+    return GATEWAY;
+  }
 
   private static InferBody addSubBody() {
     float[] a = Raw.ramp(16, 0);

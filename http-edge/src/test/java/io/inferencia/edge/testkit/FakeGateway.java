@@ -40,6 +40,8 @@ public final class FakeGateway implements InferenceGateway {
 
   private final Map<String, FakeModel> models = new LinkedHashMap<>();
   private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
+  /** The config text each model's last load carried (empty: none), for the load-parameter tests. */
+  public final Map<String, String> lastLoadConfig = new ConcurrentHashMap<>();
   /** The core's own accumulators, fed by this fake's answers, so the edges render real counts. */
   private final Map<String, VersionStatistics> statistics = new ConcurrentHashMap<>();
 
@@ -144,9 +146,10 @@ public final class FakeGateway implements InferenceGateway {
   }
 
   @Override
-  public CompletionStage<Void> load(String model) {
+  public CompletionStage<Void> load(String model, String configText) {
     return attempt(() -> {
       if (!models.containsKey(model)) throw InferenceException.notFound("no model '" + model + "' in the repository");
+      lastLoadConfig.put(model, configText);
       unloaded.remove(model);
       return null;
     });
