@@ -25,7 +25,7 @@ public record EdgeSettings(
 
   /** Protocol extensions this edge implements, as {@code GET /v2} and ServerMetadata report them. */
   public static final List<String> EXTENSIONS =
-      List.of("binary_tensor_data", "model_repository", "model_configuration", "statistics");
+      List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics");
 
   public static EdgeSettings fromConfig(Config root) {
     Config c = root.getConfig("edge");

@@ -55,6 +55,48 @@ class RealModelInferenceTest extends ShippedModelsTest {
   }
 
   @Test
+  void classificationExtensionGivesTheTopAnglesWithTheirLabelsOverRestAndGrpc() throws Exception {
+    float[] input = Samples.clsInput(1, 42);
+    float[] probs = InferResult.of(ok(rest.post("/v2/models/ocr_cls/infer",
+        InferBody.builder().input("x", "FP32", ONE_CROP, input).build()))).floats(CLS_OUT);
+    int best = probs[0] >= probs[1] ? 0 : 1;
+    List<String> expected = List.of(
+        String.format(java.util.Locale.ROOT, "%f:%d:%s", probs[best], best, best == 0 ? "0" : "180"),
+        String.format(java.util.Locale.ROOT, "%f:%d:%s", probs[1 - best], 1 - best, best == 0 ? "180" : "0"));
+
+    InferResult json = InferResult.of(ok(rest.post("/v2/models/ocr_cls/infer",
+        InferBody.builder().input("x", "FP32", ONE_CROP, input).classification(CLS_OUT, 2).build())));
+    assertEquals("BYTES", json.output(CLS_OUT).path("datatype").asText());
+    assertEquals("[1,2]", json.output(CLS_OUT).path("shape").toString());
+    List<String> overRest = new ArrayList<>();
+    json.output(CLS_OUT).path("data").forEach(d -> overRest.add(d.asText()));
+    assertEquals(expected, overRest);
+
+    ModelInferRequest.Builder g = GrpcInfer.addRaw(GrpcInfer.request("ocr_cls", ""), "x", "FP32", ONE_CROP, Raw.floats(input));
+    g.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName(CLS_OUT)
+        .putParameters("classification", io.inferencia.protocols.grpc.InferParameter.newBuilder().setInt64Param(1).build()));
+    ModelInferResponse r = get(server.grpc.modelInfer(g.build()));
+    assertEquals("BYTES", r.getOutputs(0).getDatatype());
+    assertEquals(List.of(expected.get(0)), Raw.strings(GrpcInfer.rawOutput(r, CLS_OUT)));
+
+    RestClient.Response pipeline = rest.post("/v2/models/ocr/infer", InferBody.builder()
+        .binaryInput("IMAGE", "BYTES", new long[] {1}, Samples.bytesElement(Samples.renderPng("x"))).classification("CONFIDENCE", 1).build());
+    assertEquals(400, pipeline.status());
+    assertTrue(pipeline.error().contains("classification is for ONNX models' outputs, not those of pipeline or ensemble 'ocr'"), pipeline.error());
+    RestClient.Response notInt = rest.post("/v2/models/ocr_cls/infer", rawClassification(input));
+    assertEquals(400, notInt.status());
+    assertTrue(notInt.error().contains("parameter 'classification' must be an integer"), notInt.error());
+  }
+
+  /** A request whose classification parameter is a string. */
+  private static String rawClassification(float[] input) {
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < input.length; i++) data.append(i == 0 ? "" : ",").append(input[i]);
+    return "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 3, 48, 192], \"data\": [" + data
+        + "]}], \"outputs\": [{\"name\": \"" + CLS_OUT + "\", \"parameters\": {\"classification\": \"two\"}}]}";
+  }
+
+  @Test
   void classifierBatchOfThreeMatchesThreeSingleCalls() {
     float[] batch = Samples.clsInput(3, 5);
     InferResult r = InferResult.of(ok(rest.post("/v2/models/ocr_cls/infer",

@@ -16,6 +16,7 @@ import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.ModelInstance;
 import io.inferencia.gpu.runtime.SessionLane;
 import io.inferencia.gpu.runtime.SessionTuning;
+import io.inferencia.gpu.classification.Classifier;
 import io.inferencia.gpu.runtime.WarmupSamples;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -93,9 +94,10 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
    */
   public record Spec(VersionKey key, ModelConfig config, Path modelFile, Device device, int instances,
       int intraOpThreads, boolean allowSpinning, AdaptiveSettings adaptive, boolean queueBehindRunning,
-      VersionStatistics statistics, Optional<ResponseCache> cache) {}
+      VersionStatistics statistics, Optional<ResponseCache> cache, Map<String, List<String>> labels) {}
 
   private final Spec spec;
+  private final Classifier classifier;
   private final Executor blocking;
   private final ActorRef<ModelManager.Command> manager;
   private final BatchPolicy policy;
@@ -136,6 +138,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
         ? Optional.of(new AdaptiveBatchSizer(policy.maxBatchSize(), spec.adaptive()))
         : Optional.empty();
     this.runner = new BatchRunner(spec.config());
+    this.classifier = new Classifier(spec.labels(), spec.config().getMaxBatchSize() > 0);
     this.statistics = spec.statistics();
     ctx.pipeToSelf(CompletableFuture.supplyAsync(this::openInstances, blocking),
         (instances, error) -> error == null ? new Loaded(instances) : new LoadFailed(rootMessage(error)));
@@ -240,8 +243,8 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       Optional<List<Tensor>> hit = spec.cache().get().get(cacheKey);
       if (hit.isPresent()) {
         statistics.cacheHit(System.nanoTime() - lookup);
-        msg.replyTo().tell(new ModelManager.InferReply(
-            new InferResponse(spec.key().model(), spec.key().version(), msg.request().id(), hit.get()), null));
+        msg.replyTo().tell(new ModelManager.InferReply(new InferResponse(spec.key().model(), spec.key().version(),
+            msg.request().id(), classifier.apply(msg.request(), hit.get())), null));
         return this;
       }
       statistics.cacheMiss(System.nanoTime() - lookup);
@@ -382,7 +385,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       List<Tensor> outputs = result.perRequest().get(i);
       if (p.replyTo().cacheKey() != null) spec.cache().orElseThrow().put(p.replyTo().cacheKey(), outputs);
       answer(p, new ModelManager.InferReply(new InferResponse(
-          spec.key().model(), spec.key().version(), p.request().id(), outputs), null));
+          spec.key().model(), spec.key().version(), p.request().id(), classifier.apply(p.request(), outputs)), null));
     }
     long answered = System.nanoTime();
     for (var p : run.ran())

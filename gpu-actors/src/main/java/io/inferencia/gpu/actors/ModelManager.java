@@ -312,7 +312,7 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
           placement.instances(), placement.intraOpThreads(),
           settings.section().getBoolean("ort.allow-spinning"), settings.adaptive(),
           settings.section().getBoolean("batching.queue-behind-running"), vs.statistics,
-          caching ? responseCache : Optional.empty());
+          caching ? responseCache : Optional.empty(), slot.source.labels());
       getContext().getLog().info("Model '{}' version {} on {}: {} instance(s), {} intra-op thread(s) each",
           key.model(), key.version(), placement.device().label(), spec.instances(), spec.intraOpThreads());
       routers.get(placement.device()).tell(new DeviceRouter.StartModel(spec));
@@ -529,6 +529,9 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
       ModelConfig config = slot.source.config().orElseThrow();
       ValidatedRequest validated = RequestValidator.validate(config, request);
       InferRequest resolved = request.withVersion(vs.key.version());
+      if (vs.pipeline != null && !request.classifications().isEmpty())
+        throw InferenceException.invalid("classification is for ONNX models' outputs, not those of pipeline or ensemble '"
+            + request.model() + "'");
       if (vs.pipeline != null) inferPipeline(vs, resolved, validated.batchSize(), msg.replyTo());
       else if (vs.sequencer != null) vs.sequencer.tell(new SequenceScheduler.Enqueue(resolved, nextBatcher(vs), msg.replyTo()));
       else nextBatcher(vs).tell(new ModelBatcher.Enqueue(resolved, validated, msg.replyTo()));

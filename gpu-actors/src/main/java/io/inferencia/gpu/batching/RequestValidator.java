@@ -48,6 +48,7 @@ public final class RequestValidator {
       }
     }
     checkRequestedOutputs(config, request.requestedOutputs());
+    checkClassifications(config, request);
     return new ValidatedRequest(batching ? batch : 1, bucket.toString());
   }
 
@@ -107,6 +108,17 @@ public final class RequestValidator {
     for (String name : requested)
       if (config.getOutputList().stream().map(ModelOutput::getName).noneMatch(name::equals))
         throw invalid("unknown output '" + name + "' for model '" + config.getName() + "'");
+  }
+
+  /** Triton's classification extension: a count of at least 1 on a numeric output the request asks for. */
+  private static void checkClassifications(ModelConfig config, InferRequest request) {
+    request.classifications().forEach((name, count) -> {
+      ModelOutput out = config.getOutputList().stream().filter(o -> o.getName().equals(name)).findFirst()
+          .orElseThrow(() -> invalid("unknown output '" + name + "' for model '" + config.getName() + "'"));
+      if (count < 1) throw invalid("output '" + name + "': classification count must be at least 1, got " + count);
+      if (out.getDataType() == io.inferencia.protocols.modelconfig.DataType.TYPE_STRING)
+        throw invalid("output '" + name + "' is TYPE_STRING and cannot be classified");
+    });
   }
 
   private static List<String> inputNames(ModelConfig config) {

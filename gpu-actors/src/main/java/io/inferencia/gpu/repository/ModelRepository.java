@@ -1,5 +1,6 @@
 package io.inferencia.gpu.repository;
 
+import io.inferencia.gpu.classification.OutputLabels;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelVersionPolicy;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -77,7 +79,13 @@ public final class ModelRepository {
     String file = config.getDefaultModelFilename().isEmpty() ? DEFAULT_MODEL_FILE : config.getDefaultModelFilename();
     List<ModelVersionSource> sources = new ArrayList<>();
     for (long v : versions) sources.add(onnxVersion(dir, v, file));
-    return Optional.of(new ModelSource(name, dir, Optional.of(config), sources, ""));
+    Map<String, List<String>> labels;
+    try {
+      labels = OutputLabels.load(config, dir);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(ModelSource.failed(name, dir, Optional.of(config), e.getMessage()));
+    }
+    return Optional.of(new ModelSource(name, dir, Optional.of(config), sources, "", labels));
   }
 
   private static ModelVersionSource pipelineVersion() {

@@ -3,6 +3,7 @@ package io.inferencia.gpu.repository;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,12 +12,20 @@ import java.util.Optional;
  *
  * @param config empty when config.pbtxt is malformed
  * @param error empty unless the model cannot be served at all
+ * @param labels the label_filename lines of the outputs that name one (classification extension)
  */
 public record ModelSource(
-    String name, Path directory, Optional<ModelConfig> config, List<ModelVersionSource> versions, String error) {
+    String name, Path directory, Optional<ModelConfig> config, List<ModelVersionSource> versions, String error,
+    Map<String, List<String>> labels) {
 
   public ModelSource {
     versions = List.copyOf(versions);
+    labels = Map.copyOf(labels);
+  }
+
+  /** A model whose outputs have no label files. */
+  public ModelSource(String name, Path directory, Optional<ModelConfig> config, List<ModelVersionSource> versions, String error) {
+    this(name, directory, config, versions, error, Map.of());
   }
 
   public boolean servable() {

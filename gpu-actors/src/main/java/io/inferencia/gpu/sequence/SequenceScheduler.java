@@ -139,7 +139,7 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
       inputs.addAll(seq.state.values());
       step = new InferRequest(request.model(), request.version(), request.id(), inputs,
           plan.stepOutputs(request.requestedOutputs()), request.parameters(), request.timeoutMicros(),
-          remainingClientTimeout(q));
+          remainingClientTimeout(q), request.classifications());
       validated = RequestValidator.validate(plan.batcherConfig(), step);
     } catch (InferenceException e) {
       statistics.failed(0);

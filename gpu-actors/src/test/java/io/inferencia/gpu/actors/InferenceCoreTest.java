@@ -337,6 +337,28 @@ class InferenceCoreTest {
   }
 
   @Test
+  void classificationAnswersTopClassesWithTheShippedLabels() {
+    Tensor x = TestModels.randomFloats("x", new long[] {2, 3, 48, 192}, 21);
+    float[] raw = result(core.gateway().infer(InferRequest.of("ocr_cls", List.of(x)))).outputs().get(0).asFloats();
+    InferRequest request = new InferRequest("ocr_cls", "", "", List.of(x), List.of("softmax_0.tmp_0"), Map.of(), 0)
+        .withClassifications(Map.of("softmax_0.tmp_0", 1));
+    Tensor top = result(core.gateway().infer(request)).outputs().get(0);
+    assertEquals(DataType.BYTES, top.datatype());
+    assertArrayEquals(new long[] {2, 1}, top.shape());
+    for (int item = 0; item < 2; item++) {
+      int best = raw[2 * item] >= raw[2 * item + 1] ? 0 : 1;
+      String expected = String.format(java.util.Locale.ROOT, "%f:%d:%s", raw[2 * item + best], best, best == 0 ? "0" : "180");
+      assertEquals(expected, top.asStrings().get(item), "item " + item);
+    }
+    failure(core.gateway().infer(request.withClassifications(Map.of("softmax_0.tmp_0", 0))), ErrorKind.INVALID_ARGUMENT,
+        "classification count must be at least 1, got 0");
+    failure(core.gateway().infer(request.withClassifications(Map.of("nope", 1))), ErrorKind.INVALID_ARGUMENT, "unknown output 'nope'");
+    InferRequest echo = InferRequest.of("echo", List.of(Tensor.ofStrings("TEXT", new long[] {1}, List.of("a"))))
+        .withClassifications(Map.of("TEXT", 1));
+    failure(core.gateway().infer(echo), ErrorKind.INVALID_ARGUMENT, "TYPE_STRING and cannot be classified");
+  }
+
+  @Test
   void pipelineIsServedAndValidated() {
     InferRequest request = InferRequest.of("echo", List.of(Tensor.ofStrings("TEXT", new long[] {2}, List.of("ab", "c"))));
     assertEquals(List.of("AB", "C"), result(core.gateway().infer(request)).output("TEXT").orElseThrow().asStrings());

@@ -33,13 +33,24 @@ public final class TestModels {
         .withValue("inference.model-repository", ConfigValueFactory.fromAnyRef(repo.toString()));
   }
 
-  /** Adds model {@code name} with the given config text, version 1 linking to the shipped model's ONNX file. */
+  /**
+   * Adds model {@code name} with the given config text, linking the shipped model's files: version 1's
+   * (the ONNX file, ocr_rec's dictionary) and the model directory's own (ocr_cls's labels).
+   */
   public static void addModel(Path repo, String name, String configText, String shippedModel) throws IOException {
     Path dir = Files.createDirectories(repo.resolve(name));
     Files.writeString(dir.resolve("config.pbtxt"), configText);
     if (shippedModel != null) {
-      Path version = Files.createDirectories(dir.resolve("1"));
-      Files.createSymbolicLink(version.resolve("model.onnx"), onnxFile(shippedModel));
+      Path shippedVersion = repository().resolve(shippedModel).resolve("1");
+      if (Files.isDirectory(shippedVersion)) linkFiles(shippedVersion, Files.createDirectories(dir.resolve("1")));
+      linkFiles(repository().resolve(shippedModel), dir);
+    }
+  }
+
+  private static void linkFiles(Path from, Path to) throws IOException {
+    try (var files = Files.list(from)) {
+      for (Path f : files.filter(Files::isRegularFile).toList())
+        if (!f.getFileName().toString().equals("config.pbtxt")) Files.createSymbolicLink(to.resolve(f.getFileName()), f);
     }
   }
 

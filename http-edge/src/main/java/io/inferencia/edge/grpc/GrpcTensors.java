@@ -54,7 +54,23 @@ public final class GrpcTensors {
     Map<String, String> params = parameters(req.getParametersMap());
     long timeout = req.getParametersMap().containsKey("timeout")
         ? Math.max(0, req.getParametersMap().get("timeout").getInt64Param()) : 0;
-    return new InferRequest(req.getModelName(), req.getModelVersion(), req.getId(), inputs, outputs, params, timeout);
+    return new InferRequest(req.getModelName(), req.getModelVersion(), req.getId(), inputs, outputs, params, timeout)
+        .withClassifications(classifications(req));
+  }
+
+  /** Triton's classification extension: a requested output's "classification" parameter (int64). */
+  private static Map<String, Integer> classifications(ModelInferRequest req) {
+    Map<String, Integer> out = new HashMap<>();
+    for (ModelInferRequest.InferRequestedOutputTensor o : req.getOutputsList()) {
+      InferParameter p = o.getParametersMap().get("classification");
+      if (p == null) continue;
+      if (p.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.INT64_PARAM
+          && p.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.UINT64_PARAM)
+        throw invalid("output '" + o.getName() + "': parameter 'classification' must be an integer");
+      long n = p.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.INT64_PARAM ? p.getInt64Param() : p.getUint64Param();
+      out.put(o.getName(), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n)));
+    }
+    return out;
   }
 
   /** Typed contents to the raw layout; the field used must match the datatype, as the protocol says. */

@@ -25,6 +25,7 @@ import java.util.Map;
 final class InferRequestJson {
   static final String BINARY_DATA_SIZE = "binary_data_size";
   static final String BINARY_DATA = "binary_data";
+  static final String CLASSIFICATION = "classification";
   static final String BINARY_DATA_OUTPUT = "binary_data_output";
 
   private InferRequestJson() {}
@@ -69,7 +70,7 @@ final class InferRequestJson {
     OutputPlan plan = outputPlan(parameters, outputs);
     InferRequest request = new InferRequest(
         model, version, id, tensors, outputs == null ? List.of() : requestedNames(outputs),
-        domainParameters(parameters), timeoutMicros(parameters));
+        domainParameters(parameters), timeoutMicros(parameters)).withClassifications(classifications(outputs));
     return new Decoded(request, plan);
   }
 
@@ -190,6 +191,20 @@ final class InferRequestJson {
       }
     }
     return new OutputPlan(byDefault, perOutput);
+  }
+
+  /** Triton's classification extension: {"name": ..., "parameters": {"classification": n}}. */
+  private static Map<String, Integer> classifications(JsonNode outputs) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    if (outputs == null) return out;
+    for (JsonNode o : outputs) {
+      JsonNode n = o.path("parameters").get(CLASSIFICATION);
+      if (n == null) continue;
+      if (!n.canConvertToInt() || !n.isIntegralNumber())
+        throw invalid("output '" + o.path("name").asText() + "': parameter 'classification' must be an integer, got " + n);
+      out.put(o.path("name").asText(), n.intValue());
+    }
+    return out;
   }
 
   private static List<String> requestedNames(JsonNode outputs) {

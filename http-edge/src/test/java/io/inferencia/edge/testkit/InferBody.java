@@ -91,6 +91,12 @@ public record InferBody(byte[] bytes, OptionalInt headerLength) {
       return this;
     }
 
+    /** An output asked for as Triton's classification extension: the top {@code count} classes. */
+    public Builder classification(String name, int count) {
+      outputs().addObject().put("name", name).putObject("parameters").put("classification", count);
+      return this;
+    }
+
     public Builder output(String name, boolean binaryData) {
       outputs().addObject().put("name", name).putObject("parameters").put("binary_data", binaryData);
       return this;

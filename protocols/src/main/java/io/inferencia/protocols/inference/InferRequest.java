@@ -13,6 +13,8 @@ import java.util.Map;
  * @param timeoutMicros per-request queue timeout override, 0 for the model's default
  * @param clientTimeoutMicros how long the client waits for the answer (its gRPC deadline), 0 for no
  *     limit: a request still queued past it is dropped, as no one is waiting for it any more
+ * @param classifications outputs asked for as Triton's classification extension: output name to the
+ *     number of top classes, none for raw tensors
  */
 public record InferRequest(
     String model,
@@ -22,7 +24,8 @@ public record InferRequest(
     List<String> requestedOutputs,
     Map<String, String> parameters,
     long timeoutMicros,
-    long clientTimeoutMicros)
+    long clientTimeoutMicros,
+    Map<String, Integer> classifications)
     implements CborSerializable {
 
   public InferRequest {
@@ -31,6 +34,13 @@ public record InferRequest(
     inputs = List.copyOf(inputs);
     requestedOutputs = requestedOutputs == null ? List.of() : List.copyOf(requestedOutputs);
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    classifications = classifications == null ? Map.of() : Map.copyOf(classifications);
+  }
+
+  /** A request for raw output tensors. */
+  public InferRequest(String model, String version, String id, List<Tensor> inputs, List<String> requestedOutputs,
+      Map<String, String> parameters, long timeoutMicros, long clientTimeoutMicros) {
+    this(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros, Map.of());
   }
 
   /** A request whose client waits without a deadline. */
@@ -44,10 +54,15 @@ public record InferRequest(
   }
 
   public InferRequest withVersion(String newVersion) {
-    return new InferRequest(model, newVersion, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros);
+    return new InferRequest(model, newVersion, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros,
+        classifications);
   }
 
   public InferRequest withClientTimeout(long micros) {
-    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, micros);
+    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, micros, classifications);
+  }
+
+  public InferRequest withClassifications(Map<String, Integer> outputs) {
+    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros, outputs);
   }
 }

@@ -44,8 +44,6 @@ class EnsembleTest {
   static void start() throws Exception {
     Path repo = Files.createTempDirectory("ensemble-test");
     for (String m : List.of("ocr_det", "ocr_cls", "ocr_rec")) TestModels.addShipped(repo, m);
-    Files.createSymbolicLink(repo.resolve("ocr_rec/1").resolve(OcrPipelineFactory.DICTIONARY_FILE),
-        TestModels.repository().resolve("ocr_rec/1").resolve(OcrPipelineFactory.DICTIONARY_FILE));
     TestModels.addModel(repo, "ocr", Files.readString(TestModels.repository().resolve("ocr/config.pbtxt")), null);
     TestModels.addModel(repo, "echo", EchoPipelineFactory.CONFIG, null);
     // Two independent steps on one request: the angle classifier and the recogniser.
