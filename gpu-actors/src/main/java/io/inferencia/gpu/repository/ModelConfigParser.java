@@ -67,6 +67,8 @@ public final class ModelConfigParser {
     else if (!b.getName().equals(dir))
       throw error(dir, "name '" + b.getName() + "' does not match its directory '" + dir + "'");
     if (b.getMaxBatchSize() < 0) throw error(dir, "max_batch_size must be >= 0, got " + b.getMaxBatchSize());
+    if (!b.getRuntime().isEmpty())
+      throw error(dir, "runtime '" + b.getRuntime() + "' is not supported (the onnxruntime backend and the built-in pipelines)");
     if (b.getInputCount() == 0) throw error(dir, "declares no input");
     if (b.getOutputCount() == 0) throw error(dir, "declares no output");
     checkInputs(b.getInputList(), dir);
@@ -85,6 +87,11 @@ public final class ModelConfigParser {
     Set<String> names = new HashSet<>();
     for (ModelInput in : inputs) {
       checkTensor("input", in.getName(), in.getDataType().name(), in.getDimsList(), names, dir);
+      // Ragged batches need Triton's batch_input tensors and shape tensors its TensorRT backend; neither
+      // exists here, so a config asking for them is refused rather than served as if it had not.
+      if (in.getAllowRaggedBatch())
+        throw error(dir, "input '" + in.getName() + "': allow_ragged_batch is not supported");
+      if (in.getIsShapeTensor()) throw error(dir, "input '" + in.getName() + "': is_shape_tensor is not supported");
       if (in.hasReshape()) checkReshape(in.getName(), in.getDimsList(), in.getReshape().getShapeList(), dir);
     }
   }
@@ -93,6 +100,7 @@ public final class ModelConfigParser {
     Set<String> names = new HashSet<>();
     for (ModelOutput out : outputs) {
       checkTensor("output", out.getName(), out.getDataType().name(), out.getDimsList(), names, dir);
+      if (out.getIsShapeTensor()) throw error(dir, "output '" + out.getName() + "': is_shape_tensor is not supported");
       if (out.hasReshape()) checkReshape(out.getName(), out.getDimsList(), out.getReshape().getShapeList(), dir);
     }
   }
