@@ -78,7 +78,7 @@ class UnaryInferHandlerTest {
 
   @Test
   void aMessageInflatingPastTheLimitIsRefusedWithoutInflatingIt() throws Exception {
-    // 1 KiB of gzip that would inflate to 1 GiB: the edge stops at its 1 MiB limit.
+    // Under 1 MiB of gzip that would inflate to 1 GiB: the edge stops at its 1 MiB limit.
     byte[] bomb = gzippedZeros(1L << 30);
     assertTrue(bomb.length < 2_000_000, "a small body: " + bomb.length);
     HttpResponse response = post(frame(1, bomb), Optional.of("gzip"));
