@@ -8,7 +8,7 @@ import io.inferencia.edge.grpc.IdentityResponseEncoding;
 import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.edge.grpc.UnaryInferHandler;
 import io.inferencia.gpu.InferenceGateway;
-import io.inferencia.protocols.grpc.GRPCInferenceServiceHandlerFactory;
+import io.inferencia.protocols.grpc.GRPCInferenceServicePowerApiHandlerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -80,7 +80,7 @@ public final class EdgeServer {
   public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
       EdgeSettings settings, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
     InferenceGrpcService inference = new InferenceGrpcService(gateway, settings);
-    Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServiceHandlerFactory.create(
+    Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServicePowerApiHandlerFactory.create(
         inference, sys -> EdgeServer::trailers, system);
     Function<HttpRequest, CompletionStage<HttpResponse>> encoded =
         settings.grpcCompressResponses() ? service : IdentityResponseEncoding.wrap(service);

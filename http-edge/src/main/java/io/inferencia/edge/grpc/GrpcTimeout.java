@@ -17,6 +17,11 @@ public final class GrpcTimeout {
     return request.getHeader(HEADER).map(h -> parse(h.value())).orElse(Optional.empty()).orElse(0L);
   }
 
+  /** As {@link #micros(HttpRequest)} from a call's metadata. */
+  public static long micros(org.apache.pekko.grpc.javadsl.Metadata metadata) {
+    return metadata.getText(HEADER).flatMap(GrpcTimeout::parse).orElse(0L);
+  }
+
   static Optional<Long> parse(String value) {
     if (value.length() < 2 || value.length() > 9) return Optional.empty();
     String digits = value.substring(0, value.length() - 1);

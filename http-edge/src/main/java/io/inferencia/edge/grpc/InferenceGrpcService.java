@@ -5,7 +5,7 @@ import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.kserve.ConfigOverride;
 import io.inferencia.gpu.InferenceGateway;
-import io.inferencia.protocols.grpc.GRPCInferenceService;
+import io.inferencia.protocols.grpc.GRPCInferenceServicePowerApi;
 import io.inferencia.protocols.grpc.ModelConfigRequest;
 import io.inferencia.protocols.grpc.ModelConfigResponse;
 import io.inferencia.protocols.grpc.ModelInferRequest;
@@ -29,7 +29,11 @@ import io.inferencia.protocols.grpc.ServerMetadataRequest;
 import io.inferencia.protocols.grpc.ServerMetadataResponse;
 import io.inferencia.protocols.grpc.ServerReadyRequest;
 import io.inferencia.protocols.grpc.ServerReadyResponse;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferenceException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.grpc.javadsl.Metadata;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,7 +46,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * ErrorMapping} chose, except in ModelStreamInfer where they travel in {@code error_message} so one
  * bad request does not end the stream.
  */
-public final class InferenceGrpcService implements GRPCInferenceService {
+public final class InferenceGrpcService implements GRPCInferenceServicePowerApi {
   private final InferenceGateway gateway;
   private final EdgeSettings settings;
 
@@ -52,23 +56,23 @@ public final class InferenceGrpcService implements GRPCInferenceService {
   }
 
   @Override
-  public CompletionStage<ServerLiveResponse> serverLive(ServerLiveRequest in) {
+  public CompletionStage<ServerLiveResponse> serverLive(ServerLiveRequest in, Metadata metadata) {
     return CompletableFuture.completedFuture(ServerLiveResponse.newBuilder().setLive(true).build());
   }
 
   @Override
-  public CompletionStage<ServerReadyResponse> serverReady(ServerReadyRequest in) {
+  public CompletionStage<ServerReadyResponse> serverReady(ServerReadyRequest in, Metadata metadata) {
     return ask(gateway::serverReady, r -> ServerReadyResponse.newBuilder().setReady(r).build());
   }
 
   @Override
-  public CompletionStage<ModelReadyResponse> modelReady(ModelReadyRequest in) {
+  public CompletionStage<ModelReadyResponse> modelReady(ModelReadyRequest in, Metadata metadata) {
     return ask(() -> gateway.modelReady(in.getName(), in.getVersion()),
         r -> ModelReadyResponse.newBuilder().setReady(r).build());
   }
 
   @Override
-  public CompletionStage<ServerMetadataResponse> serverMetadata(ServerMetadataRequest in) {
+  public CompletionStage<ServerMetadataResponse> serverMetadata(ServerMetadataRequest in, Metadata metadata) {
     return CompletableFuture.completedFuture(ServerMetadataResponse.newBuilder()
         .setName(settings.serverName())
         .setVersion(settings.serverVersion())
@@ -77,13 +81,13 @@ public final class InferenceGrpcService implements GRPCInferenceService {
   }
 
   @Override
-  public CompletionStage<ModelMetadataResponse> modelMetadata(ModelMetadataRequest in) {
+  public CompletionStage<ModelMetadataResponse> modelMetadata(ModelMetadataRequest in, Metadata metadata) {
     return ask(() -> gateway.metadata(in.getName(), in.getVersion()), GrpcMetadata::metadata);
   }
 
   @Override
-  public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in) {
-    return modelInfer(in, 0);
+  public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, Metadata metadata) {
+    return modelInfer(in, GrpcTimeout.micros(metadata));
   }
 
   /** As {@link #modelInfer(ModelInferRequest)} for a client that waits {@code clientTimeoutMicros} at most (0: no limit). */
@@ -93,8 +97,12 @@ public final class InferenceGrpcService implements GRPCInferenceService {
   }
 
   @Override
-  public Source<ModelStreamInferResponse, NotUsed> modelStreamInfer(Source<ModelInferRequest, NotUsed> in) {
-    return in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(settings.askTimeout(), () -> infer(req))
+  public Source<ModelStreamInferResponse, NotUsed> modelStreamInfer(Source<ModelInferRequest, NotUsed> in, Metadata metadata) {
+    // The call's deadline covers the whole stream: each request gets what is left of it.
+    long timeout = GrpcTimeout.micros(metadata);
+    long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(timeout);
+    return in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(settings.askTimeout(), () -> infer(req, timeout == 0 ? 0
+            : remaining(deadline)))
         .handle((resp, failure) -> failure == null
             ? ModelStreamInferResponse.newBuilder().setInferResponse(resp).build()
             : ModelStreamInferResponse.newBuilder()
@@ -108,23 +116,23 @@ public final class InferenceGrpcService implements GRPCInferenceService {
   }
 
   @Override
-  public CompletionStage<ModelStatisticsResponse> modelStatistics(ModelStatisticsRequest in) {
+  public CompletionStage<ModelStatisticsResponse> modelStatistics(ModelStatisticsRequest in, Metadata metadata) {
     return ask(() -> gateway.statistics(in.getName(), in.getVersion()), GrpcStatistics::response);
   }
 
   @Override
-  public CompletionStage<ModelConfigResponse> modelConfig(ModelConfigRequest in) {
+  public CompletionStage<ModelConfigResponse> modelConfig(ModelConfigRequest in, Metadata metadata) {
     return ask(() -> gateway.config(in.getName(), in.getVersion()),
         c -> ModelConfigResponse.newBuilder().setConfig(c).build());
   }
 
   @Override
-  public CompletionStage<RepositoryIndexResponse> repositoryIndex(RepositoryIndexRequest in) {
+  public CompletionStage<RepositoryIndexResponse> repositoryIndex(RepositoryIndexRequest in, Metadata metadata) {
     return ask(() -> gateway.index(in.getReady()), GrpcMetadata::index);
   }
 
   @Override
-  public CompletionStage<RepositoryModelLoadResponse> repositoryModelLoad(RepositoryModelLoadRequest in) {
+  public CompletionStage<RepositoryModelLoadResponse> repositoryModelLoad(RepositoryModelLoadRequest in, Metadata metadata) {
     return ask(() -> gateway.load(in.getModelName(), ConfigOverride.configText(loadParameters(in))),
         v -> RepositoryModelLoadResponse.getDefaultInstance());
   }
@@ -142,13 +150,20 @@ public final class InferenceGrpcService implements GRPCInferenceService {
   }
 
   @Override
-  public CompletionStage<RepositoryModelUnloadResponse> repositoryModelUnload(RepositoryModelUnloadRequest in) {
+  public CompletionStage<RepositoryModelUnloadResponse> repositoryModelUnload(RepositoryModelUnloadRequest in, Metadata metadata) {
     return ask(() -> gateway.unload(in.getModelName()), v -> RepositoryModelUnloadResponse.getDefaultInstance());
   }
 
-  /** Decodes (may throw INVALID_ARGUMENT), infers, encodes. */
-  private CompletionStage<ModelInferResponse> infer(ModelInferRequest in) {
-    return gateway.infer(GrpcTensors.toDomain(in)).thenApply(GrpcTensors::toProto);
+  /** Decodes (may throw INVALID_ARGUMENT), infers within the client's remaining time (0: no limit), encodes. */
+  private CompletionStage<ModelInferResponse> infer(ModelInferRequest in, long clientTimeoutMicros) {
+    return gateway.infer(GrpcTensors.toDomain(in).withClientTimeout(clientTimeoutMicros)).thenApply(GrpcTensors::toProto);
+  }
+
+  private static long remaining(long deadlineNanos) {
+    long left = TimeUnit.NANOSECONDS.toMicros(deadlineNanos - System.nanoTime());
+    if (left <= 0)
+      throw new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "the stream's deadline passed before the request was sent");
+    return left;
   }
 
   /** Calls the gateway within the ask timeout; any failure becomes a GrpcServiceException. */

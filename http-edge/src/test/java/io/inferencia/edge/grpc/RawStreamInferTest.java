@@ -26,11 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * ModelStreamInfer with gzip messages: each is inflated within the request limit before Pekko gRPC
- * sees it, and one that would inflate past the limit ends the stream with RESOURCE_EXHAUSTED after
- * the answers to the messages before it.
+ * ModelStreamInfer over a hand-written HTTP/2 call: gzip messages are inflated within the request
+ * limit before Pekko gRPC sees them (one that would inflate past it ends the stream with
+ * RESOURCE_EXHAUSTED after the answers before it), and the call's deadline reaches each request.
  */
-class CompressedStreamTest {
+class RawStreamInferTest {
   private static final String PATH = "/" + GRPCInferenceService.name + "/ModelStreamInfer";
   private static final long[] ONE_ROW = {1, FakeGateway.ADD_SUB_WIDTH};
   private static EdgeFixture edge;
@@ -68,6 +68,24 @@ class CompressedStreamTest {
     assertTrue(answer.trailer("grpc-message").contains("decompresses to more than the limit of 1048576 bytes"),
         answer.trailer("grpc-message"));
     assertEquals(List.of("first"), responses(answer.data()).stream().map(r -> r.getInferResponse().getId()).toList());
+  }
+
+  @Test
+  void theStreamsDeadlineReachesEachRequestAsTheTimeLeft() throws Exception {
+    ModelInferRequest.Builder req = GrpcInfer.request("client_timeout", "");
+    GrpcInfer.addRaw(req, "X", "FP32", new long[] {1}, Raw.floats(new float[] {0}));
+    byte[] body = concat(frame(0, req.setId("a").build().toByteArray()), frame(0, req.setId("b").build().toByteArray()));
+    RawGrpc.Answer timed = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.empty(),
+        List.of(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("grpc-timeout", "2S"))));
+    assertEquals("0", timed.trailer("grpc-status"));
+    for (ModelStreamInferResponse r : responses(timed.data())) {
+      long seen = ByteBuffer.wrap(GrpcInfer.rawOutput(r.getInferResponse(), "CLIENT_TIMEOUT_US")).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      assertTrue(seen > 0 && seen <= 2_000_000, "what is left of the 2 s deadline: " + seen);
+    }
+    RawGrpc.Answer untimed = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.empty(), List.of()));
+    long seen = ByteBuffer.wrap(GrpcInfer.rawOutput(responses(untimed.data()).get(0).getInferResponse(), "CLIENT_TIMEOUT_US"))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    assertEquals(0, seen, "no deadline, no limit");
   }
 
   private static ModelInferRequest request(String id, int seed) {
