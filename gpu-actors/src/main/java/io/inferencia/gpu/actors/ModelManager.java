@@ -31,7 +31,6 @@ import io.inferencia.protocols.inference.ModelState;
 import io.inferencia.protocols.inference.ModelStatistics;
 import io.inferencia.protocols.inference.TensorSpec;
 import io.inferencia.protocols.modelconfig.ModelConfig;
-import io.inferencia.protocols.modelconfig.ModelInstanceGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +42,7 @@ import java.util.concurrent.Executor;
 import java.util.stream.LongStream;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -305,7 +305,9 @@ public final class ModelManager extends AbstractBehavior<ModelManager.Command> {
     if (SequencePlan.applies(config)) {
       SequencePlan plan = new SequencePlan(config);
       batcherConfig = plan.batcherConfig();
-      vs.sequencer = getContext().spawnAnonymous(SequenceScheduler.create(plan, vs.statistics));
+      // A bug in the scheduler costs the sequences' state, not the model: it restarts empty.
+      vs.sequencer = getContext().spawnAnonymous(Behaviors.supervise(SequenceScheduler.create(plan, vs.statistics))
+          .onFailure(SupervisorStrategy.restart()));
     }
     for (Devices.Placement placement : placements) {
       var spec = new ModelBatcher.Spec(key, batcherConfig, v.modelFile().orElseThrow(), placement.device(),

@@ -2,7 +2,6 @@ package io.inferencia.gpu.sequence;
 
 import static io.inferencia.gpu.testkit.Await.failure;
 import static io.inferencia.gpu.testkit.Await.result;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
