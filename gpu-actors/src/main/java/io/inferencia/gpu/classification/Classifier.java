@@ -43,18 +43,72 @@ public final class Classifier {
     List<String> elements = new ArrayList<>((int) items * count);
     for (int item = 0; item < items; item++) {
       int base = item * perItem;
-      Integer[] order = new Integer[perItem];
-      for (int i = 0; i < perItem; i++) order[i] = i;
-      // Highest first; equal values keep index order.
-      java.util.Arrays.sort(order, (a, b) -> Double.compare(values[base + b], values[base + a]));
-      for (int k = 0; k < count; k++) {
-        int index = order[k];
+      for (int index : top(values, base, perItem, count)) {
         String value = format(t.datatype(), values[base + index]);
         elements.add(index < names.size() ? value + ":" + index + ":" + names.get(index) : value + ":" + index);
       }
     }
     long[] shape = batched ? new long[] {items, count} : new long[] {count};
     return Tensor.ofStrings(t.name(), shape, elements);
+  }
+
+  /**
+   * The indices of the {@code count} highest of {@code n} values from {@code base}, highest first,
+   * equal values in index order. A min-heap of {@code count} keeps this O(n log count): it runs on the
+   * batcher's thread, and an output can hold hundreds of thousands of values per item.
+   */
+  static int[] top(double[] values, int base, int n, int count) {
+    int[] heap = new int[count]; // heap[0] is the weakest kept index
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      if (size < count) {
+        heap[size] = i;
+        siftUp(heap, size++, values, base);
+      } else if (stronger(i, heap[0], values, base)) {
+        heap[0] = i;
+        siftDown(heap, size, values, base);
+      }
+    }
+    int[] out = new int[size];
+    for (int k = size - 1; k >= 0; k--) {
+      out[k] = heap[0];
+      heap[0] = heap[k];
+      siftDown(heap, k, values, base);
+    }
+    return out;
+  }
+
+  /** Higher value first; on a tie the lower index. */
+  private static boolean stronger(int a, int b, double[] values, int base) {
+    int c = Double.compare(values[base + a], values[base + b]);
+    return c > 0 || (c == 0 && a < b);
+  }
+
+  private static void siftUp(int[] heap, int k, double[] values, int base) {
+    while (k > 0) {
+      int parent = (k - 1) / 2;
+      if (!stronger(heap[parent], heap[k], values, base)) return;
+      swap(heap, parent, k);
+      k = parent;
+    }
+  }
+
+  private static void siftDown(int[] heap, int size, double[] values, int base) {
+    int k = 0;
+    while (true) {
+      int weakest = k;
+      for (int child = 2 * k + 1; child <= 2 * k + 2 && child < size; child++)
+        if (stronger(heap[weakest], heap[child], values, base)) weakest = child;
+      if (weakest == k) return;
+      swap(heap, k, weakest);
+      k = weakest;
+    }
+  }
+
+  private static void swap(int[] heap, int a, int b) {
+    int t = heap[a];
+    heap[a] = heap[b];
+    heap[b] = t;
   }
 
   /** Doubles hold every value of the types up to 32 bits exactly, and compare 64-bit ones closely enough. */

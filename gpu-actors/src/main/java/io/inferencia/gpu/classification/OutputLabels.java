@@ -1,17 +1,16 @@
 package io.inferencia.gpu.classification;
 
+import io.inferencia.gpu.pipeline.SiblingModels;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The labels of outputs that name a {@code label_filename}: one label per line, line i for class i,
@@ -45,14 +44,7 @@ public final class OutputLabels {
 
   private static Optional<Path> find(Path modelDir, String file) {
     if (Files.isRegularFile(modelDir.resolve(file))) return Optional.of(modelDir.resolve(file));
-    try (Stream<Path> versions = Files.list(modelDir)) {
-      return versions.filter(p -> p.getFileName().toString().matches("[0-9]{1,18}"))
-          .sorted(Comparator.comparingLong((Path p) -> Long.parseLong(p.getFileName().toString())).reversed())
-          .map(p -> p.resolve(file))
-          .filter(Files::isRegularFile)
-          .findFirst();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    Path dir = modelDir.toAbsolutePath();
+    return SiblingModels.versionFile(dir.getParent(), dir.getFileName().toString(), file);
   }
 }

@@ -75,9 +75,9 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
 
   public static Behavior<Command> create(SequencePlan plan, VersionStatistics statistics) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      Duration idle = plan.idleTimeout();
-      Duration every = idle.dividedBy(2).compareTo(Duration.ofSeconds(1)) < 0 ? idle.dividedBy(2) : Duration.ofSeconds(1);
-      timers.startTimerWithFixedDelay(Sweep.INSTANCE, every.isZero() ? Duration.ofMillis(1) : every);
+      // Often enough that a sequence outlives its idle limit by at most half of it (or a second).
+      long every = Math.max(1, Math.min(plan.idleTimeout().toMillis() / 2, 1000));
+      timers.startTimerWithFixedDelay(Sweep.INSTANCE, Duration.ofMillis(every));
       return new SequenceScheduler(ctx, plan, statistics);
     }));
   }

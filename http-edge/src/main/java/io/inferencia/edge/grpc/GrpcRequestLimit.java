@@ -117,7 +117,7 @@ public final class GrpcRequestLimit {
     final CompletableFuture<Status> refused = new CompletableFuture<>();
     private final long limit;
     private final Optional<String> encoding;
-    private final byte[] header = new byte[5];
+    private final byte[] header = new byte[GrpcFrames.HEADER];
     private int headerFill;
     private long bodyLeft;
     private ByteStringBuilder compressed;
@@ -143,9 +143,9 @@ public final class GrpcRequestLimit {
           continue;
         }
         header[headerFill++] = chunk.apply(i++);
-        if (headerFill < 5) continue;
+        if (headerFill < GrpcFrames.HEADER) continue;
         headerFill = 0;
-        bodyLeft = ((header[1] & 0xFFL) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
+        bodyLeft = GrpcFrames.declaredLength(header);
         if (bodyLeft > limit) {
           refused.complete(Status.RESOURCE_EXHAUSTED.withDescription(
               "request message of " + bodyLeft + " bytes exceeds the limit of " + limit + " bytes"));
@@ -173,8 +173,8 @@ public final class GrpcRequestLimit {
         return false;
       }
       int size = message.size();
-      byte[] frameHeader = new byte[MessageInflater.HEADER];
-      MessageInflater.writeHeader(frameHeader, size);
+      byte[] frameHeader = new byte[GrpcFrames.HEADER];
+      GrpcFrames.writeHeader(frameHeader, size);
       out.putBytes(frameHeader);
       out.append(message);
       return true;

@@ -31,13 +31,15 @@ import io.inferencia.protocols.grpc.ServerReadyRequest;
 import io.inferencia.protocols.grpc.ServerReadyResponse;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.grpc.javadsl.Metadata;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.grpc.javadsl.Metadata;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -137,8 +139,8 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
         v -> RepositoryModelLoadResponse.getDefaultInstance());
   }
 
-  private static java.util.Map<String, String> loadParameters(RepositoryModelLoadRequest in) {
-    java.util.Map<String, String> out = new java.util.HashMap<>();
+  private static Map<String, String> loadParameters(RepositoryModelLoadRequest in) {
+    Map<String, String> out = new HashMap<>();
     in.getParametersMap().forEach((name, p) -> out.put(name, switch (p.getParameterChoiceCase()) {
       case STRING_PARAM -> p.getStringParam();
       case BYTES_PARAM -> p.getBytesParam().toStringUtf8();

@@ -17,7 +17,6 @@ import org.apache.pekko.util.ByteStringBuilder;
  * take the node down; here inflation stops as soon as the output passes the limit.
  */
 final class MessageInflater {
-  static final int HEADER = 5;
   private static final int CHUNK = 64 * 1024;
 
   private MessageInflater() {}
@@ -32,24 +31,13 @@ final class MessageInflater {
    * message uncompressed (flag 0); any other body unchanged.
    */
   static ByteString uncompressedFrame(ByteString body, Optional<String> encoding, long limit) {
-    if (body.size() < HEADER || body.apply(0) != 1 || !decodes(encoding)) return body;
-    long length = ((body.apply(1) & 0xFFL) << 24) | ((body.apply(2) & 0xFF) << 16) | ((body.apply(3) & 0xFF) << 8)
-        | (body.apply(4) & 0xFF);
-    if (length != body.size() - HEADER) return body;
-    ByteString message = inflate(encoding.get(), body.toArrayUnsafe(), HEADER, (int) length, limit);
-    byte[] framed = new byte[HEADER + message.size()];
-    writeHeader(framed, message.size());
-    message.copyToArray(framed, HEADER, message.size());
+    if (!GrpcFrames.isOneFrame(body) || body.apply(0) != 1 || !decodes(encoding)) return body;
+    int header = GrpcFrames.HEADER;
+    ByteString message = inflate(encoding.get(), body.toArrayUnsafe(), header, body.size() - header, limit);
+    byte[] framed = new byte[header + message.size()];
+    GrpcFrames.writeHeader(framed, message.size());
+    message.copyToArray(framed, header, message.size());
     return ByteString.fromArrayUnsafe(framed);
-  }
-
-  /** An uncompressed frame header for a message of {@code size} bytes. */
-  static void writeHeader(byte[] into, int size) {
-    into[0] = 0;
-    into[1] = (byte) (size >>> 24);
-    into[2] = (byte) (size >>> 16);
-    into[3] = (byte) (size >>> 8);
-    into[4] = (byte) size;
   }
 
   /**

@@ -36,7 +36,7 @@ import org.apache.pekko.util.ByteString;
  */
 public final class UnaryInferHandler {
   static final String PATH = "/" + GRPCInferenceService.name + "/ModelInfer";
-  private static final int FRAME_HEADER = 5;
+  private static final int FRAME_HEADER = GrpcFrames.HEADER;
   private static final Trailer OK = Trailer.create().addHeader(GrpcStatusResponses.statusHeader(Status.OK));
 
   private UnaryInferHandler() {}
@@ -79,13 +79,10 @@ public final class UnaryInferHandler {
 
   /** One whole uncompressed message, or empty for the generated handler to deal with. */
   static Optional<ModelInferRequest> parse(ByteString body) {
-    if (body.size() < FRAME_HEADER || body.apply(0) != 0) return Optional.empty();
-    long length = ((body.apply(1) & 0xFFL) << 24) | ((body.apply(2) & 0xFF) << 16) | ((body.apply(3) & 0xFF) << 8)
-        | (body.apply(4) & 0xFF);
-    if (length != body.size() - FRAME_HEADER) return Optional.empty();
+    if (!GrpcFrames.isOneFrame(body) || body.apply(0) != 0) return Optional.empty();
     // No copy when the body is one array; the request's byte fields then share it, and ByteStrings
     // are never written to.
-    CodedInputStream in = CodedInputStream.newInstance(body.toArrayUnsafe(), FRAME_HEADER, (int) length);
+    CodedInputStream in = CodedInputStream.newInstance(body.toArrayUnsafe(), FRAME_HEADER, body.size() - FRAME_HEADER);
     in.enableAliasing(true);
     try {
       return Optional.of(ModelInferRequest.parseFrom(in));
@@ -98,10 +95,7 @@ public final class UnaryInferHandler {
     if (failure != null) return failed(failure);
     int size = response.getSerializedSize();
     byte[] frame = new byte[FRAME_HEADER + size];
-    frame[1] = (byte) (size >>> 24);
-    frame[2] = (byte) (size >>> 16);
-    frame[3] = (byte) (size >>> 8);
-    frame[4] = (byte) size;
+    GrpcFrames.writeHeader(frame, size);
     try {
       CodedOutputStream out = CodedOutputStream.newInstance(frame, FRAME_HEADER, size);
       response.writeTo(out);

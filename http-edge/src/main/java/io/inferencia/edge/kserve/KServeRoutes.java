@@ -11,6 +11,8 @@ import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.inference.InferenceException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -84,7 +86,7 @@ public final class KServeRoutes extends AllDirectives {
   /** Triton's load, optionally with {"parameters": {"config": "<model config JSON>"}}. */
   private Route load(String model) {
     return readBody(body -> {
-      java.util.Map<String, String> params = new java.util.HashMap<>();
+      Map<String, String> params = new HashMap<>();
       if (body.length > 0) {
         JsonNode p = parse(body).path("parameters");
         if (!p.isMissingNode() && !p.isObject()) throw InferenceException.invalid("'parameters' must be an object");

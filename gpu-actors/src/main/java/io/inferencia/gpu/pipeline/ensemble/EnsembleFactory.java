@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds an ensemble (platform "ensemble") once its steps fit the models they name, read from the
@@ -39,11 +40,14 @@ public final class EnsembleFactory implements PipelineFactory {
   public PipelineModel create(ModelConfig config, Path modelDir, PipelineContext context) {
     EnsembleGraph graph = EnsembleGraph.of(config);
     ModelRepository repository = new ModelRepository(SiblingModels.repository(modelDir));
+    // Each model is read once, however many steps and ensembles name it.
+    Map<String, Optional<ModelSource>> scanned = new HashMap<>();
+    Function<String, Optional<ModelSource>> scan = name -> scanned.computeIfAbsent(name, repository::scanModel);
     Map<String, DataType> types = new HashMap<>();
     for (ModelInput in : config.getInputList()) types.put(in.getName(), in.getDataType());
     // In dataflow order every consumed tensor's type is known before the step that consumes it.
     for (ModelEnsembling.Step step : graph.order()) {
-      ModelConfig model = stepModel(repository, config, step);
+      ModelConfig model = stepModel(scan, config, step);
       checkInputs(step, model, types);
       checkOutputs(step, model, types);
     }
@@ -51,13 +55,14 @@ public final class EnsembleFactory implements PipelineFactory {
       if (types.get(out.getName()) != out.getDataType())
         throw new IllegalArgumentException("ensemble output '" + out.getName() + "' is " + out.getDataType()
             + " but its step produces " + types.get(out.getName()));
-    checkNoCycleThroughEnsembles(repository, config.getName(), graph);
+    checkNoCycleThroughEnsembles(scan, config.getName(), graph);
     return new EnsembleModel(config, graph, context.inferer());
   }
 
-  private static ModelConfig stepModel(ModelRepository repository, ModelConfig ensemble, ModelEnsembling.Step step) {
+  private static ModelConfig stepModel(Function<String, Optional<ModelSource>> scan, ModelConfig ensemble,
+      ModelEnsembling.Step step) {
     String name = step.getModelName();
-    ModelSource source = repository.scanModel(name)
+    ModelSource source = scan.apply(name)
         .orElseThrow(() -> new IllegalArgumentException("step model '" + name + "' is not in the repository"));
     if (!source.servable()) throw new IllegalArgumentException("step model '" + name + "' is unavailable: " + source.error());
     if (step.getModelVersion() > 0 && !ModelSource.isPipeline(source.config().orElseThrow())
@@ -101,14 +106,15 @@ public final class EnsembleFactory implements PipelineFactory {
   }
 
   /** Ensembles may call ensembles; a chain that comes back to this one would recurse forever. */
-  private static void checkNoCycleThroughEnsembles(ModelRepository repository, String self, EnsembleGraph graph) {
+  private static void checkNoCycleThroughEnsembles(Function<String, Optional<ModelSource>> scan, String self,
+      EnsembleGraph graph) {
     Deque<String> pending = new ArrayDeque<>();
     Set<String> seen = new HashSet<>();
     graph.order().forEach(s -> pending.add(s.getModelName()));
     while (!pending.isEmpty()) {
       String name = pending.poll();
       if (!seen.add(name)) continue;
-      Optional<ModelConfig> config = repository.scanModel(name).flatMap(ModelSource::config);
+      Optional<ModelConfig> config = scan.apply(name).flatMap(ModelSource::config);
       if (config.isEmpty() || !config.get().hasEnsembleScheduling()) continue;
       for (ModelEnsembling.Step s : config.get().getEnsembleScheduling().getStepList()) {
         if (s.getModelName().equals(self))
