@@ -28,6 +28,7 @@ public final class Main {
       storageSettings = StorageSettings.fromConfig(config.getConfig("storage"));
       db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
       InferenceSettings.fromRoot(config);
+      io.inferencia.edge.EdgeSettings.fromConfig(config);
     } catch (InvalidSettingException | ConfigException | IllegalArgumentException e) {
       System.err.println("inferencia: invalid configuration: " + e.getMessage());
       System.exit(2);

@@ -12,6 +12,8 @@ import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.InferResult;
 import io.inferencia.edge.testkit.Raw;
 import io.inferencia.edge.testkit.RestClient;
+import io.inferencia.edge.testkit.ShmObject;
+import io.inferencia.protocols.grpc.InferParameter;
 import io.inferencia.protocols.grpc.ModelInferRequest;
 import io.inferencia.protocols.grpc.ModelInferResponse;
 import io.inferencia.protocols.grpc.ModelStreamInferResponse;
@@ -108,6 +110,57 @@ class RealModelInferenceTest extends ShippedModelsTest {
       float[] single = InferResult.of(ok(rest.post("/v2/models/ocr_cls/infer",
           InferBody.builder().binaryInput("x", "FP32", ONE_CROP, Raw.floats(one)).build()))).floats(CLS_OUT);
       assertArrayEquals(single, Arrays.copyOfRange(all, i * 2, i * 2 + 2), 1e-5f, "row " + i);
+    }
+  }
+
+  @Test
+  void classifierAndOcrTakeTensorsFromSharedMemoryAndWriteResultsThere() throws Exception {
+    float[] input = Samples.clsInput(1, 42);
+    float[] reference = InferResult.of(ok(rest.post("/v2/models/ocr_cls/infer",
+        InferBody.builder().input("x", "FP32", ONE_CROP, input).build()))).floats(CLS_OUT);
+    byte[] image = Samples.bytesElement(Samples.renderPng("Hello World 2024"));
+    int crop = 4 * Samples.CLS_ELEMENTS;
+    int grpcOut = crop;
+    int restOut = crop + 8;
+    int imageAt = crop + 16;
+    try (ShmObject obj = ShmObject.create(imageAt + image.length)) {
+      obj.put(0, Raw.floats(input));
+      obj.put(imageAt, image);
+      assertEquals(200, rest.post("/v2/systemsharedmemory/region/tensors/register",
+          "{\"key\": \"" + obj.key + "\", \"offset\": 0, \"byte_size\": " + (imageAt + image.length) + "}").status());
+      try {
+        ModelInferRequest.Builder g = GrpcInfer.request("ocr_cls", "");
+        g.addInputs(GrpcInfer.input("x", "FP32", ONE_CROP)
+            .putParameters("shared_memory_region", InferParameter.newBuilder().setStringParam("tensors").build())
+            .putParameters("shared_memory_byte_size", InferParameter.newBuilder().setInt64Param(crop).build()));
+        g.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName(CLS_OUT)
+            .putParameters("shared_memory_region", InferParameter.newBuilder().setStringParam("tensors").build())
+            .putParameters("shared_memory_offset", InferParameter.newBuilder().setInt64Param(grpcOut).build())
+            .putParameters("shared_memory_byte_size", InferParameter.newBuilder().setInt64Param(8).build()));
+        ModelInferResponse r = get(server.grpc.modelInfer(g.build()));
+        assertEquals(List.of(1L, 2L), r.getOutputs(0).getShapeList());
+        assertArrayEquals(reference, obj.floats(grpcOut, 2), 1e-5f);
+
+        RestClient.Response viaRest = rest.post("/v2/models/ocr_cls/infer", """
+            {"inputs": [{"name": "x", "datatype": "FP32", "shape": [1, 3, 48, 192],
+                         "parameters": {"shared_memory_region": "tensors", "shared_memory_byte_size": %d}}],
+             "outputs": [{"name": "%s", "parameters": {"shared_memory_region": "tensors",
+                          "shared_memory_offset": %d, "shared_memory_byte_size": 8}}]}
+            """.formatted(crop, CLS_OUT, restOut));
+        assertEquals(200, viaRest.status(), new String(viaRest.body()));
+        assertArrayEquals(reference, obj.floats(restOut, 2), 1e-5f);
+
+        // The OCR pipeline's image (a BYTES element) from shared memory, its texts inline.
+        InferResult ocr = InferResult.of(ok(rest.post("/v2/models/ocr/infer", """
+            {"inputs": [{"name": "IMAGE", "datatype": "BYTES", "shape": [1],
+                         "parameters": {"shared_memory_region": "tensors", "shared_memory_offset": %d,
+                                        "shared_memory_byte_size": %d}}],
+             "outputs": [{"name": "TEXT"}]}
+            """.formatted(imageAt, image.length))));
+        assertEquals("[\"Hello World 2024\"]", ocr.output("TEXT").path("data").toString());
+      } finally {
+        rest.post("/v2/systemsharedmemory/region/tensors/unregister", "");
+      }
     }
   }
 

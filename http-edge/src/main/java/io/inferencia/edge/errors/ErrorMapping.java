@@ -31,6 +31,8 @@ public final class ErrorMapping {
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
       case RESOURCE_EXHAUSTED -> StatusCodes.TOO_MANY_REQUESTS;
       case DEADLINE_EXCEEDED -> StatusCodes.GATEWAY_TIMEOUT;
+      case ALREADY_EXISTS -> StatusCodes.CONFLICT;
+      case PERMISSION_DENIED -> StatusCodes.FORBIDDEN;
       case INTERNAL -> StatusCodes.INTERNAL_SERVER_ERROR;
     };
   }
@@ -42,6 +44,8 @@ public final class ErrorMapping {
       case UNAVAILABLE -> Status.UNAVAILABLE;
       case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
       case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
+      case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+      case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
       case INTERNAL -> Status.INTERNAL;
     };
   }
@@ -96,6 +100,8 @@ public final class ErrorMapping {
       case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
       case RESOURCE_EXHAUSTED -> ErrorKind.RESOURCE_EXHAUSTED;
       case DEADLINE_EXCEEDED -> ErrorKind.DEADLINE_EXCEEDED;
+      case ALREADY_EXISTS -> ErrorKind.ALREADY_EXISTS;
+      case PERMISSION_DENIED -> ErrorKind.PERMISSION_DENIED;
       default -> ErrorKind.INTERNAL;
     };
   }

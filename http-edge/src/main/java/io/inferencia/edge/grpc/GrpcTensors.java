@@ -4,6 +4,10 @@ import static io.inferencia.protocols.inference.InferenceException.invalid;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.inferencia.edge.shm.SharedMemoryRegions;
+import io.inferencia.edge.shm.ShmOutputs;
+import io.inferencia.edge.shm.ShmRef;
+import io.inferencia.edge.shm.ShmSlice;
 import io.inferencia.edge.tensor.RawWriter;
 import io.inferencia.edge.tensor.TensorChecks;
 import io.inferencia.protocols.grpc.InferParameter;
@@ -18,21 +22,28 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Maps gRPC inference messages to the domain records and back. Inputs arrive either all as {@code
- * raw_input_contents} (Triton clients) or as typed {@code contents}; outputs always leave as {@code
- * raw_output_contents}, as Triton answers.
+ * Maps gRPC inference messages to the domain records and back. Inputs arrive as {@code
+ * raw_input_contents} (Triton clients), typed {@code contents} or in shared memory; outputs leave as
+ * {@code raw_output_contents}, as Triton answers, or in shared memory.
  */
 public final class GrpcTensors {
   private GrpcTensors() {}
 
-  public static InferRequest toDomain(ModelInferRequest req) {
+  /** A decoded request and the outputs it wants written to shared memory. */
+  public record Decoded(InferRequest request, ShmOutputs shmOutputs) {}
+
+  /**
+   * Decodes a request. Each input comes from exactly one place: typed {@code contents}, the next entry
+   * of {@code raw_input_contents} (which then holds one entry per input not in shared memory, in
+   * order, as Triton reads it), or a registered shared memory region.
+   */
+  public static Decoded toDomain(ModelInferRequest req, SharedMemoryRegions regions) {
     if (req.getInputsCount() == 0) throw invalid("inference request has no inputs");
-    boolean raw = req.getRawInputContentsCount() > 0;
-    if (raw && req.getRawInputContentsCount() != req.getInputsCount())
-      throw invalid("raw_input_contents has " + req.getRawInputContentsCount() + " entries for "
-          + req.getInputsCount() + " inputs");
+    int rawCount = req.getRawInputContentsCount();
+    int rawUsed = 0;
     List<Tensor> inputs = new ArrayList<>(req.getInputsCount());
     for (int i = 0; i < req.getInputsCount(); i++) {
       ModelInferRequest.InferInputTensor in = req.getInputs(i);
@@ -40,22 +51,66 @@ public final class GrpcTensors {
       if (name.isEmpty()) throw invalid("input #" + i + " has no name");
       DataType type = TensorChecks.datatype("input", name, in.getDatatype());
       long[] shape = in.getShapeList().stream().mapToLong(Long::longValue).toArray();
-      if (raw) {
+      Optional<ShmRef> shm = shmRef("input '" + name + "'", in.getParametersMap());
+      if (shm.isPresent()) {
+        if (in.hasContents())
+          throw invalid("input '" + name + "': contents must not be set when the input is in shared memory");
+        inputs.add(TensorChecks.fromRaw(name, type, shape, regions.slice(shm.get(), "input '" + name + "'").read()));
+      } else if (rawCount > 0) {
         if (in.hasContents())
           throw invalid("input '" + name + "': contents and raw_input_contents cannot be mixed");
-        inputs.add(TensorChecks.fromRaw(name, type, shape, req.getRawInputContents(i).toByteArray()));
+        if (rawUsed == rawCount)
+          throw invalid("raw_input_contents has " + rawCount + " entries, too few for the inputs not in shared memory");
+        inputs.add(TensorChecks.fromRaw(name, type, shape, req.getRawInputContents(rawUsed++).toByteArray()));
       } else {
         if (!in.hasContents()) throw invalid("input '" + name + "' has no contents");
         inputs.add(fromContents(name, type, shape, in.getContents()));
       }
     }
+    if (rawUsed != rawCount)
+      throw invalid("raw_input_contents has " + rawCount + " entries for " + rawUsed + " inputs not in shared memory");
     List<String> outputs = req.getOutputsList().stream()
         .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
     Map<String, String> params = parameters(req.getParametersMap());
     long timeout = req.getParametersMap().containsKey("timeout")
         ? Math.max(0, req.getParametersMap().get("timeout").getInt64Param()) : 0;
-    return new InferRequest(req.getModelName(), req.getModelVersion(), req.getId(), inputs, outputs, params, timeout)
-        .withClassifications(classifications(req));
+    Map<String, Integer> classifications = classifications(req);
+    InferRequest request = new InferRequest(req.getModelName(), req.getModelVersion(), req.getId(), inputs, outputs, params, timeout)
+        .withClassifications(classifications);
+    return new Decoded(request, shmOutputs(req, classifications, regions));
+  }
+
+  private static ShmOutputs shmOutputs(ModelInferRequest req, Map<String, Integer> classifications, SharedMemoryRegions regions) {
+    Map<String, ShmSlice> slices = new HashMap<>();
+    for (ModelInferRequest.InferRequestedOutputTensor o : req.getOutputsList()) {
+      String tensor = "output '" + o.getName() + "'";
+      Optional<ShmRef> shm = shmRef(tensor, o.getParametersMap());
+      if (shm.isEmpty()) continue;
+      // As Triton: a classification is computed from the output, not placed in shared memory.
+      if (classifications.containsKey(o.getName()))
+        throw invalid(tensor + ": classification and " + ShmRef.REGION + " cannot be combined");
+      slices.put(o.getName(), regions.slice(shm.get(), tensor));
+    }
+    return slices.isEmpty() ? ShmOutputs.NONE : new ShmOutputs(slices);
+  }
+
+  /** Triton's shared memory parameters of one tensor: a string region, int64 offset and byte size. */
+  private static Optional<ShmRef> shmRef(String tensor, Map<String, InferParameter> params) {
+    if (params.isEmpty()) return Optional.empty();
+    InferParameter region = params.get(ShmRef.REGION);
+    if (region != null && region.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.STRING_PARAM)
+      throw invalid(tensor + ": parameter '" + ShmRef.REGION + "' must be a string");
+    return ShmRef.of(tensor, region == null ? null : region.getStringParam(),
+        integer(tensor, ShmRef.OFFSET, params.get(ShmRef.OFFSET)), integer(tensor, ShmRef.BYTE_SIZE, params.get(ShmRef.BYTE_SIZE)));
+  }
+
+  private static Long integer(String tensor, String name, InferParameter p) {
+    if (p == null) return null;
+    return switch (p.getParameterChoiceCase()) {
+      case INT64_PARAM -> p.getInt64Param();
+      case UINT64_PARAM -> GrpcSharedMemory.unsigned(p.getUint64Param());
+      default -> throw invalid(tensor + ": parameter '" + name + "' must be an integer");
+    };
   }
 
   /** Triton's classification extension: a requested output's "classification" parameter (int64). */
@@ -121,7 +176,8 @@ public final class GrpcTensors {
     return out;
   }
 
-  public static ModelInferResponse toProto(InferResponse resp) {
+  /** The response; outputs bound for shared memory are written there and leave with no bytes, as Triton's do. */
+  public static ModelInferResponse toProto(InferResponse resp, ShmOutputs shm) {
     ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
         .setModelName(resp.model())
         .setModelVersion(resp.version())
@@ -131,6 +187,16 @@ public final class GrpcTensors {
           .setName(t.name())
           .setDatatype(t.datatype().wireName());
       for (long d : t.shape()) o.addShape(d);
+      Optional<ShmSlice> slice = shm.of(t.name());
+      if (slice.isPresent()) {
+        slice.get().write(t.data());
+        o.putParameters(ShmRef.REGION, InferParameter.newBuilder().setStringParam(slice.get().regionName()).build());
+        o.putParameters(ShmRef.BYTE_SIZE, InferParameter.newBuilder().setInt64Param(t.data().length).build());
+        if (slice.get().offset() != 0)
+          o.putParameters(ShmRef.OFFSET, InferParameter.newBuilder().setInt64Param(slice.get().offset()).build());
+        b.addRawOutputContents(ByteString.EMPTY);
+        continue;
+      }
       // Tensors are immutable once built, so the proto may share their array.
       b.addRawOutputContents(UnsafeByteOperations.unsafeWrap(t.data()));
     }

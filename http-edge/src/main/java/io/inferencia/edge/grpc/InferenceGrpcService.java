@@ -4,7 +4,14 @@ import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.kserve.ConfigOverride;
+import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.grpc.CudaSharedMemoryRegisterRequest;
+import io.inferencia.protocols.grpc.CudaSharedMemoryRegisterResponse;
+import io.inferencia.protocols.grpc.CudaSharedMemoryStatusRequest;
+import io.inferencia.protocols.grpc.CudaSharedMemoryStatusResponse;
+import io.inferencia.protocols.grpc.CudaSharedMemoryUnregisterRequest;
+import io.inferencia.protocols.grpc.CudaSharedMemoryUnregisterResponse;
 import io.inferencia.protocols.grpc.GRPCInferenceServicePowerApi;
 import io.inferencia.protocols.grpc.ModelConfigRequest;
 import io.inferencia.protocols.grpc.ModelConfigResponse;
@@ -29,6 +36,12 @@ import io.inferencia.protocols.grpc.ServerMetadataRequest;
 import io.inferencia.protocols.grpc.ServerMetadataResponse;
 import io.inferencia.protocols.grpc.ServerReadyRequest;
 import io.inferencia.protocols.grpc.ServerReadyResponse;
+import io.inferencia.protocols.grpc.SystemSharedMemoryRegisterRequest;
+import io.inferencia.protocols.grpc.SystemSharedMemoryRegisterResponse;
+import io.inferencia.protocols.grpc.SystemSharedMemoryStatusRequest;
+import io.inferencia.protocols.grpc.SystemSharedMemoryStatusResponse;
+import io.inferencia.protocols.grpc.SystemSharedMemoryUnregisterRequest;
+import io.inferencia.protocols.grpc.SystemSharedMemoryUnregisterResponse;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
 import java.util.HashMap;
@@ -51,10 +64,12 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class InferenceGrpcService implements GRPCInferenceServicePowerApi {
   private final InferenceGateway gateway;
   private final EdgeSettings settings;
+  private final SharedMemoryRegions regions;
 
-  public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings) {
+  public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions) {
     this.gateway = gateway;
     this.settings = settings;
+    this.regions = regions;
   }
 
   @Override
@@ -78,7 +93,7 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
     return CompletableFuture.completedFuture(ServerMetadataResponse.newBuilder()
         .setName(settings.serverName())
         .setVersion(settings.serverVersion())
-        .addAllExtensions(EdgeSettings.EXTENSIONS)
+        .addAllExtensions(settings.extensions())
         .build());
   }
 
@@ -94,8 +109,7 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
 
   /** As {@link #modelInfer(ModelInferRequest)} for a client that waits {@code clientTimeoutMicros} at most (0: no limit). */
   public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, long clientTimeoutMicros) {
-    return ask(() -> gateway.infer(GrpcTensors.toDomain(in).withClientTimeout(clientTimeoutMicros))
-        .thenApply(GrpcTensors::toProto), Function.identity());
+    return ask(() -> infer(in, clientTimeoutMicros), Function.identity());
   }
 
   @Override
@@ -156,9 +170,50 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
     return ask(() -> gateway.unload(in.getModelName()), v -> RepositoryModelUnloadResponse.getDefaultInstance());
   }
 
+  @Override
+  public CompletionStage<SystemSharedMemoryStatusResponse> systemSharedMemoryStatus(SystemSharedMemoryStatusRequest in,
+      Metadata metadata) {
+    return ask(() -> CompletableFuture.completedFuture(regions.status(in.getName())), GrpcSharedMemory::status);
+  }
+
+  @Override
+  public CompletionStage<SystemSharedMemoryRegisterResponse> systemSharedMemoryRegister(
+      SystemSharedMemoryRegisterRequest in, Metadata metadata) {
+    return ask(() -> regions.register(in.getName(), in.getKey(), GrpcSharedMemory.unsigned(in.getOffset()),
+        GrpcSharedMemory.unsigned(in.getByteSize())), v -> SystemSharedMemoryRegisterResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletionStage<SystemSharedMemoryUnregisterResponse> systemSharedMemoryUnregister(
+      SystemSharedMemoryUnregisterRequest in, Metadata metadata) {
+    regions.unregister(in.getName());
+    return CompletableFuture.completedFuture(SystemSharedMemoryUnregisterResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletionStage<CudaSharedMemoryStatusResponse> cudaSharedMemoryStatus(CudaSharedMemoryStatusRequest in,
+      Metadata metadata) {
+    return GrpcSharedMemory.cudaStatus(in.getName());
+  }
+
+  @Override
+  public CompletionStage<CudaSharedMemoryRegisterResponse> cudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest in,
+      Metadata metadata) {
+    return CompletableFuture.failedFuture(ErrorMapping.toGrpc(GrpcSharedMemory.noCuda()));
+  }
+
+  @Override
+  public CompletionStage<CudaSharedMemoryUnregisterResponse> cudaSharedMemoryUnregister(
+      CudaSharedMemoryUnregisterRequest in, Metadata metadata) {
+    // No CUDA region can exist, so every one asked for is already gone.
+    return CompletableFuture.completedFuture(CudaSharedMemoryUnregisterResponse.getDefaultInstance());
+  }
+
   /** Decodes (may throw INVALID_ARGUMENT), infers within the client's remaining time (0: no limit), encodes. */
   private CompletionStage<ModelInferResponse> infer(ModelInferRequest in, long clientTimeoutMicros) {
-    return gateway.infer(GrpcTensors.toDomain(in).withClientTimeout(clientTimeoutMicros)).thenApply(GrpcTensors::toProto);
+    GrpcTensors.Decoded decoded = GrpcTensors.toDomain(in, regions);
+    return gateway.infer(decoded.request().withClientTimeout(clientTimeoutMicros))
+        .thenApply(response -> GrpcTensors.toProto(response, decoded.shmOutputs()));
   }
 
   private static long remaining(long deadlineNanos) {

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inferencia.edge.shm.SharedMemoryRegions;
+import io.inferencia.edge.shm.ShmOutputs;
+import io.inferencia.edge.shm.ShmRef;
+import io.inferencia.edge.shm.ShmSlice;
 import io.inferencia.edge.tensor.TensorChecks;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.InferRequest;
@@ -17,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Decodes a KServe v2 REST inference request: the JSON header (streamed, so tensor data is not built
@@ -32,14 +37,17 @@ final class InferRequestJson {
 
   record Decoded(InferRequest request, OutputPlan plan) {}
 
-  /** One input as the JSON header declares it; data is raw already, or comes from the binary section. */
-  private record InputDecl(String name, DataType type, long[] shape, JsonTensorData.Raw data, long binarySize) {}
+  /**
+   * One input as the JSON header declares it; data is raw already, comes from the binary section
+   * ({@code binarySize} >= 0) or from shared memory ({@code shm} not null).
+   */
+  private record InputDecl(String name, DataType type, long[] shape, JsonTensorData.Raw data, long binarySize, ShmRef shm) {}
 
   /**
    * @param body the whole request body
    * @param headerLength length of the JSON header; the rest of the body is binary tensor data
    */
-  static Decoded decode(String model, String version, byte[] body, int headerLength) {
+  static Decoded decode(String model, String version, byte[] body, int headerLength, SharedMemoryRegions regions) {
     if (headerLength < 0 || headerLength > body.length)
       throw invalid("Inference-Header-Content-Length " + headerLength + " is outside the body of "
           + body.length + " bytes");
@@ -66,11 +74,12 @@ final class InferRequestJson {
       throw invalid("unreadable inference request: " + e.getMessage());
     }
     if (inputs == null || inputs.isEmpty()) throw invalid("inference request has no 'inputs'");
-    List<Tensor> tensors = attachData(inputs, body, headerLength);
-    OutputPlan plan = outputPlan(parameters, outputs);
+    List<Tensor> tensors = attachData(inputs, body, headerLength, regions);
+    Map<String, Integer> classifications = classifications(outputs);
+    OutputPlan plan = outputPlan(parameters, outputs, classifications, regions);
     InferRequest request = new InferRequest(
         model, version, id, tensors, outputs == null ? List.of() : requestedNames(outputs),
-        domainParameters(parameters), timeoutMicros(parameters)).withClassifications(classifications(outputs));
+        domainParameters(parameters), timeoutMicros(parameters)).withClassifications(classifications);
     return new Decoded(request, plan);
   }
 
@@ -88,7 +97,7 @@ final class InferRequestJson {
     long[] shape = null;
     JsonTensorData.Raw data = null;
     JsonNode deferredData = null;
-    long binarySize = -1;
+    JsonNode parameters = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
@@ -96,7 +105,7 @@ final class InferRequestJson {
         case "name" -> name = p.getValueAsString();
         case "datatype" -> datatype = p.getValueAsString();
         case "shape" -> shape = readShape(p, name == null ? "#" + index : name);
-        case "parameters" -> binarySize = binaryDataSize(Json.MAPPER.readTree(p), name);
+        case "parameters" -> parameters = Json.MAPPER.readTree(p);
         case "data" -> {
           String label = name == null ? "#" + index : name;
           if (datatype != null)
@@ -115,12 +124,15 @@ final class InferRequestJson {
         data = JsonTensorData.read(again, name, type, sizeHint(shape));
       }
     }
-    if (data != null && binarySize >= 0)
-      throw invalid("input '" + name + "' has both 'data' and parameters." + BINARY_DATA_SIZE);
-    if (data == null && binarySize < 0)
-      throw invalid("input '" + name + "' has neither 'data' nor parameters." + BINARY_DATA_SIZE);
+    if (parameters != null && !parameters.isObject()) throw invalid("input '" + name + "': 'parameters' must be an object");
+    long binarySize = parameters == null ? -1 : binaryDataSize(parameters, name);
+    ShmRef shm = shmRef("input '" + name + "'", parameters).orElse(null);
+    int sources = (data != null ? 1 : 0) + (binarySize >= 0 ? 1 : 0) + (shm != null ? 1 : 0);
+    if (sources != 1)
+      throw invalid("input '" + name + "' must have exactly one of 'data', parameters." + BINARY_DATA_SIZE
+          + " and parameters." + ShmRef.REGION + ", got " + (sources == 0 ? "none" : sources));
     if (data != null) TensorChecks.checkElementCount(name, shape, data.elements());
-    return new InputDecl(name, type, shape, data, binarySize);
+    return new InputDecl(name, type, shape, data, binarySize, shm);
   }
 
   /** Expected element count when the shape came first (the usual order), to size the buffer once. */
@@ -156,12 +168,17 @@ final class InferRequestJson {
   }
 
   /** Takes each binary input's bytes from the section after the header, in declaration order. */
-  private static List<Tensor> attachData(List<InputDecl> inputs, byte[] body, int headerLength) {
+  private static List<Tensor> attachData(List<InputDecl> inputs, byte[] body, int headerLength, SharedMemoryRegions regions) {
     List<Tensor> tensors = new ArrayList<>(inputs.size());
     long offset = headerLength;
     for (InputDecl in : inputs) {
       if (in.data() != null) {
         tensors.add(new Tensor(in.name(), in.type(), in.shape(), in.data().bytes()));
+        continue;
+      }
+      if (in.shm() != null) {
+        String tensor = "input '" + in.name() + "'";
+        tensors.add(TensorChecks.fromRaw(in.name(), in.type(), in.shape(), regions.slice(in.shm(), tensor).read()));
         continue;
       }
       long left = body.length - offset;
@@ -178,19 +195,47 @@ final class InferRequestJson {
     return tensors;
   }
 
-  private static OutputPlan outputPlan(JsonNode parameters, JsonNode outputs) {
+  private static OutputPlan outputPlan(JsonNode parameters, JsonNode outputs, Map<String, Integer> classifications,
+      SharedMemoryRegions regions) {
     boolean byDefault = parameters != null && bool(parameters.get(BINARY_DATA_OUTPUT), BINARY_DATA_OUTPUT);
     Map<String, Boolean> perOutput = new LinkedHashMap<>();
+    Map<String, ShmSlice> shm = new HashMap<>();
     if (outputs != null) {
       if (!outputs.isArray()) throw invalid("'outputs' must be an array");
       for (JsonNode o : outputs) {
         String name = o.path("name").asText("");
         if (name.isEmpty()) throw invalid("every requested output needs a 'name'");
         JsonNode binary = o.path("parameters").get(BINARY_DATA);
+        Optional<ShmRef> ref = shmRef("output '" + name + "'", o.get("parameters"));
+        if (ref.isPresent()) {
+          // As Triton: shared memory replaces the response bytes, and a classification is not placed there.
+          if (binary != null && bool(binary, BINARY_DATA))
+            throw invalid("output '" + name + "': binary_data and " + ShmRef.REGION + " cannot be combined");
+          if (classifications.containsKey(name))
+            throw invalid("output '" + name + "': classification and " + ShmRef.REGION + " cannot be combined");
+          shm.put(name, regions.slice(ref.get(), "output '" + name + "'"));
+        }
         perOutput.put(name, binary == null ? byDefault : bool(binary, BINARY_DATA));
       }
     }
-    return new OutputPlan(byDefault, perOutput);
+    return new OutputPlan(byDefault, perOutput, shm.isEmpty() ? ShmOutputs.NONE : new ShmOutputs(shm));
+  }
+
+  /** Triton's shared memory parameters of one tensor: a string region, integer offset and byte size. */
+  private static Optional<ShmRef> shmRef(String tensor, JsonNode parameters) {
+    if (parameters == null || !parameters.isObject()) return Optional.empty();
+    JsonNode region = parameters.get(ShmRef.REGION);
+    if (region != null && !region.isTextual())
+      throw invalid(tensor + ": parameter '" + ShmRef.REGION + "' must be a string, got " + region);
+    return ShmRef.of(tensor, region == null ? null : region.asText(),
+        integer(tensor, ShmRef.OFFSET, parameters.get(ShmRef.OFFSET)),
+        integer(tensor, ShmRef.BYTE_SIZE, parameters.get(ShmRef.BYTE_SIZE)));
+  }
+
+  private static Long integer(String tensor, String name, JsonNode v) {
+    if (v == null) return null;
+    if (!v.isIntegralNumber()) throw invalid(tensor + ": parameter '" + name + "' must be an integer, got " + v);
+    return v.canConvertToLong() ? v.asLong() : Long.MAX_VALUE;
   }
 
   /** Triton's classification extension: {"name": ..., "parameters": {"classification": n}}. */

@@ -1,6 +1,8 @@
 package io.inferencia.edge.kserve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.inferencia.edge.shm.ShmRef;
+import io.inferencia.edge.shm.ShmSlice;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.Tensor;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -17,6 +20,7 @@ import org.apache.pekko.util.ByteString;
 /**
  * Encodes an inference response: plain JSON, or (when any output is binary) the JSON header followed
  * by the binary outputs' raw bytes, with {@code Inference-Header-Content-Length} giving the header size.
+ * Outputs bound for shared memory are written there and appear with their region and size, no data.
  */
 final class InferResponseJson {
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
@@ -52,7 +56,15 @@ final class InferResponseJson {
         g.writeArrayFieldStart("shape");
         for (long d : t.shape()) g.writeNumber(d);
         g.writeEndArray();
-        if (plan.binary(t.name())) {
+        Optional<ShmSlice> shm = plan.shm().of(t.name());
+        if (shm.isPresent()) {
+          shm.get().write(t.data());
+          g.writeObjectFieldStart("parameters");
+          g.writeStringField(ShmRef.REGION, shm.get().regionName());
+          g.writeNumberField(ShmRef.BYTE_SIZE, t.data().length);
+          if (shm.get().offset() != 0) g.writeNumberField(ShmRef.OFFSET, shm.get().offset());
+          g.writeEndObject();
+        } else if (plan.binary(t.name())) {
           g.writeObjectFieldStart("parameters");
           g.writeNumberField(InferRequestJson.BINARY_DATA_SIZE, t.data().length);
           g.writeEndObject();

@@ -1,5 +1,7 @@
 package io.inferencia.edge.kserve;
 
+import io.inferencia.edge.shm.SharedMemoryRegions;
+import io.inferencia.edge.shm.ShmOutputs;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import java.util.ArrayList;
@@ -10,7 +12,10 @@ import java.util.Map;
  * model jobs), with the same codec the REST endpoint uses.
  */
 public final class KServeDocuments {
-  private static final OutputPlan ALL_JSON = new OutputPlan(false, Map.of());
+  private static final OutputPlan ALL_JSON = new OutputPlan(false, Map.of(), ShmOutputs.NONE);
+  /** A stored document is read wherever its job runs, far from any client's shared memory. */
+  private static final SharedMemoryRegions NO_SHM =
+      SharedMemoryRegions.refusing("a job's input cannot refer to shared memory; upload its tensors instead");
 
   private KServeDocuments() {}
 
@@ -19,7 +24,7 @@ public final class KServeDocuments {
    *     ({@code body.length} for a plain JSON request)
    */
   public static InferRequest request(String model, byte[] body, int headerLength) {
-    return InferRequestJson.decode(model, "", body, headerLength).request();
+    return InferRequestJson.decode(model, "", body, headerLength, NO_SHM).request();
   }
 
   /** The response as plain KServe v2 JSON (every output inline). */

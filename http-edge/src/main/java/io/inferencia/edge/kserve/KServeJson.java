@@ -17,7 +17,7 @@ final class KServeJson {
     o.put("name", settings.serverName());
     o.put("version", settings.serverVersion());
     ArrayNode ext = o.putArray("extensions");
-    EdgeSettings.EXTENSIONS.forEach(ext::add);
+    settings.extensions().forEach(ext::add);
     return o;
   }
 

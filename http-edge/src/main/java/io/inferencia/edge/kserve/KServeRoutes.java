@@ -9,6 +9,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
+import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.inference.InferenceException;
 import java.util.HashMap;
@@ -25,18 +26,20 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The KServe v2 REST protocol with Triton's binary tensor, model configuration and model repository
- * extensions. Every handler asks the gateway (bounded by {@code edge.ask-timeout}) and never blocks.
+ * The KServe v2 REST protocol with Triton's binary tensor, model configuration, model repository and
+ * shared-memory extensions. Every handler asks the gateway (bounded by {@code edge.ask-timeout}) and never blocks.
  */
 public final class KServeRoutes extends AllDirectives {
   private static final JsonFormat.Printer CONFIG_PRINTER = JsonFormat.printer().preservingProtoFieldNames();
 
   private final InferenceGateway gateway;
   private final EdgeSettings settings;
+  private final SharedMemoryRegions regions;
 
-  public KServeRoutes(InferenceGateway gateway, EdgeSettings settings) {
+  public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions) {
     this.gateway = gateway;
     this.settings = settings;
+    this.regions = regions;
   }
 
   /** All {@code /v2} routes, unsealed: combine them with others through {@link io.inferencia.edge.EdgeRoutes}. */
@@ -56,7 +59,8 @@ public final class KServeRoutes extends AllDirectives {
             path("index", () -> post(this::index)),
             pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
                 path("load", () -> post(() -> load(model))),
-                path("unload", () -> post(() -> reply(() -> gateway.unload(model), v -> emptyOk()))))))))));
+                path("unload", () -> post(() -> reply(() -> gateway.unload(model), v -> emptyOk())))))))),
+        new SharedMemoryRoutes(regions, this::readBody).route()));
   }
 
   private Route modelRoutes(String model, String version) {
@@ -114,7 +118,7 @@ public final class KServeRoutes extends AllDirectives {
   private Route infer(String model, String version) {
     return optionalHeaderValueByName(InferResponseJson.HEADER_LENGTH, headerLength -> readBody(body -> {
       InferRequestJson.Decoded decoded =
-          InferRequestJson.decode(model, version, body, headerLength(headerLength, body.length));
+          InferRequestJson.decode(model, version, body, headerLength(headerLength, body.length), regions);
       return GatewayCalls.call(settings.askTimeout(), () -> gateway.infer(decoded.request()))
           .thenApply(response -> InferResponseJson.encode(response, decoded.plan()));
     }));
@@ -157,7 +161,7 @@ public final class KServeRoutes extends AllDirectives {
     }
   }
 
-  private static JsonNode parse(byte[] body) {
+  static JsonNode parse(byte[] body) {
     try {
       return Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
@@ -167,11 +171,11 @@ public final class KServeRoutes extends AllDirectives {
     }
   }
 
-  private static HttpResponse emptyOk() {
+  static HttpResponse emptyOk() {
     return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "{}"));
   }
 
-  private static HttpResponse json(JsonNode node) {
+  static HttpResponse json(JsonNode node) {
     try {
       HttpEntity.Strict entity = HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.MAPPER.writeValueAsBytes(node));
       return HttpResponse.create().withEntity(entity);

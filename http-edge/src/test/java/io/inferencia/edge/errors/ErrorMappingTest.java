@@ -17,7 +17,8 @@ class ErrorMappingTest {
   void everyKindHasOneHttpAndOneGrpcStatus() {
     Map<ErrorKind, Integer> http = Map.of(
         ErrorKind.NOT_FOUND, 404, ErrorKind.INVALID_ARGUMENT, 400, ErrorKind.UNAVAILABLE, 503,
-        ErrorKind.RESOURCE_EXHAUSTED, 429, ErrorKind.DEADLINE_EXCEEDED, 504, ErrorKind.INTERNAL, 500);
+        ErrorKind.RESOURCE_EXHAUSTED, 429, ErrorKind.DEADLINE_EXCEEDED, 504, ErrorKind.ALREADY_EXISTS, 409,
+        ErrorKind.PERMISSION_DENIED, 403, ErrorKind.INTERNAL, 500);
     for (ErrorKind kind : ErrorKind.values()) {
       assertEquals(http.get(kind), ErrorMapping.httpStatus(kind).intValue(), kind.name());
       assertEquals(kind.name(), ErrorMapping.grpcStatus(kind).getCode().name());

@@ -185,13 +185,13 @@ class KServeGrpcConformanceTest {
     rawCount.addInputs(GrpcInfer.input("INPUT1", "FP32", ONE_ROW));
     rawCount.addRawInputContents(ByteString.copyFrom(Raw.floats(a))).addRawInputContents(ByteString.EMPTY);
     assertGrpcError(grpc.modelInfer(rawCount.build()), Status.Code.INVALID_ARGUMENT,
-        "raw_input_contents has 3 entries for 2 inputs");
+        "raw_input_contents has 3 entries for 2 inputs not in shared memory");
 
     ModelInferRequest.Builder mixed = GrpcInfer.request("add_sub", "");
     GrpcInfer.addRaw(mixed, "INPUT0", "FP32", ONE_ROW, Raw.floats(a));
     GrpcInfer.addTyped(mixed, "INPUT1", "FP32", ONE_ROW, GrpcInfer.fp32(a));
     assertGrpcError(grpc.modelInfer(mixed.build()), Status.Code.INVALID_ARGUMENT,
-        "raw_input_contents has 1 entries for 2 inputs");
+        "input 'INPUT1': contents and raw_input_contents cannot be mixed");
 
     ModelInferRequest.Builder type = GrpcInfer.request("add_sub", "");
     GrpcInfer.addTyped(type, "INPUT0", "FP99", ONE_ROW, GrpcInfer.fp32(a));

@@ -12,6 +12,10 @@ public enum ErrorKind {
   RESOURCE_EXHAUSTED,
   /** Waited in the queue past its timeout and was not run: HTTP 504, DEADLINE_EXCEEDED. */
   DEADLINE_EXCEEDED,
+  /** The thing to create exists already (a shared memory region's name): HTTP 409, ALREADY_EXISTS. */
+  ALREADY_EXISTS,
+  /** Refused by the server's policy (client shared memory when it is off): HTTP 403, PERMISSION_DENIED. */
+  PERMISSION_DENIED,
   /** Anything else: HTTP 500, INTERNAL. */
   INTERNAL
 }

@@ -1,0 +1,110 @@
+package io.inferencia.edge.kserve;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferencia.edge.shm.RegionStatus;
+import io.inferencia.edge.shm.SharedMemoryRegions;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferenceException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Triton's shared-memory extension over REST: {@code /v2/systemsharedmemory[/region/{name}]/status},
+ * {@code .../region/{name}/register} and {@code [/region/{name}]/unregister}, and the CUDA variants,
+ * which report no regions and refuse registration (this server has no CUDA IPC).
+ */
+final class SharedMemoryRoutes extends AllDirectives {
+  /** Reads the request body within the edge's limit and answers with the handler's response. */
+  interface BodyRoute extends Function<Function<byte[], CompletionStage<HttpResponse>>, Route> {}
+
+  private final SharedMemoryRegions regions;
+  private final BodyRoute readBody;
+
+  SharedMemoryRoutes(SharedMemoryRegions regions, BodyRoute readBody) {
+    this.regions = regions;
+    this.readBody = readBody;
+  }
+
+  Route route() {
+    return concat(
+        pathPrefix("systemsharedmemory", () -> concat(
+            path("status", () -> get(() -> answer(() -> statusJson(regions.status(""))))),
+            path("unregister", () -> post(() -> unregister(""))),
+            pathPrefix("region", () -> pathPrefix(segment(), name -> concat(
+                path("status", () -> get(() -> answer(() -> statusJson(regions.status(name))))),
+                path("register", () -> post(() -> register(name))),
+                path("unregister", () -> post(() -> unregister(name)))))))),
+        pathPrefix("cudasharedmemory", () -> concat(
+            path("status", () -> get(() -> answer(() -> KServeRoutes.json(Json.MAPPER.createArrayNode())))),
+            path("unregister", () -> post(() -> answer(KServeRoutes::emptyOk))),
+            pathPrefix("region", () -> pathPrefix(segment(), name -> concat(
+                path("status", () -> get(() -> answer(() -> {
+                  throw new InferenceException(ErrorKind.NOT_FOUND, "no CUDA shared memory region '" + name + "' is registered");
+                }))),
+                path("register", () -> post(() -> answer(() -> {
+                  throw InferenceException.invalid("CUDA shared memory is not supported by this server; use system shared memory");
+                }))),
+                path("unregister", () -> post(() -> answer(KServeRoutes::emptyOk)))))))));
+  }
+
+  /** {"key": "/name", "offset": n, "byte_size": n}. */
+  private Route register(String name) {
+    return readBody.apply(body -> {
+      JsonNode req = KServeRoutes.parse(body);
+      if (!req.isObject()) throw InferenceException.invalid("register request must be a JSON object");
+      JsonNode key = req.get("key");
+      if (key == null || !key.isTextual()) throw InferenceException.invalid("register request needs 'key' (string)");
+      return regions.register(name, key.asText(), count(req, "offset", false), count(req, "byte_size", true))
+          .thenApply(v -> KServeRoutes.emptyOk());
+    });
+  }
+
+  private Route unregister(String name) {
+    return readBody.apply(body -> {
+      regions.unregister(name);
+      return CompletableFuture.completedFuture(KServeRoutes.emptyOk());
+    });
+  }
+
+  private static long count(JsonNode req, String field, boolean required) {
+    JsonNode v = req.get(field);
+    if (v == null) {
+      if (required) throw InferenceException.invalid("register request needs '" + field + "' (integer)");
+      return 0;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0)
+      throw InferenceException.invalid("register request: '" + field + "' must be a non-negative integer, got " + v);
+    return v.asLong();
+  }
+
+  private Route answer(java.util.function.Supplier<HttpResponse> render) {
+    HttpResponse response;
+    try {
+      response = render.get();
+    } catch (RuntimeException e) {
+      response = RestErrors.response(e);
+    }
+    return complete(response);
+  }
+
+  private static HttpResponse statusJson(List<RegionStatus> regions) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    for (RegionStatus r : regions) {
+      ObjectNode o = out.addObject();
+      o.put("name", r.name());
+      o.put("key", r.key());
+      o.put("offset", r.offset());
+      o.put("byte_size", r.byteSize());
+    }
+    return KServeRoutes.json(out);
+  }
+}
