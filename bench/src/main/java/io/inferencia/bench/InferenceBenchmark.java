@@ -28,10 +28,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>Usage: InferenceBenchmark [--seconds S] [--models ocr_cls,ocr_rec] [--clients 1,16,64]
  *     [--variants off,fixed-4,fixed-32,adaptive] [--warmup min seconds] [--warmup-max seconds]
  *     [--raw-batches 1,2,4,8,16,32]
- *     [--protocols grpc,rest,h2load] [--node-env K=V;K2=V2] [--root checkout]
+ *     [--protocols grpc,rest,h2load,grpc-shm] [--node-env K=V;K2=V2] [--root checkout]
  *
  * <p>Protocol h2load drives the same gRPC call from h2load (C), whose CPU cost is a fraction of the
- * Java client's, so its rows show what the server does with most of the machine to itself.
+ * Java client's, so its rows show what the server does with most of the machine to itself. Protocol
+ * grpc-shm sends it with the input and the output in system shared memory (the node then runs with
+ * EDGE_ALLOW_CLIENT_SHM=on), as a Triton client on the same host can.
  *
  * <p>Each node warms up at full load until its JIT compiler is quiet (below {@link #JIT_QUIET} of a
  * core over a round), at least {@code --warmup} and at most {@code --warmup-max} seconds: measuring
@@ -143,12 +145,23 @@ public final class InferenceBenchmark {
     Path variantRepo = copyModel(repo, t.model());
     Path config = variantRepo.resolve(t.model()).resolve("config.pbtxt");
     String shipped = Files.readString(config);
-    try (NodeProcess node = NodeProcess.start(jar, variantRepo, Files.createTempDirectory("bench-data"), o.nodeEnv());
+    boolean shm = o.protocols().contains("grpc-shm");
+    Map<String, String> nodeEnv = new LinkedHashMap<>(o.nodeEnv());
+    if (shm) nodeEnv.put("EDGE_ALLOW_CLIENT_SHM", "on");
+    GrpcShmClient shmClient = null;
+    try (NodeProcess node = NodeProcess.start(jar, variantRepo, Files.createTempDirectory("bench-data"), nodeEnv);
         GrpcInferClient grpc = new GrpcInferClient(clientSystem, node.grpcPort, t.model(), t.input(), shape, input)) {
       RestBinaryClient rest = new RestBinaryClient(node.httpPort, t.model(), t.input(), t.output(), shape, input);
       Map<String, Supplier<CompletionStage<?>>> calls = new LinkedHashMap<>();
       if (o.protocols().contains("grpc")) calls.put("grpc", grpc::infer);
       if (o.protocols().contains("rest")) calls.put("rest", rest::infer);
+      if (shm) {
+        // Output slots sized from a real answer; one per client, so concurrent answers never share one.
+        long outputBytes = grpc.infer().toCompletableFuture().get().getRawOutputContents(0).size();
+        shmClient = new GrpcShmClient(clientSystem, node.grpcPort, t.model(), t.input(), t.output(), shape, input,
+            outputBytes, maxClients);
+        calls.put("grpc-shm", shmClient::infer);
+      }
       CpuMeter meter = new CpuMeter(node.handle());
       JitActivity jit = new JitActivity(node.handle().pid());
       boolean h2load = o.protocols().contains("h2load");
@@ -209,6 +222,8 @@ public final class InferenceBenchmark {
           System.out.printf(Locale.ROOT, "  (JIT compiler while %s %s was measured: %.1f%% of a core)%n", t.model(), v.label(),
               100 * (jitAfter.getAsDouble() - jitBefore.getAsDouble()) / ((System.nanoTime() - measuredFrom) / 1e9));
       }
+    } finally {
+      if (shmClient != null) shmClient.close();
     }
     summarize(t.model(), rows, raw, maxClients, o.protocols());
   }
@@ -262,7 +277,7 @@ public final class InferenceBenchmark {
 
   private static void print(Row r, RawTable raw) {
     Summary s = r.summary();
-    System.out.printf(Locale.ROOT, "%-8s %-9s %-5s %3d clients: %8.1f items/s  p50 %7.2f  p95 %7.2f  p99 %7.2f ms"
+    System.out.printf(Locale.ROOT, "%-8s %-9s %-8s %3d clients: %8.1f items/s  p50 %7.2f  p95 %7.2f  p99 %7.2f ms"
             + "  served/raw-best %.2f (raw now %.2f)  cpu node %3.0f%% client %3.0f%%  ort %.2f ms/item @%.1f (alone %.2f)"
             + "  errors %d%n",
         r.model(), r.variant(), r.protocol(), r.clients(), s.itemsPerSecond(), s.p50(), s.p95(), s.p99(),
