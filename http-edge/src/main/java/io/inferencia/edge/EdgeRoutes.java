@@ -1,6 +1,7 @@
 package io.inferencia.edge;
 
 import io.inferencia.edge.kserve.KServeRoutes;
+import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.kserve.RestErrors;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.gpu.InferenceGateway;
@@ -18,9 +19,10 @@ public final class EdgeRoutes extends AllDirectives {
   private EdgeRoutes() {}
 
   /** KServe v2 routes followed by {@code more} (e.g. {@code JobRoutes}), with JSON error handling. */
-  public static Route create(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, Route... more) {
+  public static Route create(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs,
+      Route... more) {
     List<Route> all = new ArrayList<>();
-    all.add(new KServeRoutes(gateway, settings, regions).route());
+    all.add(new KServeRoutes(gateway, settings, regions, logs).route());
     all.addAll(List.of(more));
     return seal(all);
   }

@@ -7,6 +7,7 @@ import io.inferencia.edge.grpc.GrpcRequestLimit;
 import io.inferencia.edge.grpc.IdentityResponseEncoding;
 import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.edge.grpc.UnaryInferHandler;
+import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.grpc.GRPCInferenceServicePowerApiHandlerFactory;
@@ -47,7 +48,7 @@ public final class EdgeServer {
   /** REST and gRPC on the configured host and ports, serving the KServe routes plus {@code moreRoutes}. */
   public static CompletionStage<Bindings> bind(
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings, Route... moreRoutes) {
-    return bindRest(system, settings, EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), moreRoutes))
+    return bindRest(system, settings, EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system), moreRoutes))
         .thenCombine(bindGrpc(system, gateway, settings), Bindings::new);
   }
 
@@ -58,7 +59,7 @@ public final class EdgeServer {
    */
   public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings,
       java.util.function.UnaryOperator<Route> wrap, Route v1, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
-    Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), v1));
+    Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system), v1));
     return bindRest(system, settings, rest).thenCombine(bindGrpc(system, gateway, settings, moreGrpc), Bindings::new);
   }
 
@@ -80,7 +81,7 @@ public final class EdgeServer {
   /** The inference service plus other gRPC services, each chosen by its {@code /package.Service/} path prefix. */
   public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
       EdgeSettings settings, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
-    InferenceGrpcService inference = new InferenceGrpcService(gateway, settings, SharedMemoryRegions.get(system));
+    InferenceGrpcService inference = new InferenceGrpcService(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system));
     Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServicePowerApiHandlerFactory.create(
         inference, sys -> EdgeServer::trailers, system);
     Function<HttpRequest, CompletionStage<HttpResponse>> encoded =

@@ -30,7 +30,7 @@ public record EdgeSettings(
 
   /** Protocol extensions every edge implements. */
   private static final List<String> EXTENSIONS =
-      List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics");
+      List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics", "logging");
 
   /** Extensions as {@code GET /v2} and ServerMetadata report them: shared memory only where clients may use it. */
   public List<String> extensions() {

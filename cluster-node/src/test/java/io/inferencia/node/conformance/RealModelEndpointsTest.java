@@ -51,7 +51,7 @@ class RealModelEndpointsTest extends ShippedModelsTest {
     assertEquals("inferencia", r.json().path("name").asText());
     assertEquals("0.1.0", r.json().path("version").asText());
     List<String> extensions = RestClient.JSON.convertValue(r.json().path("extensions"), List.class);
-    assertTrue(extensions.containsAll(List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics")), extensions.toString());
+    assertTrue(extensions.containsAll(List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics", "logging")), extensions.toString());
     var grpc = get(server.grpc.serverMetadata(ServerMetadataRequest.getDefaultInstance()));
     assertEquals("inferencia", grpc.getName());
     assertEquals(extensions, grpc.getExtensionsList());

@@ -4,6 +4,7 @@ import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.kserve.ConfigOverride;
+import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.grpc.CudaSharedMemoryRegisterRequest;
@@ -13,6 +14,8 @@ import io.inferencia.protocols.grpc.CudaSharedMemoryStatusResponse;
 import io.inferencia.protocols.grpc.CudaSharedMemoryUnregisterRequest;
 import io.inferencia.protocols.grpc.CudaSharedMemoryUnregisterResponse;
 import io.inferencia.protocols.grpc.GRPCInferenceServicePowerApi;
+import io.inferencia.protocols.grpc.LogSettingsRequest;
+import io.inferencia.protocols.grpc.LogSettingsResponse;
 import io.inferencia.protocols.grpc.ModelConfigRequest;
 import io.inferencia.protocols.grpc.ModelConfigResponse;
 import io.inferencia.protocols.grpc.ModelInferRequest;
@@ -65,11 +68,14 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   private final InferenceGateway gateway;
   private final EdgeSettings settings;
   private final SharedMemoryRegions regions;
+  private final LogControl logs;
 
-  public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions) {
+  public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions,
+      LogControl logs) {
     this.gateway = gateway;
     this.settings = settings;
     this.regions = regions;
+    this.logs = logs;
   }
 
   @Override
@@ -207,6 +213,12 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
       CudaSharedMemoryUnregisterRequest in, Metadata metadata) {
     // No CUDA region can exist, so every one asked for is already gone.
     return CompletableFuture.completedFuture(CudaSharedMemoryUnregisterResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletionStage<LogSettingsResponse> logSettings(LogSettingsRequest in, Metadata metadata) {
+    return ask(() -> CompletableFuture.completedFuture(
+        in.getSettingsCount() == 0 ? logs.current() : logs.update(GrpcLogSettings.changes(in))), GrpcLogSettings::response);
   }
 
   /** Decodes (may throw INVALID_ARGUMENT), infers within the client's remaining time (0: no limit), encodes. */

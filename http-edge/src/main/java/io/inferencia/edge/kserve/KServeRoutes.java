@@ -9,6 +9,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
+import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.protocols.inference.InferenceException;
@@ -26,8 +27,8 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The KServe v2 REST protocol with Triton's binary tensor, model configuration, model repository and
- * shared-memory extensions. Every handler asks the gateway (bounded by {@code edge.ask-timeout}) and never blocks.
+ * The KServe v2 REST protocol with Triton's binary tensor, model configuration, model repository,
+ * shared-memory and logging extensions. Every handler asks the gateway (bounded by {@code edge.ask-timeout}) and never blocks.
  */
 public final class KServeRoutes extends AllDirectives {
   private static final JsonFormat.Printer CONFIG_PRINTER = JsonFormat.printer().preservingProtoFieldNames();
@@ -35,11 +36,13 @@ public final class KServeRoutes extends AllDirectives {
   private final InferenceGateway gateway;
   private final EdgeSettings settings;
   private final SharedMemoryRegions regions;
+  private final LogControl logs;
 
-  public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions) {
+  public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs) {
     this.gateway = gateway;
     this.settings = settings;
     this.regions = regions;
+    this.logs = logs;
   }
 
   /** All {@code /v2} routes, unsealed: combine them with others through {@link io.inferencia.edge.EdgeRoutes}. */
@@ -60,7 +63,8 @@ public final class KServeRoutes extends AllDirectives {
             pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
                 path("load", () -> post(() -> load(model))),
                 path("unload", () -> post(() -> reply(() -> gateway.unload(model), v -> emptyOk())))))))),
-        new SharedMemoryRoutes(regions, this::readBody).route()));
+        new SharedMemoryRoutes(regions, this::readBody).route(),
+        new LoggingRoutes(logs, this::readBody).route()));
   }
 
   private Route modelRoutes(String model, String version) {

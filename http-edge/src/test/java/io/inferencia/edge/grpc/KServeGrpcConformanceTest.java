@@ -67,7 +67,7 @@ class KServeGrpcConformanceTest {
     assertTrue(await(grpc.serverReady(ServerReadyRequest.getDefaultInstance())).getReady());
     var meta = await(grpc.serverMetadata(ServerMetadataRequest.getDefaultInstance()));
     assertEquals("inferencia", meta.getName());
-    assertEquals(List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics"), meta.getExtensionsList());
+    assertEquals(List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics", "logging"), meta.getExtensionsList());
   }
 
   @Test

@@ -57,7 +57,7 @@ class KServeRestConformanceTest {
     assertEquals("inferencia", r.json().path("name").asText());
     List<String> ext = new ArrayList<>();
     r.json().path("extensions").forEach(e -> ext.add(e.asText()));
-    assertEquals(List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics"), ext);
+    assertEquals(List.of("binary_tensor_data", "classification", "model_repository", "model_configuration", "statistics", "logging"), ext);
   }
 
   @Test
