@@ -69,6 +69,9 @@ public final class ModelConfigParser {
     if (b.getMaxBatchSize() < 0) throw error(dir, "max_batch_size must be >= 0, got " + b.getMaxBatchSize());
     if (!b.getRuntime().isEmpty())
       throw error(dir, "runtime '" + b.getRuntime() + "' is not supported (the onnxruntime backend and the built-in pipelines)");
+    // Accepted when it says what every model here is anyway: one response per request.
+    if (b.getModelTransactionPolicy().getDecoupled())
+      throw error(dir, "model_transaction_policy.decoupled is not supported (every request gets exactly one response)");
     if (b.getInputCount() == 0) throw error(dir, "declares no input");
     if (b.getOutputCount() == 0) throw error(dir, "declares no output");
     checkInputs(b.getInputList(), dir);

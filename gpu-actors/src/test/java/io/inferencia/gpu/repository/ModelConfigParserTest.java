@@ -33,6 +33,12 @@ class ModelConfigParserTest {
   }
 
   @Test
+  void acceptsATransactionPolicyThatIsNotDecoupled() throws Exception {
+    ModelConfig config = ModelConfigParser.parse(MINIMAL + "model_transaction_policy { decoupled: false }", "m");
+    assertEquals(false, config.getModelTransactionPolicy().getDecoupled());
+  }
+
+  @Test
   void fillsDefaults() throws Exception {
     ModelConfig config = ModelConfigParser.parse(MINIMAL, "m");
     assertEquals("m", config.getName());
@@ -50,6 +56,7 @@ class ModelConfigParserTest {
       "field twice | max_batch_size: 8 max_batch_size: 4 | cannot be overwritten",
       "ragged | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 2 ] allow_ragged_batch: true } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | allow_ragged_batch is not supported",
       "shape tensor | max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_INT32 dims: [ 2 ] is_shape_tensor: true } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | is_shape_tensor is not supported",
+      "decoupled | model_transaction_policy { decoupled: true } max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | model_transaction_policy.decoupled is not supported",
       "runtime | runtime: \"model.py\" max_batch_size: 8 input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 2 ] } ] output [ { name: \"y\" data_type: TYPE_FP32 dims: [ 2 ] } ] | runtime 'model.py' is not supported",
       "wrong name | name: \"other\" max_batch_size: 8 | does not match its directory",
       "negative max batch | max_batch_size: -1 | max_batch_size must be >= 0",
