@@ -24,13 +24,13 @@ final class LoggingRoutes extends AllDirectives {
 
   Route route() {
     return path("logging", () -> concat(
-        get(() -> extractRequest(r -> {
+        get(() -> {
           try {
             return complete(json(control.current()));
-          } catch (RuntimeException e) {
+          } catch (RuntimeException e) { // no logback: UNAVAILABLE
             return complete(RestErrors.response(e));
           }
-        })),
+        }),
         post(() -> readBody.apply(body -> {
           JsonNode req = KServeRoutes.parse(body);
           if (!req.isObject()) throw InferenceException.invalid("log settings request must be a JSON object");
