@@ -380,17 +380,17 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     Behavior<Command> next = afterBatch();
     rejectLate(run.late(), System.nanoTime());
     if (result == null) return next;
+    // Statistics first: a client that reads them right after its answer must see its own request.
+    long answered = System.nanoTime();
     for (int i = 0; i < run.ran().size(); i++) {
       var p = run.ran().get(i);
       List<Tensor> outputs = result.perRequest().get(i);
       if (p.replyTo().cacheKey() != null) spec.cache().orElseThrow().put(p.replyTo().cacheKey(), outputs);
+      statistics.succeeded(p.batchSize(), answered - p.enqueuedNanos(), result.startedNanos() - p.enqueuedNanos(),
+          result.times());
       answer(p, new ModelManager.InferReply(new InferResponse(
           spec.key().model(), spec.key().version(), p.request().id(), classifier.apply(p.request(), outputs)), null));
     }
-    long answered = System.nanoTime();
-    for (var p : run.ran())
-      statistics.succeeded(p.batchSize(), answered - p.enqueuedNanos(), result.startedNanos() - p.enqueuedNanos(),
-          result.times());
     return next;
   }
 

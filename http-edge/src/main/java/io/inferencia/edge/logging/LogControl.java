@@ -35,20 +35,21 @@ public final class LogControl implements Extension {
 
   private LogControl(ActorSystem<?> system) {
     this.system = system;
-    this.current = fromRootLevel(root().getEffectiveLevel());
   }
 
   public static LogControl get(ActorSystem<?> system) {
     return ID.apply(system);
   }
 
+  /** The settings; read from logback the first time, so an edge without logback still starts (and answers 503 here). */
   public synchronized LogSettings current() {
+    if (current == null) current = fromRootLevel(root().getEffectiveLevel());
     return current;
   }
 
   /** Applies the given settings (values: String, Boolean or Long) over the current ones; others stay. */
   public synchronized LogSettings update(Map<String, Object> changes) {
-    LogSettings s = current;
+    LogSettings s = current();
     String file = s.logFile();
     boolean info = s.logInfo();
     boolean warnings = s.logWarnings();
@@ -69,7 +70,7 @@ public final class LogControl implements Extension {
             + "log_verbose_level, log_format)");
       }
     }
-    if (!file.equals(current.logFile()))
+    if (!file.equals(s.logFile()))
       throw invalid("log_file cannot be changed at run time: the node logs to standard output (see logback.xml)");
     if (!format.equals(LogSettings.DEFAULT_FORMAT) && !format.equals(LogSettings.ISO8601_FORMAT))
       throw invalid("log_format must be 'default' or 'ISO8601', got '" + format + "'");
