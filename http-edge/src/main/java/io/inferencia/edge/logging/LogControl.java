@@ -79,12 +79,12 @@ public final class LogControl implements Extension {
     if (info && !warnings) throw invalid("log_info needs log_warnings (log levels are a threshold here)");
     if (warnings && !errors) throw invalid("log_warnings needs log_errors (log levels are a threshold here)");
     LogSettings next = new LogSettings(file, info, warnings, errors, verbose, format);
-    apply(next);
+    apply(s, next);
     current = next;
     return next;
   }
 
-  private void apply(LogSettings s) {
+  private void apply(LogSettings previous, LogSettings s) {
     Level level = !s.logErrors() ? Level.OFF
         : !s.logWarnings() ? Level.ERROR
         : !s.logInfo() ? Level.WARN
@@ -96,7 +96,7 @@ public final class LogControl implements Extension {
         : level == Level.WARN ? Logging.WarningLevel()
         : level == Level.INFO ? Logging.InfoLevel() : Logging.DebugLevel();
     Adapter.toClassic(system).eventStream().setLogLevel(pekko);
-    if (!s.logFormat().equals(current.logFormat())) setFormat(s.logFormat());
+    if (!s.logFormat().equals(previous.logFormat())) setFormat(s.logFormat());
   }
 
   /** Re-encodes every console or file appender of the root logger with the format's timestamp. */
