@@ -4,11 +4,12 @@ import com.typesafe.config.Config;
 import io.inferencia.edge.EdgeServer;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.api.V1Api;
-import io.inferencia.edge.jobs.ModelTask;
+import io.inferencia.edge.kserve.KServeDocuments;
 import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.gpu.InferenceCore;
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.gpu.jobs.JobWorker;
+import io.inferencia.gpu.jobs.ModelTask;
 import io.inferencia.gpu.jobs.OcrTask;
 import io.inferencia.gpu.jobs.TaskRunners;
 import io.inferencia.gpu.jobs.VadTask;
@@ -16,11 +17,11 @@ import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory;
 import io.inferencia.gpu.pipeline.vad.VadPipelineFactory;
 import io.inferencia.persistence.db.PooledJdbcSession;
+import io.inferencia.persistence.jobs.JdbcJobViewRepository;
 import io.inferencia.persistence.jobs.JobDispatcher;
 import io.inferencia.persistence.jobs.JobEntity;
 import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
-import io.inferencia.persistence.jobs.JobViewRepository;
 import io.inferencia.persistence.jobs.JobsProjection;
 import io.inferencia.protocols.jobs.grpc.JobService;
 import java.time.Duration;
@@ -106,7 +107,7 @@ public final class NodeGuardian {
     Config config = system.settings().config();
     JobSettings jobs = JobSettings.fromConfig(config.getConfig("jobs"));
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher"));
-    JobViewRepository views = new JobViewRepository(services.database().dataSource());
+    JdbcJobViewRepository views = new JdbcJobViewRepository(services.database().dataSource());
     ActorRef<JobDispatcher.Command> dispatcher = JobDispatcher.init(system, jobs);
     JobEntity.init(system, jobs, dispatcher);
     JobsProjection.init(system, services.database().dataSource());
@@ -131,7 +132,7 @@ public final class NodeGuardian {
     TaskRunners runners = new TaskRunners(Map.of(
         "ocr", new OcrTask(gateway, limits.getBytes("ocr")),
         "vad", new VadTask(gateway, "vad", blocking)),
-        new ModelTask(gateway, limits.getBytes("model")), java.util.Set.of("vad"));
+        new ModelTask(gateway, limits.getBytes("model"), KServeDocuments.CODEC), java.util.Set.of("vad"));
     return new JobWorker.Setup(JobEntity.ENTITY_KEY, services.storage().objects(), blocking, runners,
         services.storage().objects().buckets().results(), config.getInt("jobs.worker.parallelism"),
         config.getDuration("jobs.ask-timeout"));

@@ -1,7 +1,6 @@
 package io.inferencia.edge;
 
 import io.inferencia.edge.errors.RequestTooLargeException;
-import io.inferencia.gpu.CallingThread;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;

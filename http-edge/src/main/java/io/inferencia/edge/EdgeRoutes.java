@@ -4,7 +4,7 @@ import io.inferencia.edge.kserve.KServeRoutes;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.kserve.RestErrors;
 import io.inferencia.edge.shm.SharedMemoryRegions;
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.StatusCodes;

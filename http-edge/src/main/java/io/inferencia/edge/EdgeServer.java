@@ -9,7 +9,7 @@ import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.edge.grpc.UnaryInferHandler;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.grpc.GRPCInferenceServicePowerApiHandlerFactory;
 import java.time.Duration;
 import java.util.Map;

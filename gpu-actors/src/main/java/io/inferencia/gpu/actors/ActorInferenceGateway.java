@@ -1,7 +1,7 @@
 package io.inferencia.gpu.actors;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;

@@ -1,6 +1,6 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.persistence.storage.StorageException;
+import io.inferencia.protocols.storage.StorageException;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
 import java.util.concurrent.CompletionException;

@@ -1,6 +1,6 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.storage.S3Uri;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.inferencia.gpu.jobs;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobCommand.Ack;
 import io.inferencia.protocols.jobs.JobCommand.StartReply;

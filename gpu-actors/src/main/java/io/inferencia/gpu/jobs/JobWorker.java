@@ -1,9 +1,9 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.persistence.jobs.JobDispatcher;
-import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobTicket;
+import io.inferencia.protocols.jobs.JobWorkers;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -50,7 +50,7 @@ public final class JobWorker {
           .to(Sink.ignore())
           .run(Materializer.matFromSystem(ctx.getSystem()));
       ActorRef<ConsumerController.Command<JobTicket>> consumer =
-          ctx.spawn(ConsumerController.create(JobDispatcher.WORKERS), "consumer");
+          ctx.spawn(ConsumerController.create(JobWorkers.SERVICE_KEY), "consumer");
       consumer.tell(new ConsumerController.Start<>(ctx.messageAdapter(ConsumerController.deliveryClass(), Delivered::new)));
       ctx.getLog().info("Job worker started: {} jobs at a time", setup.parallelism());
       return Behaviors.receive(Command.class)

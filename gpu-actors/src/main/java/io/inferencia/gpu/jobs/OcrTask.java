@@ -1,6 +1,6 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.ocr.OcrPipeline;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;

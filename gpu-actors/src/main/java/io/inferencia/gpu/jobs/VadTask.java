@@ -2,7 +2,7 @@ package io.inferencia.gpu.jobs;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.vad.SegmentationParams;
 import io.inferencia.gpu.pipeline.vad.StreamingVad;
 import io.inferencia.gpu.pipeline.vad.VadResult;

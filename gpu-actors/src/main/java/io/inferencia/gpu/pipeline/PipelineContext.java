@@ -1,7 +1,7 @@
 package io.inferencia.gpu.pipeline;
 
 import com.typesafe.config.Config;
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import java.util.concurrent.Executor;
 
 /**

@@ -2,7 +2,7 @@
  * Models served by code: the OCR pipeline (backend "ocr_pipeline", {@link
  * io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory}) and the VAD pipeline (backend "vad_pipeline",
  * {@link io.inferencia.gpu.pipeline.vad.VadPipelineFactory}). They call the ONNX models through the
- * {@link io.inferencia.gpu.Inferer} of their {@link io.inferencia.gpu.pipeline.PipelineContext} and do
+ * {@link io.inferencia.protocols.inference.Inferer} of their {@link io.inferencia.gpu.pipeline.PipelineContext} and do
  * their CPU work on its blocking executor. For audio larger than memory (a job's object-storage input),
  * {@link io.inferencia.gpu.pipeline.vad.StreamingVad} runs the same VAD over a Pekko Streams byte
  * source in bounded memory, with the same results. Triton ensembles (platform "ensemble") are

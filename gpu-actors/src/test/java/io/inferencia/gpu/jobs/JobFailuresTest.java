@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencia.persistence.storage.StorageException;
+import io.inferencia.protocols.storage.StorageException;
 import io.inferencia.protocols.inference.InferenceException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;

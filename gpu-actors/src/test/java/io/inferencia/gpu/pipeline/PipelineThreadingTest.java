@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory;
 import io.inferencia.gpu.pipeline.vad.VadPipelineFactory;
 import io.inferencia.protocols.inference.InferRequest;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
 import java.time.Duration;

@@ -11,9 +11,9 @@ import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.edge.metrics.MetricsRoutes;
 import io.inferencia.edge.uploads.UploadRoutes;
 import io.inferencia.edge.uploads.UploadSettings;
-import io.inferencia.gpu.InferenceGateway;
-import io.inferencia.persistence.jobs.JobViewRepository;
-import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.inference.InferenceGateway;
+import io.inferencia.protocols.jobs.JobViewRepository;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.grpc.JobServicePowerApiHandlerFactory;
 import java.time.Duration;
@@ -53,7 +53,7 @@ public final class V1Api extends AllDirectives {
     Config config = system.settings().config();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("edge.blocking-dispatcher"));
     Tenants tenants = Tenants.fromConfig(config.getConfig("api"));
-    String intake = objects.buckets().intake();
+    String intake = objects.intakeBucket();
     Duration resultTtl = config.getDuration("jobs.result-url-ttl");
     JobsClient jobs = new JobsClient(system, entityKey, config.getDuration("jobs.ask-timeout"));
     JobSubmissions submissions = new JobSubmissions(new TaskCatalog(gateway, config.getConfig("jobs.limits")), objects,

@@ -6,7 +6,7 @@ import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.kserve.ConfigOverride;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.grpc.CudaSharedMemoryRegisterRequest;
 import io.inferencia.protocols.grpc.CudaSharedMemoryRegisterResponse;
 import io.inferencia.protocols.grpc.CudaSharedMemoryStatusRequest;

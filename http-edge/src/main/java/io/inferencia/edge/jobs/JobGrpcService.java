@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.Problems;
 import io.inferencia.edge.api.Tenants;
-import io.inferencia.persistence.storage.ObjectStore;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.jobs.JobTransition;
 import io.inferencia.protocols.jobs.JobView;
 import io.inferencia.protocols.jobs.grpc.CancelJobRequest;

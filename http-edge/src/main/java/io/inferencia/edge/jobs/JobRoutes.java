@@ -6,7 +6,7 @@ import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.ApiRoutes;
 import io.inferencia.edge.api.Problems;
 import io.inferencia.edge.api.Tenants;
-import io.inferencia.persistence.jobs.JobViewRepository;
+import io.inferencia.protocols.jobs.JobViewRepository;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTransition;
 import io.inferencia.protocols.jobs.JobView;

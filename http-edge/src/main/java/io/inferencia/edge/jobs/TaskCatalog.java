@@ -2,7 +2,7 @@ package io.inferencia.edge.jobs;
 
 import com.typesafe.config.Config;
 import io.inferencia.edge.api.ApiProblem;
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelState;
 import java.util.List;

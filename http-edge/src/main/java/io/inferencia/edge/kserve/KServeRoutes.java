@@ -11,7 +11,7 @@ import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
-import io.inferencia.gpu.InferenceGateway;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.InferenceException;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.inferencia.edge.testkit;
 
-import io.inferencia.gpu.InferenceGateway;
-import io.inferencia.gpu.stats.VersionStatistics;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
@@ -42,8 +41,8 @@ public final class FakeGateway implements InferenceGateway {
   private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
   /** The config text each model's last load carried (empty: none), for the load-parameter tests. */
   public final Map<String, String> lastLoadConfig = new ConcurrentHashMap<>();
-  /** The core's own accumulators, fed by this fake's answers, so the edges render real counts. */
-  private final Map<String, VersionStatistics> statistics = new ConcurrentHashMap<>();
+  /** Counters fed by this fake's answers, so the edges render real counts. */
+  private final Map<String, FakeStatistics> statistics = new ConcurrentHashMap<>();
 
   public FakeGateway() {
     long[] row = {ADD_SUB_WIDTH};
@@ -141,8 +140,8 @@ public final class FakeGateway implements InferenceGateway {
     });
   }
 
-  private VersionStatistics statsOf(String model, String version) {
-    return statistics.computeIfAbsent(model + "/" + version, k -> new VersionStatistics(model, version));
+  private FakeStatistics statsOf(String model, String version) {
+    return statistics.computeIfAbsent(model + "/" + version, k -> new FakeStatistics(model, version));
   }
 
   @Override
@@ -174,7 +173,7 @@ public final class FakeGateway implements InferenceGateway {
       try {
         InferResponse response = answer(m, version, request);
         long items = m.maxBatchSize() > 0 && !request.inputs().isEmpty() ? request.inputs().get(0).shape()[0] : 1;
-        statsOf(m.name(), version).pipelineSucceeded((int) items, System.nanoTime() - start);
+        statsOf(m.name(), version).succeeded((int) items, System.nanoTime() - start);
         return response;
       } catch (InferenceException e) {
         if (ready(m)) statsOf(m.name(), version).failed(System.nanoTime() - start);

@@ -3,6 +3,7 @@ package io.inferencia.persistence.jobs;
 import io.inferencia.protocols.CborSerializable;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobTicket;
+import io.inferencia.protocols.jobs.JobWorkers;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -31,8 +32,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * journal, and entities re-send it after a crash or when the sweeper wakes them.
  */
 public final class JobDispatcher extends AbstractBehavior<JobDispatcher.Command> {
-  public static final ServiceKey<ConsumerController.Command<JobTicket>> WORKERS =
-      ServiceKey.create(ConsumerController.serviceKeyClass(), "job-workers");
+  public static final ServiceKey<ConsumerController.Command<JobTicket>> WORKERS = JobWorkers.SERVICE_KEY;
 
   public sealed interface Command {}
 

@@ -28,13 +28,13 @@ public final class JobSweeper {
 
   private record Found(List<String> jobIds, Throwable error) implements Command {}
 
-  public static void init(ActorSystem<?> system, JobSettings settings, JobViewRepository repository, Executor blocking) {
+  public static void init(ActorSystem<?> system, JobSettings settings, JdbcJobViewRepository repository, Executor blocking) {
     Behavior<Command> supervised = Behaviors.supervise(create(settings, repository, blocking))
         .onFailure(SupervisorStrategy.restart());
     ClusterSingleton.get(system).init(SingletonActor.of(supervised, "job-sweeper"));
   }
 
-  static Behavior<Command> create(JobSettings settings, JobViewRepository repository, Executor blocking) {
+  static Behavior<Command> create(JobSettings settings, JdbcJobViewRepository repository, Executor blocking) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.sweepInterval());
       ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());

@@ -1,5 +1,7 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.StorageException;
+import io.inferencia.protocols.storage.ObjectInfo;
 import io.inferencia.protocols.storage.S3Uri;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,11 +7,11 @@ import java.util.Optional;
  * with the intake and results buckets in place.
  */
 public final class Storage implements AutoCloseable {
-  private final ObjectStore objects;
+  private final S3ObjectStore objects;
   private final EmbeddedS3 embedded; // null with an external endpoint
   private final String secretKey;
 
-  private Storage(ObjectStore objects, EmbeddedS3 embedded, String secretKey) {
+  private Storage(S3ObjectStore objects, EmbeddedS3 embedded, String secretKey) {
     this.objects = objects;
     this.embedded = embedded;
     this.secretKey = secretKey;
@@ -31,9 +31,9 @@ public final class Storage implements AutoCloseable {
   }
 
   private static Storage connect(S3Connection connection, StorageSettings settings, EmbeddedS3 server) {
-    ObjectStore objects = server == null
-        ? ObjectStore.connect(connection, settings.client(), settings.buckets())
-        : ObjectStore.connectEmbedded(connection, settings.client(), settings.buckets(), server);
+    S3ObjectStore objects = server == null
+        ? S3ObjectStore.connect(connection, settings.client(), settings.buckets())
+        : S3ObjectStore.connectEmbedded(connection, settings.client(), settings.buckets(), server);
     try {
       objects.ensureBuckets();
     } catch (RuntimeException e) {
@@ -43,7 +43,7 @@ public final class Storage implements AutoCloseable {
     return new Storage(objects, server, connection.credentials().secretKey());
   }
 
-  public ObjectStore objects() {
+  public S3ObjectStore objects() {
     return objects;
   }
 

@@ -1,5 +1,6 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;

@@ -16,6 +16,7 @@ import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobTimings;
+import io.inferencia.protocols.jobs.JobViewRepository;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

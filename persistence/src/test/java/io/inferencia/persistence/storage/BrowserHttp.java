@@ -1,5 +1,6 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.PresignedUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.StorageException;
+import io.inferencia.protocols.storage.PresignedUrl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,7 +72,7 @@ class EmbeddedS3Test {
       S3Connection wrongSecret = new S3Connection(storage.embedded().orElseThrow().endpoint(),
           storage.embedded().orElseThrow().endpoint(), "us-east-1", true,
           new S3Credentials(EmbeddedS3.DEFAULT_ACCESS_KEY, "not-the-secret"));
-      try (ObjectStore impostor = ObjectStore.connect(wrongSecret, settingsClient(), storage.objects().buckets())) {
+      try (S3ObjectStore impostor = S3ObjectStore.connect(wrongSecret, settingsClient(), storage.objects().buckets())) {
         StorageException e = assertThrows(StorageException.class,
             () -> impostor.putObject(uri, new byte[] {9}, "application/octet-stream"));
         assertEquals(StorageException.Kind.INVALID, e.kind());

@@ -1,5 +1,8 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.StorageException;
+import io.inferencia.protocols.storage.PresignedUrl;
+import io.inferencia.protocols.storage.CompletedPart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,7 +42,7 @@ class LargeObjectStreamingTest {
 
   @TempDir static Path dataDir;
   static Storage storage;
-  static ObjectStore store;
+  static S3ObjectStore store;
   static ActorTestKit testKit;
 
   @BeforeAll

@@ -1,5 +1,10 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.StorageException;
+import io.inferencia.protocols.storage.PresignedUrl;
+import io.inferencia.protocols.storage.PartInfo;
+import io.inferencia.protocols.storage.ObjectInfo;
+import io.inferencia.protocols.storage.CompletedPart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +36,7 @@ class MultipartUploadTest {
 
   @TempDir static Path dataDir;
   static Storage storage;
-  static ObjectStore store;
+  static S3ObjectStore store;
 
   @BeforeAll
   static void start() {

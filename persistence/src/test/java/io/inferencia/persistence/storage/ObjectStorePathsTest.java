@@ -1,5 +1,7 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.StorageException;
+import io.inferencia.protocols.storage.ObjectInfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,15 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ObjectStorePathsTest {
   @TempDir static Path dir;
   private static Storage storage;
-  private static ObjectStore local;
-  private static ObjectStore remote;
+  private static S3ObjectStore local;
+  private static S3ObjectStore remote;
 
   @BeforeAll
   static void start() {
     storage = EmbeddedStorage.start(dir);
     local = storage.objects();
     EmbeddedS3 server = storage.embedded().orElseThrow();
-    remote = ObjectStore.connect(new S3Connection(server.endpoint(), server.endpoint(), "us-east-1", true, server.credentials()),
+    remote = S3ObjectStore.connect(new S3Connection(server.endpoint(), server.endpoint(), "us-east-1", true, server.credentials()),
         new StorageSettings.Client(8, Duration.ofSeconds(5), Duration.ofSeconds(30)), local.buckets());
   }
 
@@ -62,7 +64,7 @@ class ObjectStorePathsTest {
 
   @Test
   void bothPathsAgreeOnMissingObjectsAndBuckets() {
-    for (ObjectStore store : new ObjectStore[] {local, remote}) {
+    for (S3ObjectStore store : new S3ObjectStore[] {local, remote}) {
       assertTrue(store.head(new S3Uri("intake", "paths/none")).isEmpty());
       assertTrue(store.head(new S3Uri("no-such-bucket", "x")).isEmpty());
       StorageException e = assertThrows(StorageException.class, () -> store.openStream(new S3Uri("intake", "paths/none")));
@@ -72,7 +74,7 @@ class ObjectStorePathsTest {
 
   @Test
   void deleteRemovesAndIsIdempotentOnBothPaths() {
-    for (ObjectStore store : new ObjectStore[] {local, remote}) {
+    for (S3ObjectStore store : new S3ObjectStore[] {local, remote}) {
       S3Uri uri = new S3Uri("results", "paths/doomed");
       store.putObject(uri, new byte[] {1, 2, 3}, "application/octet-stream");
       store.delete(uri);
@@ -82,7 +84,7 @@ class ObjectStorePathsTest {
     }
   }
 
-  private static byte[] read(ObjectStore store, S3Uri uri) throws Exception {
+  private static byte[] read(S3ObjectStore store, S3Uri uri) throws Exception {
     try (InputStream in = store.openStream(uri)) {
       return in.readAllBytes();
     }

@@ -1,5 +1,8 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.StorageException;
+import io.inferencia.protocols.storage.PresignedUrl;
+import io.inferencia.protocols.storage.ObjectInfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +35,7 @@ class PresignedPutAndGetTest {
 
   @TempDir static Path dataDir;
   static Storage storage;
-  static ObjectStore store;
+  static S3ObjectStore store;
 
   @BeforeAll
   static void start() {

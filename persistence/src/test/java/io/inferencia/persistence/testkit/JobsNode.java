@@ -8,7 +8,7 @@ import io.inferencia.persistence.jobs.JobDispatcher;
 import io.inferencia.persistence.jobs.JobEntity;
 import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
-import io.inferencia.persistence.jobs.JobViewRepository;
+import io.inferencia.persistence.jobs.JdbcJobViewRepository;
 import io.inferencia.persistence.jobs.JobsProjection;
 import io.inferencia.protocols.jobs.JobCommand;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import io.inferencia.persistence.db.PooledJdbcSession;
 public final class JobsNode implements AutoCloseable {
   public final ActorSystem<Void> system;
   public final Database database;
-  public final JobViewRepository views;
+  public final JdbcJobViewRepository views;
   public final ActorRef<JobDispatcher.Command> dispatcher;
   private final ExecutorService blocking = Executors.newFixedThreadPool(2);
 
@@ -54,7 +54,7 @@ public final class JobsNode implements AutoCloseable {
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     JdbcProjection.createTablesIfNotExists(() -> new PooledJdbcSession(database.dataSource()), system)
         .toCompletableFuture().get();
-    views = new JobViewRepository(database.dataSource());
+    views = new JdbcJobViewRepository(database.dataSource());
     dispatcher = JobDispatcher.init(system, settings);
     JobEntity.init(system, settings, dispatcher);
     JobsProjection.init(system, database.dataSource());

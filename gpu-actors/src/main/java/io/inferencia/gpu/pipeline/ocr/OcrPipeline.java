@@ -1,6 +1,6 @@
 package io.inferencia.gpu.pipeline.ocr;
 
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.BatchedInference;
 import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.PipelineRequests;

@@ -1,6 +1,6 @@
 package io.inferencia.gpu.pipeline.vad;
 
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -1,6 +1,6 @@
 package io.inferencia.gpu.pipeline.vad;
 
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

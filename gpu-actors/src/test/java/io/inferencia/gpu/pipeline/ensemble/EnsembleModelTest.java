@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.repository.ModelConfigParser;
 import io.inferencia.gpu.testkit.Await;
 import io.inferencia.protocols.inference.ErrorKind;

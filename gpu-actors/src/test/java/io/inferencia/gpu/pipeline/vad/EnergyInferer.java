@@ -1,6 +1,6 @@
 package io.inferencia.gpu.pipeline.vad;
 
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.Tensor;

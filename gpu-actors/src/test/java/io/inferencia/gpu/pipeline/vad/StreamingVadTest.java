@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.inferencia.gpu.Inferer;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.DirectOrtInferer;
 import io.inferencia.gpu.pipeline.PipelineContext;
 import io.inferencia.gpu.pipeline.PipelineModel;

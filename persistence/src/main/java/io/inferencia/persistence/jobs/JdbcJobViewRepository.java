@@ -1,6 +1,7 @@
 package io.inferencia.persistence.jobs;
 
 import io.inferencia.protocols.jobs.JobStatus;
+import io.inferencia.protocols.jobs.JobViewRepository;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,26 +14,20 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Queries on the jobs read side ({@code job_view}, kept by {@link JobViewHandler}). Blocking JDBC:
- * call only from a blocking dispatcher. Listing pages newest first with an opaque keyset cursor, so
+ * The {@link JobViewRepository} port on JDBC: queries on the jobs read side ({@code job_view}, kept by
+ * {@link JobViewHandler}). Blocking JDBC: call only from a blocking dispatcher. Listing pages newest first with an opaque keyset cursor, so
  * pages stay stable while jobs are being added.
  */
-public final class JobViewRepository {
+public final class JdbcJobViewRepository implements JobViewRepository {
   private static final String COLUMNS =
       "job_id, tenant, task, status, input_uri, output_uri, error, attempts, created_at, updated_at";
   private final DataSource dataSource;
 
-  public JobViewRepository(DataSource dataSource) {
+  public JdbcJobViewRepository(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  public record Row(String jobId, String tenant, String task, JobStatus status, String input, String output,
-      String error, int attempts, long createdAt, long updatedAt) {}
-
-  /** {@code nextCursor} is null on the last page. */
-  public record Page(List<Row> jobs, String nextCursor) {}
-
-  /** Newest first; {@code status} and {@code cursor} may be null. A malformed cursor is an IllegalArgumentException. */
+  @Override
   public Page list(String tenant, JobStatus status, int limit, String cursor) {
     Cursor after = cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor);
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM job_view WHERE tenant = ?");
@@ -76,6 +71,7 @@ public final class JobViewRepository {
     }
   }
 
+  @Override
   public Optional<Row> find(String jobId) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM job_view WHERE job_id = ?")) {

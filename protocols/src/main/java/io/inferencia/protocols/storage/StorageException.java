@@ -1,4 +1,4 @@
-package io.inferencia.persistence.storage;
+package io.inferencia.protocols.storage;
 
 /** A failed storage operation, classified so callers decide between retrying, reporting and giving up. */
 public final class StorageException extends RuntimeException {

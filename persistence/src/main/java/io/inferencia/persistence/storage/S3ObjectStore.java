@@ -1,6 +1,13 @@
 package io.inferencia.persistence.storage;
 
+import io.inferencia.protocols.storage.CompletedPart;
+import io.inferencia.protocols.storage.MultipartLimits;
+import io.inferencia.protocols.storage.ObjectInfo;
+import io.inferencia.protocols.storage.ObjectStore;
+import io.inferencia.protocols.storage.PartInfo;
+import io.inferencia.protocols.storage.PresignedUrl;
 import io.inferencia.protocols.storage.S3Uri;
+import io.inferencia.protocols.storage.StorageException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,15 +37,15 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Objects in S3: this node's reads and writes, and pre-signed URLs through which clients move the bytes
- * themselves (so the HTTP edge never carries an upload).
+ * The {@link ObjectStore} port on S3: this node's reads and writes, and pre-signed URLs through which clients
+ * move the bytes themselves (so the HTTP edge never carries an upload).
  *
  * <p>Every method blocks on network I/O. Call them from a bounded dispatcher for blocking work (a
  * {@code thread-pool-executor} with a fixed size), never from the default dispatcher or an actor's thread;
  * {@link #source} already runs on Pekko's blocking-io dispatcher. Bytes are streamed: no method holds a whole
  * object in memory. Failures are {@link StorageException}s naming the object. Thread-safe: one per node.
  */
-public final class ObjectStore implements AutoCloseable {
+public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   private static final Duration MAX_TTL = Duration.ofDays(7); // SigV4 pre-signed URLs live at most a week
 
   private final S3Client s3;
@@ -46,26 +53,36 @@ public final class ObjectStore implements AutoCloseable {
   private final StorageSettings.Buckets buckets;
   private final LocalBlobs local; // null unless the server is the embedded one
 
-  private ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets, LocalBlobs local) {
+  private S3ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets, LocalBlobs local) {
     this.s3 = s3;
     this.presigner = presigner;
     this.buckets = buckets;
     this.local = local;
   }
 
-  public static ObjectStore connect(S3Connection connection, StorageSettings.Client pool, StorageSettings.Buckets buckets) {
-    return new ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets, null);
+  public static S3ObjectStore connect(S3Connection connection, StorageSettings.Client pool, StorageSettings.Buckets buckets) {
+    return new S3ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets, null);
   }
 
   /** As {@link #connect}, reading and writing the embedded server's blob store directly for this node's own I/O. */
-  static ObjectStore connectEmbedded(S3Connection connection, StorageSettings.Client pool,
+  static S3ObjectStore connectEmbedded(S3Connection connection, StorageSettings.Client pool,
       StorageSettings.Buckets buckets, EmbeddedS3 server) {
-    return new ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets,
+    return new S3ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets,
         new LocalBlobs(server.blobStore()));
   }
 
   public StorageSettings.Buckets buckets() {
     return buckets;
+  }
+
+  @Override
+  public String intakeBucket() {
+    return buckets.intake();
+  }
+
+  @Override
+  public String resultsBucket() {
+    return buckets.results();
   }
 
   /** Creates the intake and results buckets where missing; safe to call on every start, from every node. */
@@ -77,6 +94,7 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /** Size, type, ETag and age of an object; empty when there is none. */
+  @Override
   public Optional<ObjectInfo> head(S3Uri uri) {
     if (local != null) return local.head(uri);
     return call("head", uri, () -> {
@@ -92,6 +110,7 @@ public final class ObjectStore implements AutoCloseable {
    * A URL for one PUT of exactly {@code contentLength} bytes of {@code contentType}: both headers are signed,
    * so S3 refuses (403) a body of another length or another type, and the stored object is what was announced.
    */
+  @Override
   public PresignedUrl presignPut(S3Uri uri, String contentType, long contentLength, Duration ttl) {
     checkContentType(contentType);
     if (contentLength < 0) throw new IllegalArgumentException("content length " + contentLength + " is negative");
@@ -103,6 +122,7 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /** Starts a multipart upload; the object gets {@code contentType}. Returns the upload id. */
+  @Override
   public String createMultipartUpload(S3Uri uri, String contentType) {
     checkContentType(contentType);
     return call("start multipart upload", uri,
@@ -114,6 +134,7 @@ public final class ObjectStore implements AutoCloseable {
    * must be at least {@link MultipartLimits#MIN_PART_SIZE}. The part's ETag response header is what
    * {@link #completeMultipartUpload} needs.
    */
+  @Override
   public PresignedUrl presignUploadPart(S3Uri uri, String uploadId, int partNumber, long partLength, Duration ttl) {
     checkUploadId(uploadId);
     MultipartLimits.checkPartNumber(partNumber);
@@ -131,6 +152,7 @@ public final class ObjectStore implements AutoCloseable {
    * Joins the parts into the object. INVALID when a part is missing, its ETag does not match, or a part other
    * than the last is too small; NOT_FOUND when the upload is gone. The upload stays open after INVALID.
    */
+  @Override
   public ObjectInfo completeMultipartUpload(S3Uri uri, String uploadId, List<CompletedPart> parts) {
     checkUploadId(uploadId);
     if (parts.isEmpty()) throw new IllegalArgumentException("a multipart upload needs at least one part");
@@ -147,6 +169,7 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /** Drops the upload and its parts. NOT_FOUND when there is no such upload. */
+  @Override
   public void abortMultipartUpload(S3Uri uri, String uploadId) {
     checkUploadId(uploadId);
     call("abort multipart upload of", uri,
@@ -163,6 +186,7 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /** The object's bytes as they arrive from S3. The caller closes the stream; closing early drops the connection. */
+  @Override
   public InputStream openStream(S3Uri uri) {
     if (local != null) return local.openStream(uri);
     return call("get", uri, () -> {
@@ -176,10 +200,12 @@ public final class ObjectStore implements AutoCloseable {
    * The object as a stream of {@code chunkSize} chunks, opened when the stream starts and read on Pekko's
    * blocking-io dispatcher. A missing object fails the stream with a NOT_FOUND {@link StorageException}.
    */
+  @Override
   public Source<ByteString, CompletionStage<IOResult>> source(S3Uri uri, int chunkSize) {
     return StreamConverters.fromInputStream(() -> openStream(uri), chunkSize);
   }
 
+  @Override
   public void putObject(S3Uri uri, byte[] bytes, String contentType) {
     if (local != null) {
       checkContentType(contentType);
@@ -199,6 +225,7 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /** Removes the object; removing one that does not exist is not an error. */
+  @Override
   public void delete(S3Uri uri) {
     if (local != null) {
       local.delete(uri);
@@ -208,6 +235,7 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   /** A URL to download the object until the ttl runs out. */
+  @Override
   public PresignedUrl presignGet(S3Uri uri, Duration ttl) {
     return presignGet(uri, ttl, null);
   }

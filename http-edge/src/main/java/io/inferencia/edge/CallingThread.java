@@ -1,4 +1,4 @@
-package io.inferencia.gpu;
+package io.inferencia.edge;
 
 import java.util.concurrent.Executor;
 

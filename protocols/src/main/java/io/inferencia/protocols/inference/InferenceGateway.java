@@ -1,17 +1,12 @@
-package io.inferencia.gpu;
+package io.inferencia.protocols.inference;
 
-import io.inferencia.protocols.inference.InferRequest;
-import io.inferencia.protocols.inference.InferResponse;
-import io.inferencia.protocols.inference.ModelIndexEntry;
-import io.inferencia.protocols.inference.ModelMetadata;
-import io.inferencia.protocols.inference.ModelStatistics;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What the edges (REST, gRPC, jobs pipeline) see of the inference core. Every stage completes
- * exceptionally with an {@link io.inferencia.protocols.inference.InferenceException} carrying the
- * error class the edges map to a status code.
+ * The inference port: what the edges (REST, gRPC) and the job worker see of the inference core, which
+ * gpu-actors implements. Every stage completes exceptionally with an {@link InferenceException} carrying
+ * the error class the edges map to a status code.
  */
 public interface InferenceGateway extends Inferer {
   /** True once the repository was scanned and every model that can load has been loaded. */

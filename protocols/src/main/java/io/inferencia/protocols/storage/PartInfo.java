@@ -1,4 +1,4 @@
-package io.inferencia.persistence.storage;
+package io.inferencia.protocols.storage;
 
 /**
  * A part S3 holds for an unfinished multipart upload.

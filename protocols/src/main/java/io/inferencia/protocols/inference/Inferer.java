@@ -1,7 +1,5 @@
-package io.inferencia.gpu;
+package io.inferencia.protocols.inference;
 
-import io.inferencia.protocols.inference.InferRequest;
-import io.inferencia.protocols.inference.InferResponse;
 import java.util.concurrent.CompletionStage;
 
 /** Runs one inference request; pipelines depend on this alone so they can be tested in isolation. */

@@ -1,4 +1,4 @@
-package io.inferencia.persistence.storage;
+package io.inferencia.protocols.storage;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.inferencia.persistence.storage;
+package io.inferencia.protocols.storage;
 
 /**
  * One uploaded part of a multipart upload, as its uploader reports it.

@@ -1,4 +1,4 @@
-package io.inferencia.persistence.storage;
+package io.inferencia.protocols.storage;
 
 /** S3's multipart rules, which AWS, MinIO and the embedded server share. */
 public final class MultipartLimits {
@@ -9,7 +9,7 @@ public final class MultipartLimits {
 
   private MultipartLimits() {}
 
-  static void checkPartNumber(int partNumber) {
+  public static void checkPartNumber(int partNumber) {
     if (partNumber < 1 || partNumber > MAX_PARTS)
       throw new IllegalArgumentException("part number " + partNumber + " is not between 1 and " + MAX_PARTS);
   }

@@ -1,6 +1,5 @@
-package io.inferencia.persistence.storage;
+package io.inferencia.protocols.storage;
 
-import io.inferencia.protocols.storage.S3Uri;
 import java.time.Instant;
 
 /**
