@@ -1,8 +1,8 @@
 package io.inferencia.edge;
 
 import io.inferencia.edge.kserve.KServeRoutes;
-import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.kserve.RestErrors;
+import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.protocols.inference.InferenceGateway;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.inferencia.gpu.actors;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.InferenceFailure;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.ModelStatistics;

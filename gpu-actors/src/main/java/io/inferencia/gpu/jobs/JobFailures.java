@@ -1,8 +1,8 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.protocols.storage.StorageException;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.storage.StorageException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 

@@ -1,7 +1,7 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
 import java.io.IOException;
 import java.io.InputStream;

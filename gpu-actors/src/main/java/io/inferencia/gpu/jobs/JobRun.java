@@ -2,13 +2,13 @@ package io.inferencia.gpu.jobs;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobCommand.Ack;
 import io.inferencia.protocols.jobs.JobCommand.StartReply;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobTimings;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

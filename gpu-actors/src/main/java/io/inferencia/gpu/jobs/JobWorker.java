@@ -1,9 +1,9 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobWorkers;
+import io.inferencia.protocols.storage.ObjectStore;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;

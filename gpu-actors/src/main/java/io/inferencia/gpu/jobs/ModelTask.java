@@ -1,10 +1,10 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceDocuments;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.jobs.JobSpec;
 
 /**

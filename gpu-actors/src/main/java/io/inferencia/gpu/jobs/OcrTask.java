@@ -1,11 +1,11 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.ocr.OcrPipeline;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.jobs.JobSpec;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@ package io.inferencia.gpu.jobs;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.vad.SegmentationParams;
 import io.inferencia.gpu.pipeline.vad.StreamingVad;
 import io.inferencia.gpu.pipeline.vad.VadResult;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.jobs.JobSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.inferencia.gpu.jobs;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.jobs.JobSpec;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.Materializer;

@@ -1,8 +1,8 @@
 package io.inferencia.gpu.pipeline;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.InferenceGateway;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;

@@ -2,12 +2,12 @@ package io.inferencia.edge.jobs;
 
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.uploads.UploadKeys;
-import io.inferencia.protocols.storage.ObjectInfo;
-import io.inferencia.protocols.storage.ObjectStore;
-import io.inferencia.protocols.storage.StorageException;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobView;
+import io.inferencia.protocols.storage.ObjectInfo;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
+import io.inferencia.protocols.storage.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;

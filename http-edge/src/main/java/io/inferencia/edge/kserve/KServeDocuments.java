@@ -3,8 +3,8 @@ package io.inferencia.edge.kserve;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.edge.shm.ShmOutputs;
 import io.inferencia.protocols.inference.InferRequest;
-import io.inferencia.protocols.inference.InferenceDocuments;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.InferenceDocuments;
 import java.util.ArrayList;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package io.inferencia.edge.testkit;
 
-import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.ModelState;

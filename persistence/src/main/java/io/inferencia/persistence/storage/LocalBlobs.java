@@ -1,8 +1,8 @@
 package io.inferencia.persistence.storage;
 
-import io.inferencia.protocols.storage.StorageException;
 import io.inferencia.protocols.storage.ObjectInfo;
 import io.inferencia.protocols.storage.S3Uri;
+import io.inferencia.protocols.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;

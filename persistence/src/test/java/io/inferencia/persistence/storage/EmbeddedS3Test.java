@@ -1,7 +1,7 @@
 package io.inferencia.persistence.storage;
 
-import io.inferencia.protocols.storage.StorageException;
 import io.inferencia.protocols.storage.PresignedUrl;
+import io.inferencia.protocols.storage.StorageException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,8 +1,8 @@
 package io.inferencia.persistence.storage;
 
-import io.inferencia.protocols.storage.StorageException;
-import io.inferencia.protocols.storage.PresignedUrl;
 import io.inferencia.protocols.storage.CompletedPart;
+import io.inferencia.protocols.storage.PresignedUrl;
+import io.inferencia.protocols.storage.StorageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

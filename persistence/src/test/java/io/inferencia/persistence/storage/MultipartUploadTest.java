@@ -1,10 +1,10 @@
 package io.inferencia.persistence.storage;
 
-import io.inferencia.protocols.storage.StorageException;
-import io.inferencia.protocols.storage.PresignedUrl;
-import io.inferencia.protocols.storage.PartInfo;
-import io.inferencia.protocols.storage.ObjectInfo;
 import io.inferencia.protocols.storage.CompletedPart;
+import io.inferencia.protocols.storage.ObjectInfo;
+import io.inferencia.protocols.storage.PartInfo;
+import io.inferencia.protocols.storage.PresignedUrl;
+import io.inferencia.protocols.storage.StorageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

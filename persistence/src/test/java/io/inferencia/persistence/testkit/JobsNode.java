@@ -4,11 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.persistence.db.Database;
 import io.inferencia.persistence.db.DatabaseSettings;
+import io.inferencia.persistence.db.PooledJdbcSession;
+import io.inferencia.persistence.jobs.JdbcJobViewRepository;
 import io.inferencia.persistence.jobs.JobDispatcher;
 import io.inferencia.persistence.jobs.JobEntity;
 import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
-import io.inferencia.persistence.jobs.JdbcJobViewRepository;
 import io.inferencia.persistence.jobs.JobsProjection;
 import io.inferencia.protocols.jobs.JobCommand;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
-import io.inferencia.persistence.db.PooledJdbcSession;
 
 /**
  * A one-node cluster with the job machinery on a real database: sharded entities, the dispatcher and

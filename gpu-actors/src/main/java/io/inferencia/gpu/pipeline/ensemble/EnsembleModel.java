@@ -1,6 +1,5 @@
 package io.inferencia.gpu.pipeline.ensemble;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.PipelineRequests;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -8,6 +7,7 @@ import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.InferenceFailure;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelEnsembling;

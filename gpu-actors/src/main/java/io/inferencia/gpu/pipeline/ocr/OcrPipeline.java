@@ -1,6 +1,5 @@
 package io.inferencia.gpu.pipeline.ocr;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.BatchedInference;
 import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.PipelineRequests;
@@ -11,6 +10,7 @@ import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

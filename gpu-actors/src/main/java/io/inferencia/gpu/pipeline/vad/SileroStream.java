@@ -1,7 +1,7 @@
 package io.inferencia.gpu.pipeline.vad;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Inferer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;

@@ -1,6 +1,5 @@
 package io.inferencia.gpu.pipeline.vad;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.PipelineRequests;
 import io.inferencia.gpu.pipeline.audio.PcmAudio;
@@ -8,6 +7,7 @@ import io.inferencia.gpu.pipeline.audio.Resampler;
 import io.inferencia.gpu.pipeline.audio.WavReader;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import java.util.List;
 import java.util.Set;

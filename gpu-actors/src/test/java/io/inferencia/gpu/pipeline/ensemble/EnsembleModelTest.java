@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.repository.ModelConfigParser;
 import io.inferencia.gpu.testkit.Await;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import java.util.List;

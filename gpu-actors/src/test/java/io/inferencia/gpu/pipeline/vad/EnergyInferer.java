@@ -1,8 +1,8 @@
 package io.inferencia.gpu.pipeline.vad;
 
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

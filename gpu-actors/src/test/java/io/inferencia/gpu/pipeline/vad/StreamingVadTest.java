@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.gpu.pipeline.DirectOrtInferer;
 import io.inferencia.gpu.pipeline.PipelineContext;
 import io.inferencia.gpu.pipeline.PipelineModel;
@@ -14,6 +13,7 @@ import io.inferencia.gpu.testkit.Await;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import java.util.ArrayList;
