@@ -22,6 +22,7 @@ import io.inferencia.persistence.jobs.JobEntity;
 import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
 import io.inferencia.persistence.jobs.JobsProjection;
+import io.inferencia.persistence.jobs.ShardedJobStore;
 import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.jobs.grpc.JobService;
 import java.time.Duration;
@@ -119,8 +120,8 @@ public final class NodeGuardian {
     if (settings.hasRole(NodeRole.GPU) && config.getBoolean("jobs.worker.enabled"))
       ctx.spawn(JobWorker.create(workerSetup(config, services, gateway, blocking)), "job-worker");
     if (settings.hasRole(NodeRole.EDGE)) {
-      V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views, JobEntity.ENTITY_KEY,
-          new EdgeMetrics(), services.storageSecret());
+      V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views,
+          new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret());
       EdgeServer.bind(system, gateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
           Map.of(JobService.name, v1.grpcHandler(system)));
     }

@@ -73,6 +73,12 @@ class ModuleRulesTest {
   }
 
   @Test
+  void edgeReachesJobsOnlyThroughThePort() {
+    check(noClasses().that().resideInAPackage(EDGE)
+        .should().dependOnClassesThat().resideInAPackage("org.apache.pekko.cluster.sharding.."));
+  }
+
+  @Test
   void onlyTheRuntimeTouchesOnnxRuntime() {
     check(noClasses().that().resideOutsideOfPackage("io.inferencia.gpu.runtime..")
         .should().dependOnClassesThat().resideInAPackage("ai.onnxruntime.."));

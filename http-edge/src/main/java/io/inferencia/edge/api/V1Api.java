@@ -12,7 +12,7 @@ import io.inferencia.edge.metrics.MetricsRoutes;
 import io.inferencia.edge.uploads.UploadRoutes;
 import io.inferencia.edge.uploads.UploadSettings;
 import io.inferencia.protocols.inference.InferenceGateway;
-import io.inferencia.protocols.jobs.JobCommand;
+import io.inferencia.protocols.jobs.JobStore;
 import io.inferencia.protocols.jobs.JobViewRepository;
 import io.inferencia.protocols.jobs.grpc.JobServicePowerApiHandlerFactory;
 import io.inferencia.protocols.storage.ObjectStore;
@@ -21,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -49,13 +48,13 @@ public final class V1Api extends AllDirectives {
    *     upload signing key is derived unless {@code uploads.signing-key} is set
    */
   public static V1Api create(ActorSystem<?> system, InferenceGateway gateway, ObjectStore objects,
-      JobViewRepository views, EntityTypeKey<JobCommand> entityKey, EdgeMetrics edgeMetrics, String storageSecret) {
+      JobViewRepository views, JobStore jobStore, EdgeMetrics edgeMetrics, String storageSecret) {
     Config config = system.settings().config();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("edge.blocking-dispatcher"));
     Tenants tenants = Tenants.fromConfig(config.getConfig("api"));
     String intake = objects.intakeBucket();
     Duration resultTtl = config.getDuration("jobs.result-url-ttl");
-    JobsClient jobs = new JobsClient(system, entityKey, config.getDuration("jobs.ask-timeout"));
+    JobsClient jobs = new JobsClient(jobStore, config.getDuration("jobs.ask-timeout"));
     JobSubmissions submissions = new JobSubmissions(new TaskCatalog(gateway, config.getConfig("jobs.limits")), objects,
         blocking, jobs, intake);
     JobJson json = new JobJson(objects, resultTtl);

@@ -1,4 +1,4 @@
-package io.inferencia.edge.jobs;
+package io.inferencia.persistence.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

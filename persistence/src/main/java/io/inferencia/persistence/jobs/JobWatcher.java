@@ -1,4 +1,4 @@
-package io.inferencia.edge.jobs;
+package io.inferencia.persistence.jobs;
 
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobCommand.WatchUpdate;
