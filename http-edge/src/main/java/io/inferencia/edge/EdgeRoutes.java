@@ -1,5 +1,6 @@
 package io.inferencia.edge;
 
+import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.kserve.KServeRoutes;
 import io.inferencia.edge.kserve.RestErrors;
 import io.inferencia.edge.logging.LogControl;
@@ -20,9 +21,9 @@ public final class EdgeRoutes extends AllDirectives {
 
   /** KServe v2 routes followed by {@code more} (e.g. {@code JobRoutes}), with JSON error handling. */
   public static Route create(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs,
-      Route... more) {
+      AdminAccess admins, Route... more) {
     List<Route> all = new ArrayList<>();
-    all.add(new KServeRoutes(gateway, settings, regions, logs).route());
+    all.add(new KServeRoutes(gateway, settings, regions, logs, admins).route());
     all.addAll(List.of(more));
     return seal(all);
   }

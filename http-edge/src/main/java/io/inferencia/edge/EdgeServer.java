@@ -2,6 +2,7 @@ package io.inferencia.edge;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.grpc.GrpcRequestLimit;
 import io.inferencia.edge.grpc.IdentityResponseEncoding;
@@ -48,7 +49,8 @@ public final class EdgeServer {
   /** REST and gRPC on the configured host and ports, serving the KServe routes plus {@code moreRoutes}. */
   public static CompletionStage<Bindings> bind(
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings, Route... moreRoutes) {
-    return bindRest(system, settings, EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system), moreRoutes))
+    return bindRest(system, settings, EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
+        admins(system), moreRoutes))
         .thenCombine(bindGrpc(system, gateway, settings), Bindings::new);
   }
 
@@ -59,7 +61,8 @@ public final class EdgeServer {
    */
   public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings,
       java.util.function.UnaryOperator<Route> wrap, Route v1, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
-    Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system), v1));
+    Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
+        admins(system), v1));
     return bindRest(system, settings, rest).thenCombine(bindGrpc(system, gateway, settings, moreGrpc), Bindings::new);
   }
 
@@ -81,7 +84,8 @@ public final class EdgeServer {
   /** The inference service plus other gRPC services, each chosen by its {@code /package.Service/} path prefix. */
   public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
       EdgeSettings settings, Map<String, Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
-    InferenceGrpcService inference = new InferenceGrpcService(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system));
+    InferenceGrpcService inference = new InferenceGrpcService(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
+        admins(system));
     Function<HttpRequest, CompletionStage<HttpResponse>> service = GRPCInferenceServicePowerApiHandlerFactory.create(
         inference, sys -> EdgeServer::trailers, system);
     Function<HttpRequest, CompletionStage<HttpResponse>> encoded =
@@ -103,6 +107,10 @@ public final class EdgeServer {
         .withSettings(serverSettings(system, settings, true))
         .bind(all);
     return register(system, binding, "gRPC");
+  }
+
+  private static AdminAccess admins(ActorSystem<?> system) {
+    return AdminAccess.fromConfig(system.settings().config());
   }
 
   private static Trailers trailers(Throwable failure) {

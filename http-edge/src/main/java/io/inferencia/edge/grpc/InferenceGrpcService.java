@@ -2,6 +2,7 @@ package io.inferencia.edge.grpc;
 
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
+import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.kserve.ConfigOverride;
 import io.inferencia.edge.logging.LogControl;
@@ -69,13 +70,15 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   private final EdgeSettings settings;
   private final SharedMemoryRegions regions;
   private final LogControl logs;
+  private final AdminAccess admins;
 
   public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions,
-      LogControl logs) {
+      LogControl logs, AdminAccess admins) {
     this.gateway = gateway;
     this.settings = settings;
     this.regions = regions;
     this.logs = logs;
+    this.admins = admins;
   }
 
   @Override
@@ -155,8 +158,8 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
 
   @Override
   public CompletionStage<RepositoryModelLoadResponse> repositoryModelLoad(RepositoryModelLoadRequest in, Metadata metadata) {
-    return ask(() -> gateway.load(in.getModelName(), ConfigOverride.configText(loadParameters(in))),
-        v -> RepositoryModelLoadResponse.getDefaultInstance());
+    return admins.grpc(metadata, () -> ask(() -> gateway.load(in.getModelName(), ConfigOverride.configText(loadParameters(in))),
+        v -> RepositoryModelLoadResponse.getDefaultInstance()));
   }
 
   private static Map<String, String> loadParameters(RepositoryModelLoadRequest in) {
@@ -173,52 +176,57 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
 
   @Override
   public CompletionStage<RepositoryModelUnloadResponse> repositoryModelUnload(RepositoryModelUnloadRequest in, Metadata metadata) {
-    return ask(() -> gateway.unload(in.getModelName()), v -> RepositoryModelUnloadResponse.getDefaultInstance());
+    return admins.grpc(metadata, () ->
+        ask(() -> gateway.unload(in.getModelName()), v -> RepositoryModelUnloadResponse.getDefaultInstance()));
   }
 
   @Override
   public CompletionStage<SystemSharedMemoryStatusResponse> systemSharedMemoryStatus(SystemSharedMemoryStatusRequest in,
       Metadata metadata) {
-    return ask(() -> CompletableFuture.completedFuture(regions.status(in.getName())), GrpcSharedMemory::status);
+    return admins.grpc(metadata, () ->
+        ask(() -> CompletableFuture.completedFuture(regions.status(in.getName())), GrpcSharedMemory::status));
   }
 
   @Override
   public CompletionStage<SystemSharedMemoryRegisterResponse> systemSharedMemoryRegister(
       SystemSharedMemoryRegisterRequest in, Metadata metadata) {
-    return ask(() -> regions.register(in.getName(), in.getKey(), GrpcSharedMemory.unsigned(in.getOffset()),
-        GrpcSharedMemory.unsigned(in.getByteSize())), v -> SystemSharedMemoryRegisterResponse.getDefaultInstance());
+    return admins.grpc(metadata, () -> ask(() -> regions.register(in.getName(), in.getKey(),
+        GrpcSharedMemory.unsigned(in.getOffset()), GrpcSharedMemory.unsigned(in.getByteSize())),
+        v -> SystemSharedMemoryRegisterResponse.getDefaultInstance()));
   }
 
   @Override
   public CompletionStage<SystemSharedMemoryUnregisterResponse> systemSharedMemoryUnregister(
       SystemSharedMemoryUnregisterRequest in, Metadata metadata) {
-    regions.unregister(in.getName());
-    return CompletableFuture.completedFuture(SystemSharedMemoryUnregisterResponse.getDefaultInstance());
+    return admins.grpc(metadata, () -> {
+      regions.unregister(in.getName());
+      return CompletableFuture.completedFuture(SystemSharedMemoryUnregisterResponse.getDefaultInstance());
+    });
   }
 
   @Override
   public CompletionStage<CudaSharedMemoryStatusResponse> cudaSharedMemoryStatus(CudaSharedMemoryStatusRequest in,
       Metadata metadata) {
-    return GrpcSharedMemory.cudaStatus(in.getName());
+    return admins.grpc(metadata, () -> GrpcSharedMemory.cudaStatus(in.getName()));
   }
 
   @Override
   public CompletionStage<CudaSharedMemoryRegisterResponse> cudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest in,
       Metadata metadata) {
-    return CompletableFuture.failedFuture(ErrorMapping.toGrpc(GrpcSharedMemory.noCuda()));
+    return admins.grpc(metadata, () -> CompletableFuture.failedFuture(ErrorMapping.toGrpc(GrpcSharedMemory.noCuda())));
   }
 
   @Override
   public CompletionStage<CudaSharedMemoryUnregisterResponse> cudaSharedMemoryUnregister(
       CudaSharedMemoryUnregisterRequest in, Metadata metadata) {
     // No CUDA region can exist, so every one asked for is already gone.
-    return CompletableFuture.completedFuture(CudaSharedMemoryUnregisterResponse.getDefaultInstance());
+    return admins.grpc(metadata, () -> CompletableFuture.completedFuture(CudaSharedMemoryUnregisterResponse.getDefaultInstance()));
   }
 
   @Override
   public CompletionStage<LogSettingsResponse> logSettings(LogSettingsRequest in, Metadata metadata) {
-    return ask(() -> CompletableFuture.completedFuture(
-        in.getSettingsCount() == 0 ? logs.current() : logs.update(GrpcLogSettings.changes(in))), GrpcLogSettings::response);
+    return admins.grpc(metadata, () -> ask(() -> CompletableFuture.completedFuture(
+        in.getSettingsCount() == 0 ? logs.current() : logs.update(GrpcLogSettings.changes(in))), GrpcLogSettings::response));
   }
 
   /** Decodes (may throw INVALID_ARGUMENT), infers within the client's remaining time (0: no limit), encodes. */

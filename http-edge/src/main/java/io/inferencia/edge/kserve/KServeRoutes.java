@@ -9,6 +9,9 @@ import com.google.protobuf.util.JsonFormat;
 import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
+import io.inferencia.edge.api.AdminAccess;
+import io.inferencia.edge.api.ApiProblem;
+import io.inferencia.edge.api.Problems;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.protocols.inference.InferenceException;
@@ -37,12 +40,15 @@ public final class KServeRoutes extends AllDirectives {
   private final EdgeSettings settings;
   private final SharedMemoryRegions regions;
   private final LogControl logs;
+  private final AdminAccess admins;
 
-  public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs) {
+  public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs,
+      AdminAccess admins) {
     this.gateway = gateway;
     this.settings = settings;
     this.regions = regions;
     this.logs = logs;
+    this.admins = admins;
   }
 
   /** All {@code /v2} routes, unsealed: combine them with others through {@link io.inferencia.edge.EdgeRoutes}. */
@@ -61,10 +67,26 @@ public final class KServeRoutes extends AllDirectives {
         pathPrefix("repository", () -> concat(
             path("index", () -> post(this::index)),
             pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
-                path("load", () -> post(() -> load(model))),
-                path("unload", () -> post(() -> reply(() -> gateway.unload(model), v -> emptyOk())))))))),
-        new SharedMemoryRoutes(regions, this::readBody).route(),
-        new LoggingRoutes(logs, this::readBody).route()));
+                path("load", () -> post(() -> admin(() -> load(model)))),
+                path("unload", () -> post(() -> admin(() -> reply(() -> gateway.unload(model), v -> emptyOk()))))))))),
+        admin(new SharedMemoryRoutes(regions, this::readBody).route()),
+        admin(new LoggingRoutes(logs, this::readBody).route())));
+  }
+
+  /** The admin extensions need an API key when keys are configured: 401 problem otherwise. */
+  private Route admin(Route inner) {
+    return admin(() -> inner);
+  }
+
+  private Route admin(Supplier<Route> inner) {
+    return optionalHeaderValueByName("Authorization", auth -> optionalHeaderValueByName("X-Api-Key", key -> {
+      try {
+        admins.check(auth, key);
+      } catch (ApiProblem p) {
+        return extractUri(uri -> complete(Problems.response(p, uri.path())));
+      }
+      return inner.get();
+    }));
   }
 
   private Route modelRoutes(String model, String version) {
