@@ -26,9 +26,21 @@ public final class TensorChecks {
     long n = 1;
     for (long d : shape) {
       if (d < 0) throw invalid("input '" + tensor + "': shape " + Arrays.toString(shape) + " has a negative dimension");
-      n = Math.multiplyExact(n, d);
+      try {
+        n = Math.multiplyExact(n, d);
+      } catch (ArithmeticException e) {
+        throw invalid("input '" + tensor + "': shape " + Arrays.toString(shape) + " has more elements than a tensor can hold");
+      }
     }
     return n;
+  }
+
+  private static long byteCount(String tensor, long[] shape, long elements, DataType type) {
+    try {
+      return Math.multiplyExact(elements, (long) type.byteSize());
+    } catch (ArithmeticException e) {
+      throw invalid("input '" + tensor + "': " + type + " shape " + Arrays.toString(shape) + " needs more bytes than a tensor can hold");
+    }
   }
 
   /** Fails unless {@code elements} (decoded from typed data) matches the shape. */
@@ -47,7 +59,7 @@ public final class TensorChecks {
       if (got != expected)
         throw invalid("input '" + tensor + "': shape " + Arrays.toString(shape) + " needs " + expected
             + " BYTES elements, got " + got);
-    } else if ((long) raw.length != expected * type.byteSize()) {
+    } else if ((long) raw.length != byteCount(tensor, shape, expected, type)) {
       throw invalid("input '" + tensor + "': " + type + " shape " + Arrays.toString(shape) + " needs "
           + expected * type.byteSize() + " bytes of data, got " + raw.length);
     }
