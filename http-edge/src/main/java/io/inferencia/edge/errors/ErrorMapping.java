@@ -11,6 +11,7 @@ import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 
 /**
  * The one place where failures become protocol statuses. REST and gRPC both go through {@link
@@ -62,6 +63,10 @@ public final class ErrorMapping {
       return new InferenceFailure(ErrorKind.RESOURCE_EXHAUSTED, tooLarge.getMessage());
     if (cause instanceof GrpcServiceException g)
       return new InferenceFailure(fromGrpc(g.getStatus().getCode()), g.getStatus().getDescription());
+    // Pekko's own verdict on a request, e.g. decodeRequest's "The request's encoding is corrupt".
+    if (cause instanceof IllegalRequestException bad)
+      return new InferenceFailure(bad.status().intValue() == 413 ? ErrorKind.RESOURCE_EXHAUSTED : ErrorKind.INVALID_ARGUMENT,
+          bad.info().formatPretty());
     return InferenceFailure.of(cause);
   }
 

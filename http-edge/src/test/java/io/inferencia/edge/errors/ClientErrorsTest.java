@@ -95,6 +95,18 @@ class ClientErrorsTest {
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind(), "INVALID_ARGUMENT job failures are never retried");
   }
 
+  @Test
+  void aBodyThatIsNotItsContentEncodingIs400() {
+    for (String encoding : new String[] {"gzip", "deflate"}) {
+      RestClient.Response r = rest.send(HttpRequest.newBuilder(URI.create(base() + "/v2/models/add_sub/infer"))
+          .header("Content-Type", "application/json")
+          .header("Content-Encoding", encoding)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": []} this is not " + encoding)));
+      assertEquals(400, r.status(), encoding + ": " + r.error());
+      assertTrue(r.error().startsWith("The request's encoding is corrupt"), r.error());
+    }
+  }
+
   private static String base() {
     return "http://" + edge.settings.host() + ":" + edge.bindings.rest().localAddress().getPort();
   }
