@@ -51,9 +51,16 @@ public final class ErrorMapping {
     };
   }
 
-  /** Unwraps future wrappers and classifies the cause; unknown failures are INTERNAL. */
+  /**
+   * Unwraps future wrappers and classifies the cause; unknown failures are INTERNAL. The message is
+   * made safe for clients here, once for both edges: no internal class names, no source paths.
+   */
   public static InferenceFailure classify(Throwable t) {
-    Throwable cause = unwrap(t);
+    InferenceFailure f = kindAndMessage(unwrap(t));
+    return new InferenceFailure(f.kind(), SafeMessages.of(f.message()));
+  }
+
+  private static InferenceFailure kindAndMessage(Throwable cause) {
     if (cause instanceof InferenceException ie) return new InferenceFailure(ie.kind(), ie.getMessage());
     if (cause instanceof TimeoutException)
       return new InferenceFailure(ErrorKind.DEADLINE_EXCEEDED, "the inference core did not answer in time");

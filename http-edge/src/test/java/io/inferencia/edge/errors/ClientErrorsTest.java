@@ -107,6 +107,30 @@ class ClientErrorsTest {
     }
   }
 
+  @Test
+  void malformedJsonErrorsNameNoInternalClasses() {
+    RestClient.Response infer = rest.post("/v2/models/add_sub/infer", "{\"inputs\": [ {\"name\": ");
+    RestClient.Response load = rest.post("/v2/repository/models/toggle/load", "{\"parameters\": {\"config\": \"{not json\"}}");
+    RestClient.Response logging = rest.post("/v2/logging", "{\"log_info\": tru");
+    RestClient.Response register = rest.post("/v2/systemsharedmemory/region/r/register", "[1,");
+    for (RestClient.Response r : new RestClient.Response[] {infer, load, logging, register}) {
+      assertEquals(400, r.status(), r.error());
+      assertFalse(INTERNALS.matcher(r.error()).find(), r.error());
+    }
+    assertTrue(load.error().startsWith("load parameter 'config' is not a model config in JSON"), load.error());
+  }
+
+  @Test
+  void grpcMalformedConfigNamesNoInternalClasses() {
+    StatusRuntimeException e = grpcFailure(edge.grpc.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+        .setModelName("toggle")
+        .putParameters("config", io.inferencia.protocols.grpc.ModelRepositoryParameter.newBuilder()
+            .setStringParam("{not json").build())
+        .build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertFalse(INTERNALS.matcher(e.getStatus().getDescription()).find(), e.getStatus().getDescription());
+  }
+
   private static String base() {
     return "http://" + edge.settings.host() + ":" + edge.bindings.rest().localAddress().getPort();
   }

@@ -43,4 +43,21 @@ class ErrorMappingTest {
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, ErrorMapping.toGrpc(e).getStatus().getCode());
     assertEquals("request of at least 2000 bytes exceeds the limit of 1000 bytes", e.getMessage());
   }
+
+  @Test
+  void messagesNameNoInternalClassesNorSourcePaths() {
+    assertEquals("load parameter 'config' is not a model config in JSON: Unterminated object at line 1",
+        ErrorMapping.classify(io.inferencia.protocols.inference.InferenceException.invalid(
+            "load parameter 'config' is not a model config in JSON: com.google.gson.stream.MalformedJsonException: "
+                + "Unterminated object at line 1")).message());
+    assertEquals("malformed JSON: Unexpected end-of-input",
+        ErrorMapping.classify(io.inferencia.protocols.inference.InferenceException.invalid(
+            "malformed JSON: MalformedJsonException: Unexpected end-of-input")).message());
+    assertEquals("inference failed for model 'ocr_det': Non-zero status code returned while running Conv node. Status Message",
+        ErrorMapping.classify(new IllegalStateException("inference failed for model 'ocr_det': Non-zero status code "
+            + "returned while running Conv node. Status Message: /onnxruntime_src/onnxruntime/core/providers/cpu/nn/conv.cc:83 "
+            + "onnxruntime::Conv<float>::Compute X num_dims does not match W num_dims")).message());
+    assertEquals("the request failed inside the server", ErrorMapping.classify(new NullPointerException()).message());
+    assertEquals("boom", ErrorMapping.classify(new RuntimeException(new java.io.IOException("java.io.IOException: boom"))).message());
+  }
 }
