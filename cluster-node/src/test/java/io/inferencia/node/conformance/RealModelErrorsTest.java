@@ -123,6 +123,24 @@ class RealModelErrorsTest extends ShippedModelsTest {
     assertError(400, "truncated", r);
   }
 
+  @Test
+  void ocrDetRefusingAShapeItsConfigAllowsIsAClientErrorWithoutInternals() {
+    // dims [3, -1, -1] allow any spatial size, but the detector's feature pyramid cannot add maps of
+    // 33x47 (ORT: a runtime error about broadcasting, with its source path) nor convolve 0x32 (ORT: invalid argument).
+    for (long[] shape : new long[][] {{1, 3, 33, 47}, {1, 3, 0, 32}}) {
+      float[] data = new float[(int) (3 * shape[2] * shape[3])];
+      String expected = "cannot run on the input shapes x " + Arrays.toString(shape);
+      RestClient.Response r = rest.post("/v2/models/ocr_det/infer", InferBody.builder().binaryInput("x", "FP32", shape, Raw.floats(data)).build());
+      assertError(400, expected, r);
+      String body = new String(r.body(), StandardCharsets.UTF_8);
+      assertTrue(!body.contains("onnxruntime") && !body.contains(".h:") && !body.contains("ORT_"), "no internals: " + body);
+      GrpcServiceException e = grpcFailure(server.grpc.modelInfer(GrpcInfer.addRaw(
+          GrpcInfer.request("ocr_det", ""), "x", "FP32", shape, Raw.floats(data)).build()));
+      assertGrpc(Status.Code.INVALID_ARGUMENT, expected, e);
+      assertTrue(!e.getStatus().getDescription().contains("onnxruntime"), e.getStatus().getDescription());
+    }
+  }
+
   private static InferBody cls(long[] shape, float[] data) {
     return InferBody.builder().binaryInput("x", "FP32", shape, Raw.floats(data)).build();
   }

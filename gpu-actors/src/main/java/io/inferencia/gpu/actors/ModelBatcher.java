@@ -12,6 +12,7 @@ import io.inferencia.gpu.batching.ValidatedRequest;
 import io.inferencia.gpu.cache.ResponseCache;
 import io.inferencia.gpu.repository.BatchingMode;
 import io.inferencia.gpu.runtime.BatchRunner;
+import io.inferencia.gpu.runtime.RunFailures;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.ModelInstance;
 import io.inferencia.gpu.runtime.SessionLane;
@@ -20,6 +21,7 @@ import io.inferencia.gpu.classification.Classifier;
 import io.inferencia.gpu.runtime.WarmupSamples;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferenceFailure;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.Tensor;
@@ -424,14 +426,22 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
   private Behavior<Command> onBatchFailed(BatchFailed msg) {
     finished(msg.instance());
-    String reason = "inference failed for model '" + spec.key().model() + "': " + rootMessage(msg.error());
-    getContext().getLog().warn(reason);
+    getContext().getLog().warn("inference failed for model '{}': {}", spec.key().model(), rootMessage(msg.error()));
+    InferenceFailure failure = RunFailures.classify(spec.key().model(), inputShapes(msg.batch()), msg.error());
     long now = System.nanoTime();
     for (var p : msg.batch()) {
       statistics.failed(now - p.enqueuedNanos());
-      answer(p, ModelManager.InferReply.failed(ErrorKind.INTERNAL, reason));
+      answer(p, ModelManager.InferReply.failed(failure.kind(), failure.message()));
     }
     return afterBatch();
+  }
+
+  /** The first request's input shapes, as its client sent them (a batch shares them). */
+  private static String inputShapes(List<Pending<Caller>> batch) {
+    if (batch.isEmpty()) return "[]";
+    return batch.get(0).request().inputs().stream()
+        .map(t -> t.name() + " " + java.util.Arrays.toString(t.shape()))
+        .collect(Collectors.joining(", "));
   }
 
   private void finished(ModelInstance instance) {
