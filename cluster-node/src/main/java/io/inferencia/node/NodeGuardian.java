@@ -24,7 +24,6 @@ import io.inferencia.persistence.jobs.JobSweeper;
 import io.inferencia.persistence.jobs.JobsProjection;
 import io.inferencia.persistence.jobs.ShardedJobStore;
 import io.inferencia.protocols.inference.InferenceGateway;
-import io.inferencia.protocols.jobs.grpc.JobService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +122,7 @@ public final class NodeGuardian {
       V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret());
       EdgeServer.bind(system, gateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
-          Map.of(JobService.name, v1.grpcHandler(system)));
+          List.of(v1.grpcHandler(system)));
     }
   }
 

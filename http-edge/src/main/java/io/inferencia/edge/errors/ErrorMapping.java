@@ -1,5 +1,6 @@
 package io.inferencia.edge.errors;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.grpc.internal.MissingParameterException;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -23,6 +25,8 @@ import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
  * #isTooLarge}.
  */
 public final class ErrorMapping {
+  private static final String NOT_IMPLEMENTED = "Not implemented: ";
+
   private ErrorMapping() {}
 
   public static StatusCode httpStatus(ErrorKind kind) {
@@ -70,6 +74,10 @@ public final class ErrorMapping {
       return new InferenceFailure(ErrorKind.RESOURCE_EXHAUSTED, tooLarge.getMessage());
     if (cause instanceof GrpcServiceException g)
       return new InferenceFailure(fromGrpc(g.getStatus().getCode()), g.getStatus().getDescription());
+    if (isMalformedProtobuf(cause))
+      return new InferenceFailure(ErrorKind.INVALID_ARGUMENT, "the request message is not valid protobuf: " + cause.getMessage());
+    if (cause instanceof MissingParameterException)
+      return new InferenceFailure(ErrorKind.INVALID_ARGUMENT, "the call carried no request message");
     // Pekko's own verdict on a request, e.g. decodeRequest's "The request's encoding is corrupt".
     if (cause instanceof IllegalRequestException bad)
       return new InferenceFailure(bad.status().intValue() == 413 ? ErrorKind.RESOURCE_EXHAUSTED : ErrorKind.INVALID_ARGUMENT,
@@ -94,8 +102,18 @@ public final class ErrorMapping {
   public static GrpcServiceException toGrpc(Throwable t) {
     Throwable cause = unwrap(t);
     if (cause instanceof GrpcServiceException g) return g;
+    // What Pekko gRPC's generated handler fails with for a method the service does not have.
+    if (cause instanceof UnsupportedOperationException u && u.getMessage() != null && u.getMessage().startsWith(NOT_IMPLEMENTED))
+      return new GrpcServiceException(Status.UNIMPLEMENTED.withDescription(
+          "unknown method " + u.getMessage().substring(NOT_IMPLEMENTED.length())));
     InferenceFailure f = classify(cause);
     return new GrpcServiceException(grpcStatus(f.kind()).withDescription(f.message()));
+  }
+
+  private static boolean isMalformedProtobuf(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
+      if (c instanceof InvalidProtocolBufferException) return true;
+    return false;
   }
 
   public static Throwable unwrap(Throwable t) {

@@ -1,5 +1,8 @@
 package io.inferencia.edge.grpc;
 
+import static io.inferencia.protocols.inference.InferenceException.invalid;
+
+import java.util.Optional;
 import org.apache.pekko.util.ByteString;
 
 /** gRPC's length-prefixed message framing: 1 compressed-flag byte, then a 4-byte big-endian length. */
@@ -21,6 +24,25 @@ final class GrpcFrames {
   /** Whether {@code body} is exactly one frame, header and all. */
   static boolean isOneFrame(ByteString body) {
     return body.size() >= HEADER && declaredLength(body, 0) == body.size() - HEADER;
+  }
+
+  /**
+   * Refuses (INVALID_ARGUMENT) a unary call's body that is not exactly one message, or a message
+   * marked compressed in a call that names no encoding. Pekko gRPC's decoder would fail on these too,
+   * but as INTERNAL and with a stack trace logged at ERROR for each.
+   */
+  static void checkUnary(ByteString body, Optional<String> encoding) {
+    if (body.isEmpty()) throw invalid("the call carried no request message");
+    if (body.size() < HEADER)
+      throw invalid("the request is not a whole gRPC message: " + body.size() + " bytes, shorter than a frame header");
+    long declared = declaredLength(body, 0);
+    if (declared != body.size() - HEADER)
+      throw invalid("the request is not one whole gRPC message: its frame declares " + declared + " bytes, "
+          + (body.size() - HEADER) + " followed");
+    int flag = body.apply(0);
+    if (flag != 0 && flag != 1) throw invalid("the request's frame has the invalid flag " + flag);
+    if (flag == 1 && encoding.filter(e -> !e.equals("identity")).isEmpty())
+      throw invalid("the request message is marked compressed but the call names no grpc-encoding");
   }
 
   /** Writes an uncompressed frame header for a message of {@code size} bytes at the start of {@code into}. */

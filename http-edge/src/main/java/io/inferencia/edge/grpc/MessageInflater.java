@@ -1,6 +1,5 @@
 package io.inferencia.edge.grpc;
 
-import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -42,7 +41,7 @@ final class MessageInflater {
 
   /**
    * @throws InferenceException RESOURCE_EXHAUSTED once the output passes {@code limit}, as for an
-   *     oversized message; INTERNAL (as grpc-java answers) when the data is not valid
+   *     oversized message; INVALID_ARGUMENT when the data is not valid (the client's mistake)
    */
   static ByteString inflate(String encoding, byte[] data, int offset, int length, long limit) {
     ByteStringBuilder out = ByteString.createBuilder();
@@ -56,7 +55,8 @@ final class MessageInflater {
         out.putBytes(buffer, 0, n);
       }
     } catch (IOException e) {
-      throw new InferenceException(ErrorKind.INTERNAL, "cannot decompress the " + encoding + " request message: " + e.getMessage());
+      throw InferenceException.invalid("cannot decompress the " + encoding + " request message: "
+          + (e.getMessage() == null ? "it is not valid " + encoding + " data" : e.getMessage()));
     }
     return out.result();
   }

@@ -88,9 +88,9 @@ class UnaryInferHandlerTest {
   }
 
   @Test
-  void corruptCompressedDataIsInternal() throws Exception {
+  void corruptCompressedDataIsInvalidArgument() throws Exception {
     HttpResponse response = post(frame(1, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3}), Optional.of("gzip"));
-    assertEquals(String.valueOf(Status.Code.INTERNAL.value()), response.getHeader("grpc-status").orElseThrow().value());
+    assertEquals(String.valueOf(Status.Code.INVALID_ARGUMENT.value()), response.getHeader("grpc-status").orElseThrow().value());
     assertTrue(response.getHeader("grpc-message").orElseThrow().value().contains("cannot decompress the gzip request message"));
   }
 
