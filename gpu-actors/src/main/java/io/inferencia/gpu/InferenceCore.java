@@ -2,7 +2,7 @@ package io.inferencia.gpu;
 
 import com.typesafe.config.Config;
 import io.inferencia.gpu.actors.ActorInferenceGateway;
-import io.inferencia.gpu.actors.ModelManager;
+import io.inferencia.gpu.actors.ModelRepositoryManager;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.sequence.SequenceId;
 import java.util.List;
@@ -17,22 +17,22 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
- * Wires the inference core in one call: the node's {@link ModelManager} (which spawns one device
- * router per device) and the gateway the edges use.
+ * Wires the inference core in one call: the node's {@link ModelRepositoryManager} (which starts a
+ * lifecycle per model version) and the gateway the edges use.
  */
-public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferenceGateway gateway) {
-  public static final String MANAGER_NAME = "model-manager";
+public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, ActorInferenceGateway gateway) {
+  public static final String MANAGER_NAME = "model-repository";
 
   /** Every node's model manager registers under this key so edge-only nodes can reach gpu nodes. */
-  public static final ServiceKey<ModelManager.Command> MANAGERS =
-      ServiceKey.create(ModelManager.Command.class, "inference-model-managers");
+  public static final ServiceKey<ModelRepositoryManager.Command> MANAGERS =
+      ServiceKey.create(ModelRepositoryManager.Command.class, "inference-model-managers");
 
   // Enough points on the ring per node for an even spread of the non-sequence requests.
   private static final int VIRTUAL_NODES = 100;
 
   /** A sequence's model and id, so its requests meet its state; anything else a fresh key each time. */
-  static String routingKey(ModelManager.Command command, AtomicLong spread) {
-    if (command instanceof ModelManager.Infer infer) {
+  static String routingKey(ModelRepositoryManager.Command command, AtomicLong spread) {
+    if (command instanceof ModelRepositoryManager.Infer infer) {
       String id = infer.request().parameters().get(SequenceId.ID);
       if (id != null && !id.isBlank()) return "sequence:" + infer.request().model() + ":" + id.trim();
     }
@@ -42,8 +42,8 @@ public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferen
   /** As a child of a guardian; {@code config} is the root config holding {@code inference { }}. */
   public static InferenceCore start(ActorContext<?> context, Config config, List<PipelineFactory> pipelines) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
-    ActorRef<ModelManager.Command> manager =
-        context.spawn(ModelManager.create(settings, pipelines), MANAGER_NAME);
+    ActorRef<ModelRepositoryManager.Command> manager =
+        context.spawn(ModelRepositoryManager.create(settings, pipelines), MANAGER_NAME);
     context.getSystem().receptionist().tell(Receptionist.register(MANAGERS, manager));
     return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()));
   }
@@ -51,8 +51,8 @@ public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferen
   /** As a system actor, for tests and tools without a guardian of their own. */
   public static InferenceCore start(ActorSystem<?> system, Config config, List<PipelineFactory> pipelines) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
-    ActorRef<ModelManager.Command> manager = system.systemActorOf(
-        ModelManager.create(settings, pipelines), MANAGER_NAME, Props.empty());
+    ActorRef<ModelRepositoryManager.Command> manager = system.systemActorOf(
+        ModelRepositoryManager.create(settings, pipelines), MANAGER_NAME, Props.empty());
     return new InferenceCore(manager, new ActorInferenceGateway(manager, system.scheduler(), settings.askTimeout()));
   }
 
@@ -64,9 +64,9 @@ public record InferenceCore(ActorRef<ModelManager.Command> manager, ActorInferen
   public static InferenceCore remote(ActorContext<?> context, Config config) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     AtomicLong spread = new AtomicLong();
-    GroupRouter<ModelManager.Command> group = Routers.group(MANAGERS)
+    GroupRouter<ModelRepositoryManager.Command> group = Routers.group(MANAGERS)
         .withConsistentHashingRouting(VIRTUAL_NODES, command -> routingKey(command, spread));
-    ActorRef<ModelManager.Command> router = context.spawn(group, "remote-model-managers");
+    ActorRef<ModelRepositoryManager.Command> router = context.spawn(group, "remote-model-managers");
     return new InferenceCore(router, new ActorInferenceGateway(router, context.getSystem().scheduler(), settings.askTimeout()));
   }
 }

@@ -13,7 +13,21 @@ import java.time.Duration;
  *     default); off: ready once every model that can load has loaded, broken ones notwithstanding
  */
 public record InferenceSettings(Path modelRepository, Duration askTimeout, AdaptiveSettings adaptive,
-    boolean strictReadiness, long responseCacheBytes, Config section) {
+    boolean strictReadiness, long responseCacheBytes, Duration sequenceStepTimeout, Supervision supervision,
+    Config section) {
+
+  /**
+   * How the core's actors come back after a bug: restarted at most {@code maxRestarts} times within
+   * {@code window} (then they stop and their version is UNAVAILABLE); those holding sessions wait
+   * between {@code minBackoff} and {@code maxBackoff} first.
+   */
+  public record Supervision(int maxRestarts, Duration window, Duration minBackoff, Duration maxBackoff) {
+    static Supervision fromConfig(Config c) {
+      return new Supervision(c.getInt("max-restarts"), c.getDuration("window"), c.getDuration("min-backoff"),
+          c.getDuration("max-backoff"));
+    }
+  }
+
   public static final String SECTION = "inference";
   public static final String BLOCKING_DISPATCHER = "inference.blocking-dispatcher";
 
@@ -26,6 +40,8 @@ public record InferenceSettings(Path modelRepository, Duration askTimeout, Adapt
         AdaptiveSettings.fromConfig(c.getConfig("batching.adaptive")),
         c.getBoolean("strict-readiness"),
         responseCacheBytes(c),
+        c.getDuration("sequence.step-timeout"),
+        Supervision.fromConfig(c.getConfig("supervision")),
         c);
   }
 

@@ -3,7 +3,7 @@ package io.inferencia.gpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.inferencia.gpu.actors.ModelManager;
+import io.inferencia.gpu.actors.ModelRepositoryManager;
 import io.inferencia.protocols.inference.InferRequest;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +15,14 @@ class RemoteRoutingTest {
   @Test
   void aSequenceKeepsItsKeyWhileOtherRequestsSpread() {
     AtomicLong spread = new AtomicLong();
-    ModelManager.Infer first = infer(Map.of("sequence_id", "42", "sequence_start", "true"));
-    ModelManager.Infer later = infer(Map.of("sequence_id", " 42 "));
+    ModelRepositoryManager.Infer first = infer(Map.of("sequence_id", "42", "sequence_start", "true"));
+    ModelRepositoryManager.Infer later = infer(Map.of("sequence_id", " 42 "));
     assertEquals(InferenceCore.routingKey(first, spread), InferenceCore.routingKey(later, spread));
     assertNotEquals(InferenceCore.routingKey(first, spread), InferenceCore.routingKey(infer(Map.of("sequence_id", "43")), spread));
     assertNotEquals(InferenceCore.routingKey(infer(Map.of()), spread), InferenceCore.routingKey(infer(Map.of()), spread));
   }
 
-  private static ModelManager.Infer infer(Map<String, String> parameters) {
-    return new ModelManager.Infer(new InferRequest("acc", "", "", List.of(), List.of(), parameters, 0), null);
+  private static ModelRepositoryManager.Infer infer(Map<String, String> parameters) {
+    return new ModelRepositoryManager.Infer(new InferRequest("acc", "", "", List.of(), List.of(), parameters, 0), null);
   }
 }

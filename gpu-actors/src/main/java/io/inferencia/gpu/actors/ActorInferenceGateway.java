@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.InferenceErrors;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.InferenceFailure;
 import io.inferencia.protocols.inference.InferenceGateway;
@@ -15,23 +16,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * The inference core seen through asks to the {@link ModelManager}. Every failure completes the stage
- * with an {@link InferenceException}: reply failures keep their kind, an ask timeout is
- * DEADLINE_EXCEEDED, anything else INTERNAL.
+ * The inference core seen through asks to the {@link ModelRepositoryManager}: one ask per call, bounded
+ * by {@code inference.ask-timeout}. Every failure completes the stage with an {@link InferenceException}
+ * ({@link InferenceErrors}): reply failures keep their kind, an ask timeout is DEADLINE_EXCEEDED,
+ * anything else INTERNAL.
  */
 public final class ActorInferenceGateway implements InferenceGateway {
-  private final ActorRef<ModelManager.Command> manager;
+  private final ActorRef<ModelRepositoryManager.Command> manager;
   private final Scheduler scheduler;
   private final Duration timeout;
 
-  public ActorInferenceGateway(ActorRef<ModelManager.Command> manager, Scheduler scheduler, Duration timeout) {
+  public ActorInferenceGateway(ActorRef<ModelRepositoryManager.Command> manager, Scheduler scheduler, Duration timeout) {
     this.manager = manager;
     this.scheduler = scheduler;
     this.timeout = timeout;
@@ -39,56 +40,55 @@ public final class ActorInferenceGateway implements InferenceGateway {
 
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
-    return ask((ActorRef<ModelManager.InferReply> r) -> new ModelManager.Infer(request, r),
-        reply -> value(reply.response(), reply.failure()));
+    return ask((ActorRef<InferResult> r) -> new ModelRepositoryManager.Infer(request, r), InferResult::orThrow);
   }
 
   @Override
   public CompletionStage<Boolean> serverReady() {
-    return ask((ActorRef<ModelManager.ReadyReply> r) -> new ModelManager.GetServerReady(r), ModelManager.ReadyReply::ready);
+    return ask((ActorRef<ModelRepositoryManager.ReadyReply> r) -> new ModelRepositoryManager.GetServerReady(r), ModelRepositoryManager.ReadyReply::ready);
   }
 
   @Override
   public CompletionStage<List<ModelIndexEntry>> index(boolean readyOnly) {
-    return ask((ActorRef<ModelManager.IndexReply> r) -> new ModelManager.GetIndex(readyOnly, r), ModelManager.IndexReply::models);
+    return ask((ActorRef<ModelRepositoryManager.IndexReply> r) -> new ModelRepositoryManager.GetIndex(readyOnly, r), ModelRepositoryManager.IndexReply::models);
   }
 
   @Override
   public CompletionStage<ModelMetadata> metadata(String model, String version) {
-    return ask((ActorRef<ModelManager.MetadataReply> r) -> new ModelManager.GetMetadata(model, orEmpty(version), r),
+    return ask((ActorRef<ModelRepositoryManager.MetadataReply> r) -> new ModelRepositoryManager.GetMetadata(model, orEmpty(version), r),
         reply -> value(reply.metadata(), reply.failure()));
   }
 
   @Override
   public CompletionStage<ModelConfig> config(String model, String version) {
-    return ask((ActorRef<ModelManager.ConfigReply> r) -> new ModelManager.GetConfig(model, orEmpty(version), r),
+    return ask((ActorRef<ModelRepositoryManager.ConfigReply> r) -> new ModelRepositoryManager.GetConfig(model, orEmpty(version), r),
         reply -> parseConfig(value(reply.config(), reply.failure())));
   }
 
   @Override
   public CompletionStage<Boolean> modelReady(String model, String version) {
-    return ask((ActorRef<ModelManager.ReadyReply> r) -> new ModelManager.GetModelReady(model, orEmpty(version), r),
-        ModelManager.ReadyReply::ready);
+    return ask((ActorRef<ModelRepositoryManager.ReadyReply> r) -> new ModelRepositoryManager.GetModelReady(model, orEmpty(version), r),
+        ModelRepositoryManager.ReadyReply::ready);
   }
 
   @Override
   public CompletionStage<List<ModelStatistics>> statistics(String model, String version) {
-    return ask((ActorRef<ModelManager.StatisticsReply> r) -> new ModelManager.GetStatistics(orEmpty(model), orEmpty(version), r),
+    return ask((ActorRef<ModelRepositoryManager.StatisticsReply> r) -> new ModelRepositoryManager.GetStatistics(orEmpty(model), orEmpty(version), r),
         reply -> value(reply.models(), reply.failure()));
   }
 
   @Override
   public CompletionStage<Void> load(String model, String configText) {
-    return ask((ActorRef<ModelManager.ControlReply> r) -> new ModelManager.Load(model, configText, r), reply -> done(reply.failure()));
+    return ask((ActorRef<ModelRepositoryManager.ControlReply> r) -> new ModelRepositoryManager.Load(model, configText, r), reply -> done(reply.failure()));
   }
 
   @Override
   public CompletionStage<Void> unload(String model) {
-    return ask((ActorRef<ModelManager.ControlReply> r) -> new ModelManager.Unload(model, r), reply -> done(reply.failure()));
+    return ask((ActorRef<ModelRepositoryManager.ControlReply> r) -> new ModelRepositoryManager.Unload(model, r), reply -> done(reply.failure()));
   }
 
   private <R, T> CompletionStage<T> ask(
-      org.apache.pekko.japi.function.Function<ActorRef<R>, ModelManager.Command> message, Function<R, T> unwrap) {
+      org.apache.pekko.japi.function.Function<ActorRef<R>, ModelRepositoryManager.Command> message, Function<R, T> unwrap) {
     CompletableFuture<T> result = new CompletableFuture<>();
     AskPattern.ask(manager, message, timeout, scheduler).whenComplete((reply, error) -> {
       if (error != null) result.completeExceptionally(classify(error));
@@ -122,11 +122,7 @@ public final class ActorInferenceGateway implements InferenceGateway {
   }
 
   private InferenceException classify(Throwable error) {
-    Throwable cause = error.getCause() != null && !(error instanceof InferenceException) ? error.getCause() : error;
-    if (cause instanceof InferenceException ie) return ie;
-    if (cause instanceof TimeoutException || error instanceof TimeoutException)
-      return new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "no answer from the inference core within " + timeout);
-    return new InferenceException(ErrorKind.INTERNAL, String.valueOf(cause.getMessage()));
+    return InferenceErrors.toException(error, "no answer from the inference core within " + timeout);
   }
 
   private static String orEmpty(String version) {

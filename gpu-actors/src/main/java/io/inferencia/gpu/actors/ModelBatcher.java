@@ -24,6 +24,9 @@ import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceFailure;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.InferenceErrors;
+import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.gpu.batching.RequestValidator;
 import io.inferencia.protocols.inference.Tensor;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import io.inferencia.protocols.modelconfig.ModelInput;
@@ -58,36 +61,44 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
 
-  /** Local messages only: a batcher never receives anything from another node. */
-  public sealed interface Command extends NoSerializationVerificationNeeded {}
+  /** {@link Enqueue} (which may come from another node) and the batcher's own, local messages. */
+  public interface Command {}
 
-  /** A validated request for this version. */
-  public record Enqueue(InferRequest request, ValidatedRequest validated, ActorRef<ModelManager.InferReply> replyTo)
-      implements Command {}
+  /** Local messages only. */
+  private sealed interface Local extends Command, NoSerializationVerificationNeeded {}
 
-  /** Stop accepting work, finish what runs, close the sessions and stop. */
-  public enum Drain implements Command { INSTANCE }
+  /** Stop accepting work, serve what was accepted, close the sessions and stop. */
+  public enum Drain implements Local { INSTANCE }
 
-  private record Loaded(List<ModelInstance> instances) implements Command {}
+  /** What the batcher tells its owner; the owner turns them into its own commands. */
+  public sealed interface Event extends NoSerializationVerificationNeeded {}
 
-  private record LoadFailed(String reason) implements Command {}
+  /** The sessions are open and warmed up: the batcher serves from now on. */
+  public record Loaded(VersionKey key) implements Event {}
+
+  /** The sessions could not be opened; the batcher stops. */
+  public record LoadFailed(VersionKey key, String reason) implements Event {}
+
+  private record Opened(List<ModelInstance> instances) implements Local {}
+
+  private record OpenFailed(String reason) implements Local {}
 
   /** A lane finished a batch: the requests it ran with their outputs, and those it found already late. */
-  private record BatchDone(ModelInstance instance, LaneRun run) implements Command {}
+  private record BatchDone(ModelInstance instance, LaneRun run) implements Local {}
 
-  private record BatchFailed(ModelInstance instance, List<Pending<Caller>> batch, Throwable error) implements Command {}
+  private record BatchFailed(ModelInstance instance, List<Pending<Caller>> batch, Throwable error) implements Local {}
 
   /**
    * Who to answer, the request's place in the answer order (preserve_ordering) and its response-cache
    * key (null where the model does not cache).
    */
-  private record Caller(ActorRef<ModelManager.InferReply> ref, long seq, ResponseCache.Key cacheKey) {}
+  private record Caller(ActorRef<InferResult> ref, long seq, ResponseCache.Key cacheKey) {}
 
   private record LaneRun(List<Pending<Caller>> ran, List<Pending<Caller>> late, BatchRunner.Result result) {}
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Local { INSTANCE }
 
-  private enum Closed implements Command { INSTANCE }
+  private enum Closed implements Local { INSTANCE }
 
   /**
    * What a batcher needs to load and serve one version, and where it records the version's statistics.
@@ -101,7 +112,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private final Spec spec;
   private final Classifier classifier;
   private final Executor blocking;
-  private final ActorRef<ModelManager.Command> manager;
+  private final ActorRef<Event> owner;
   private final BatchPolicy policy;
   private final int[] preferredSizes;
   private final BatchFormer<Caller> former;
@@ -118,20 +129,20 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private int inFlight;
   private boolean loaded;
   private boolean draining;
+  private boolean closing;
   /** The pending wake-up and the time it is for (System.nanoTime), or null. */
   private ScheduledFuture<?> wakeup;
   private long wakeupAt;
 
-  public static Behavior<Command> create(Spec spec, Executor blocking, ActorRef<ModelManager.Command> manager) {
-    return Behaviors.setup(ctx -> new ModelBatcher(ctx, spec, blocking, manager));
+  public static Behavior<Command> create(Spec spec, Executor blocking, ActorRef<Event> owner) {
+    return Behaviors.setup(ctx -> new ModelBatcher(ctx, spec, blocking, owner));
   }
 
-  private ModelBatcher(ActorContext<Command> ctx, Spec spec, Executor blocking,
-      ActorRef<ModelManager.Command> manager) {
+  private ModelBatcher(ActorContext<Command> ctx, Spec spec, Executor blocking, ActorRef<Event> owner) {
     super(ctx);
     this.spec = spec;
     this.blocking = blocking;
-    this.manager = manager;
+    this.owner = owner;
     this.policy = BatchPolicy.of(spec.config());
     this.preferredSizes = policy.preferredSizes();
     this.former = new BatchFormer<>(policy);
@@ -143,15 +154,15 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     this.classifier = new Classifier(spec.labels(), spec.config().getMaxBatchSize() > 0);
     this.statistics = spec.statistics();
     ctx.pipeToSelf(CompletableFuture.supplyAsync(this::openInstances, blocking),
-        (instances, error) -> error == null ? new Loaded(instances) : new LoadFailed(rootMessage(error)));
+        (instances, error) -> error == null ? new Opened(instances) : new OpenFailed(rootMessage(error)));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Enqueue.class, this::onEnqueue)
-        .onMessage(Loaded.class, this::onLoaded)
-        .onMessage(LoadFailed.class, this::onLoadFailed)
+        .onMessage(Opened.class, this::onOpened)
+        .onMessage(OpenFailed.class, this::onOpenFailed)
         .onMessage(BatchDone.class, this::onBatchDone)
         .onMessage(BatchFailed.class, this::onBatchFailed)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -159,6 +170,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
         .onMessageEquals(Closed.INSTANCE, this::onClosed)
         .onSignal(PostStop.class, signal -> {
           cancelWakeup();
+          closeWhenStoppedUndrained();
           return this;
         })
         .build();
@@ -206,7 +218,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
         throw new IllegalArgumentException("config output '" + out.getName() + "' is not a model output " + instance.outputNames());
   }
 
-  private Behavior<Command> onLoaded(Loaded msg) {
+  private Behavior<Command> onOpened(Opened msg) {
     all.addAll(msg.instances());
     idle.addAll(msg.instances());
     for (ModelInstance instance : msg.instances()) {
@@ -215,27 +227,33 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     }
     loaded = true;
     if (draining) return closeWhenIdle();
-    manager.tell(new ModelManager.VersionLoaded(spec.key(), getContext().getSelf()));
+    owner.tell(new Loaded(spec.key()));
     return this;
   }
 
-  private Behavior<Command> onLoadFailed(LoadFailed msg) {
-    manager.tell(new ModelManager.VersionFailed(spec.key(), msg.reason()));
+  private Behavior<Command> onOpenFailed(OpenFailed msg) {
+    owner.tell(new LoadFailed(spec.key(), msg.reason()));
     return Behaviors.stopped();
   }
 
   private Behavior<Command> onEnqueue(Enqueue msg) {
     if (!loaded || draining) {
       statistics.failed(0);
-      msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
+      msg.replyTo().tell(InferResult.failed(ErrorKind.UNAVAILABLE, notServing()));
       return this;
     }
     int level;
+    ValidatedRequest validated;
     try {
+      validated = RequestValidator.validate(spec.config(), msg.request());
       level = policy.level(msg.request().parameters());
+    } catch (InferenceException e) {
+      statistics.failed(0);
+      msg.replyTo().tell(InferResult.failed(e));
+      return this;
     } catch (IllegalArgumentException e) {
       statistics.failed(0);
-      msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.INVALID_ARGUMENT, e.getMessage()));
+      msg.replyTo().tell(InferResult.failed(ErrorKind.INVALID_ARGUMENT, e.getMessage()));
       return this;
     }
     ResponseCache.Key cacheKey = null;
@@ -245,8 +263,8 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       Optional<List<Tensor>> hit = spec.cache().get().get(cacheKey);
       if (hit.isPresent()) {
         statistics.cacheHit(System.nanoTime() - lookup);
-        msg.replyTo().tell(new ModelManager.InferReply(new InferResponse(spec.key().model(), spec.key().version(),
-            msg.request().id(), classifier.apply(msg.request(), hit.get())), null));
+        msg.replyTo().tell(new InferResult.Served(new InferResponse(spec.key().model(), spec.key().version(),
+            msg.request().id(), classifier.apply(msg.request(), hit.get()))));
         return this;
       }
       statistics.cacheMiss(System.nanoTime() - lookup);
@@ -255,22 +273,22 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     if (!former.hasRoom(level)) {
       statistics.failed(0);
       String queue = level == 0 ? "queue" : "priority " + level + " queue";
-      msg.replyTo().tell(ModelManager.InferReply.failed(ErrorKind.RESOURCE_EXHAUSTED,
+      msg.replyTo().tell(InferResult.failed(ErrorKind.RESOURCE_EXHAUSTED,
           queue + " of model '" + spec.key().model() + "' is full (" + rules.maxQueueSize() + " requests)"));
       return this;
     }
     long now = System.nanoTime();
     long clientTimeout = msg.request().clientTimeoutMicros();
     long clientDeadline = clientTimeout > 0 ? now + TimeUnit.MICROSECONDS.toNanos(clientTimeout) : Long.MAX_VALUE;
-    former.offer(new Pending<>(new Caller(msg.replyTo(), replies.accept(), cacheKey), msg.request(), msg.validated().batchSize(),
-        msg.validated().bucket(), now, rules.deadline(now, msg.request().timeoutMicros()), level, clientDeadline));
+    former.offer(new Pending<>(new Caller(msg.replyTo(), replies.accept(), cacheKey), msg.request(), validated.batchSize(),
+        validated.bucket(), now, rules.deadline(now, msg.request().timeoutMicros()), level, clientDeadline));
     dispatch();
     return this;
   }
 
   private Behavior<Command> onTick() {
-    if (!draining) dispatch();
-    return this;
+    dispatch();
+    return draining ? closeWhenIdle() : this;
   }
 
   /** Rejects late requests, then starts every batch that is ready while an instance is free. */
@@ -280,7 +298,8 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     while (!idle.isEmpty()) {
       if (sizer.isPresent() && former.size() > 0) sizer.get().observeBacklog(former.size());
       // Adaptive: with nothing in flight, waiting cannot gather more than the clients already sent.
-      boolean dispatchNow = sizer.isPresent() && inFlight == 0;
+      // Draining: nothing more will come to fill a batch.
+      boolean dispatchNow = draining || (sizer.isPresent() && inFlight == 0);
       var batch = nextBatch(now, dispatchNow);
       if (batch.isEmpty()) break;
       run(idle.pop(), batch.get());
@@ -390,15 +409,15 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
       if (p.replyTo().cacheKey() != null) spec.cache().orElseThrow().put(p.replyTo().cacheKey(), outputs);
       statistics.succeeded(p.batchSize(), answered - p.enqueuedNanos(), result.startedNanos() - p.enqueuedNanos(),
           result.times());
-      answer(p, new ModelManager.InferReply(new InferResponse(
-          spec.key().model(), spec.key().version(), p.request().id(), classifier.apply(p.request(), outputs)), null));
+      answer(p, new InferResult.Served(new InferResponse(
+          spec.key().model(), spec.key().version(), p.request().id(), classifier.apply(p.request(), outputs))));
     }
     return next;
   }
 
   /** Every accepted request is answered here, exactly once, so preserve_ordering never waits forever. */
-  private void answer(Pending<Caller> p, ModelManager.InferReply reply) {
-    ActorRef<ModelManager.InferReply> ref = p.replyTo().ref();
+  private void answer(Pending<Caller> p, InferResult reply) {
+    ActorRef<InferResult> ref = p.replyTo().ref();
     if (preserveOrdering) replies.answer(p.replyTo().seq(), () -> ref.tell(reply));
     else ref.tell(reply);
   }
@@ -406,7 +425,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   private void rejectLate(List<Pending<Caller>> late, long now) {
     for (var p : late) {
       statistics.failed(now - p.enqueuedNanos());
-      answer(p, ModelManager.InferReply.failed(ErrorKind.DEADLINE_EXCEEDED, p.abandoned(now)
+      answer(p, InferResult.failed(ErrorKind.DEADLINE_EXCEEDED, p.abandoned(now)
           ? "request waited in the queue of model '" + spec.key().model() + "' past its client's deadline"
           : "request waited in the queue of model '" + spec.key().model() + "' past its timeout"));
     }
@@ -431,7 +450,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     long now = System.nanoTime();
     for (var p : msg.batch()) {
       statistics.failed(now - p.enqueuedNanos());
-      answer(p, ModelManager.InferReply.failed(failure.kind(), failure.message()));
+      answer(p, new InferResult.Failed(failure));
     }
     return afterBatch();
   }
@@ -450,24 +469,24 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
   }
 
   private Behavior<Command> afterBatch() {
-    if (draining) return closeWhenIdle();
     dispatch();
-    return this;
+    return draining ? closeWhenIdle() : this;
   }
 
+  /**
+   * A version is drained after its replacement took over its requests (or on unload): what it accepted
+   * is still served, as Triton finishes in-flight requests, so a reload loses none of them.
+   */
   private Behavior<Command> onDrain() {
     draining = true;
-    cancelWakeup();
-    long now = System.nanoTime();
-    for (var p : former.drainAll()) {
-      statistics.failed(now - p.enqueuedNanos());
-      answer(p, ModelManager.InferReply.failed(ErrorKind.UNAVAILABLE, notServing()));
-    }
-    return loaded ? closeWhenIdle() : this;
+    if (!loaded) return this;
+    dispatch();
+    return closeWhenIdle();
   }
 
   private Behavior<Command> closeWhenIdle() {
-    if (inFlight > 0) return this;
+    if (closing || inFlight > 0 || former.size() > 0) return this;
+    closing = true;
     List<ModelInstance> toClose = List.copyOf(all);
     all.clear();
     getContext().pipeToSelf(CompletableFuture.runAsync(() -> toClose.forEach(ModelInstance::close), blocking),
@@ -475,7 +494,21 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     return this;
   }
 
-  /** Its device router sees it stop and reports VersionStopped to the manager. */
+  /**
+   * Stopped with its owner (a restart of the version) instead of drained: each session closes on its
+   * lane, after the batch it runs, and what was waiting is answered.
+   */
+  private void closeWhenStoppedUndrained() {
+    long now = System.nanoTime();
+    for (var p : former.drainAll()) {
+      statistics.failed(now - p.enqueuedNanos());
+      p.replyTo().ref().tell(InferResult.failed(ErrorKind.UNAVAILABLE, notServing()));
+    }
+    for (ModelInstance instance : all) lanes.get(instance).execute(instance::close);
+    all.clear();
+  }
+
+  /** Its owner watches it and sees it stop. */
   private Behavior<Command> onClosed() {
     return Behaviors.stopped();
   }
@@ -484,9 +517,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     return "model '" + spec.key().model() + "' version " + spec.key().version() + " is not ready";
   }
 
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
-    return c.getMessage() == null ? c.toString() : c.getMessage();
+  private static String rootMessage(Throwable t) {
+    return InferenceErrors.rootMessage(t);
   }
 }

@@ -1,14 +1,12 @@
 package io.inferencia.gpu.sequence;
 
-import io.inferencia.gpu.actors.ModelBatcher;
-import io.inferencia.gpu.actors.ModelManager.InferReply;
+import io.inferencia.gpu.actors.Enqueue;
+import io.inferencia.gpu.actors.InferResult;
 import io.inferencia.gpu.batching.RequestValidator;
-import io.inferencia.gpu.batching.ValidatedRequest;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceException;
-import io.inferencia.protocols.inference.InferenceFailure;
 import io.inferencia.protocols.inference.Tensor;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -36,27 +34,23 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * at most that many sequences have a request running; the others wait their turn in arrival order.
  */
 public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.Command> {
-  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+  /** {@link Enqueue} (a client request) and the scheduler's own, local messages. */
+  public interface Command {}
 
-  /** A client request (already checked against the model's inputs) for the given batcher. */
-  public record Enqueue(InferRequest request, ActorRef<ModelBatcher.Command> batcher, ActorRef<InferReply> replyTo)
-      implements Command {}
+  private sealed interface Local extends Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   /**
    * The version is going away: waiting requests are answered UNAVAILABLE; running ones are answered
    * as their batchers (draining) answer them, then the scheduler stops.
    */
-  public enum Stop implements Command { INSTANCE }
+  public enum Stop implements Local { INSTANCE }
 
-  private record StepDone(SequenceId id, InferReply reply) implements Command {}
+  private record StepDone(SequenceId id, InferResult reply) implements Local {}
 
-  private enum Sweep implements Command { INSTANCE }
+  private enum Sweep implements Local { INSTANCE }
 
-  /** The batcher always answers (result, rejection or drain); this only bounds a reply lost with it. */
-  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(10);
-
-  private record Queued(InferRequest request, boolean start, boolean end, ActorRef<ModelBatcher.Command> batcher,
-      ActorRef<InferReply> replyTo, long queuedNanos) {}
+  private record Queued(InferRequest request, boolean start, boolean end, ActorRef<InferResult> replyTo,
+      long queuedNanos) {}
 
   private static final class Sequence {
     Map<String, Tensor> state;
@@ -66,6 +60,9 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
   }
 
   private final SequencePlan plan;
+  private final ActorRef<Enqueue> batchers;
+  /** The batchers always answer (result, rejection or drain); this only bounds a reply lost with one. */
+  private final Duration stepTimeout;
   private final VersionStatistics statistics;
   private final Map<SequenceId, Sequence> sequences = new HashMap<>();
   /** Sequences with a request waiting for a free place under max_candidate_sequences, oldest first. */
@@ -73,18 +70,24 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
   private int runningCount;
   private boolean stopping;
 
-  public static Behavior<Command> create(SequencePlan plan, VersionStatistics statistics) {
+  /**
+   * @param batchers where the steps (client inputs plus control and state tensors) are batched
+   */
+  public static Behavior<Command> create(SequencePlan plan, ActorRef<Enqueue> batchers,
+      Duration stepTimeout, VersionStatistics statistics) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       // Often enough that a sequence outlives its idle limit by at most half of it (or a second).
       long every = Math.max(1, Math.min(plan.idleTimeout().toMillis() / 2, 1000));
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, Duration.ofMillis(every));
-      return new SequenceScheduler(ctx, plan, statistics);
+      return new SequenceScheduler(ctx, plan, batchers, stepTimeout, statistics);
     }));
   }
 
-  private SequenceScheduler(ActorContext<Command> ctx, SequencePlan plan, VersionStatistics statistics) {
+  private SequenceScheduler(ActorContext<Command> ctx, SequencePlan plan, ActorRef<Enqueue> batchers, Duration stepTimeout, VersionStatistics statistics) {
     super(ctx);
     this.plan = plan;
+    this.batchers = batchers;
+    this.stepTimeout = stepTimeout;
     this.statistics = statistics;
   }
 
@@ -102,6 +105,7 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
     InferRequest request = msg.request();
     try {
       if (stopping) throw InferenceException.unavailable("model '" + request.model() + "' is being unloaded");
+      RequestValidator.validate(plan.clientConfig(), request);
       SequenceId id = SequenceId.of(request);
       boolean start = SequenceId.flag(request, SequenceId.START);
       boolean end = SequenceId.flag(request, SequenceId.END);
@@ -111,11 +115,11 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
         seq = new Sequence();
         sequences.put(id, seq);
       }
-      seq.waiting.add(new Queued(request, start, end, msg.batcher(), msg.replyTo(), System.nanoTime()));
+      seq.waiting.add(new Queued(request, start, end, msg.replyTo(), System.nanoTime()));
       if (seq.running == null) runOrWait(id, seq);
     } catch (InferenceException e) {
       statistics.failed(0);
-      msg.replyTo().tell(new InferReply(null, InferenceFailure.of(e)));
+      msg.replyTo().tell(InferResult.failed(e));
     }
     return this;
   }
@@ -129,7 +133,6 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
   private void run(SequenceId id, Sequence seq) {
     Queued q = seq.waiting.poll();
     InferRequest step;
-    ValidatedRequest validated;
     try {
       if (q.start()) seq.state = plan.initialState();
       else if (seq.state == null) throw missingStart(id, q.request());
@@ -140,18 +143,17 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
       step = new InferRequest(request.model(), request.version(), request.id(), inputs,
           plan.stepOutputs(request.requestedOutputs()), request.parameters(), request.timeoutMicros(),
           remainingClientTimeout(q), request.classifications());
-      validated = RequestValidator.validate(plan.batcherConfig(), step);
     } catch (InferenceException e) {
       statistics.failed(0);
-      q.replyTo().tell(new InferReply(null, InferenceFailure.of(e)));
+      q.replyTo().tell(InferResult.failed(e));
       afterStep(id, seq, q.end());
       return;
     }
     seq.running = q;
     runningCount++;
-    getContext().ask(InferReply.class, q.batcher(), STEP_TIMEOUT,
-        replyTo -> new ModelBatcher.Enqueue(step, validated, replyTo),
-        (reply, failure) -> new StepDone(id, failure == null ? reply : new InferReply(null, InferenceFailure.of(failure))));
+    getContext().ask(InferResult.class, batchers, stepTimeout,
+        replyTo -> new Enqueue(step, replyTo),
+        (reply, failure) -> new StepDone(id, failure == null ? reply : InferResult.failed(failure)));
   }
 
   /** The client's deadline less the time spent behind the sequence's earlier requests. */
@@ -177,14 +179,14 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
     Queued q = seq.running;
     seq.running = null;
     runningCount--;
-    InferReply reply = msg.reply();
-    if (reply.failure() == null) {
-      InferResponse r = reply.response();
+    InferResult reply = msg.reply();
+    if (reply instanceof InferResult.Served served) {
+      InferResponse r = served.response();
       try {
         seq.state = plan.nextState(r.outputs());
-        reply = new InferReply(new InferResponse(r.model(), r.version(), r.id(), plan.clientOutputs(r.outputs())), null);
+        reply = new InferResult.Served(new InferResponse(r.model(), r.version(), r.id(), plan.clientOutputs(r.outputs())));
       } catch (InferenceException e) {
-        reply = new InferReply(null, InferenceFailure.of(e));
+        reply = InferResult.failed(e);
       }
     }
     // A failed request leaves the state as it was, so the client may retry it.
@@ -196,8 +198,8 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
 
   private Behavior<Command> onStop() {
     stopping = true;
-    InferReply gone = new InferReply(null, InferenceFailure.of(
-        InferenceException.unavailable("the model version was unloaded before the request ran")));
+    InferResult gone = InferResult.failed(
+        InferenceException.unavailable("the model version was unloaded before the request ran"));
     for (Sequence seq : sequences.values()) {
       seq.waiting.forEach(q -> q.replyTo().tell(gone));
       seq.waiting.clear();

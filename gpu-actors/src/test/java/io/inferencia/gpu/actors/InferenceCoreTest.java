@@ -268,13 +268,13 @@ class InferenceCoreTest {
    * on several threads would not keep that order).
    */
   private static List<String> answerOrder(List<InferRequest> requests) {
-    var probe = testKit.<ModelManager.InferReply>createTestProbe();
-    for (InferRequest r : requests) core.manager().tell(new ModelManager.Infer(r, probe.ref()));
+    var probe = testKit.<InferResult>createTestProbe();
+    for (InferRequest r : requests) core.manager().tell(new ModelRepositoryManager.Infer(r, probe.ref()));
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
-      ModelManager.InferReply reply = probe.receiveMessage(java.time.Duration.ofSeconds(30));
-      assertTrue(reply.failure() == null, () -> "failed: " + reply.failure());
-      ids.add(reply.response().id());
+      InferResult reply = probe.receiveMessage(java.time.Duration.ofSeconds(30));
+      assertTrue(reply instanceof InferResult.Served, () -> "failed: " + reply);
+      ids.add(reply.orThrow().id());
     }
     return ids;
   }

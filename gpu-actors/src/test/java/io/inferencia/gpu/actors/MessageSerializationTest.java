@@ -40,42 +40,53 @@ class MessageSerializationTest {
 
   @Test
   void requestsRoundTrip() {
-    TestProbe<ModelManager.InferReply> inferProbe = testKit.createTestProbe();
-    TestProbe<ModelManager.ControlReply> controlProbe = testKit.createTestProbe();
-    TestProbe<ModelManager.ReadyReply> readyProbe = testKit.createTestProbe();
-    serialization.verifySerialization(new ModelManager.Infer(REQUEST, inferProbe.ref()), true);
-    serialization.verifySerialization(new ModelManager.Load("m", controlProbe.ref()), true);
-    serialization.verifySerialization(new ModelManager.Load("m", "max_batch_size: 4", controlProbe.ref()), true);
-    serialization.verifySerialization(new ModelManager.Unload("m", controlProbe.ref()), true);
-    serialization.verifySerialization(new ModelManager.GetModelReady("m", "", readyProbe.ref()), true);
-    serialization.verifySerialization(new ModelManager.GetServerReady(readyProbe.ref()), true);
-    serialization.verifySerialization(new ModelManager.GetIndex(true, testKit.<ModelManager.IndexReply>createTestProbe().ref()), true);
-    serialization.verifySerialization(new ModelManager.GetMetadata("m", "1", testKit.<ModelManager.MetadataReply>createTestProbe().ref()), true);
-    serialization.verifySerialization(new ModelManager.GetConfig("m", "1", testKit.<ModelManager.ConfigReply>createTestProbe().ref()), true);
-    serialization.verifySerialization(new ModelManager.GetStatistics("", "", testKit.<ModelManager.StatisticsReply>createTestProbe().ref()), true);
+    TestProbe<InferResult> inferProbe = testKit.createTestProbe();
+    TestProbe<ModelRepositoryManager.ControlReply> controlProbe = testKit.createTestProbe();
+    TestProbe<ModelRepositoryManager.ReadyReply> readyProbe = testKit.createTestProbe();
+    serialization.verifySerialization(new ModelRepositoryManager.Infer(REQUEST, inferProbe.ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Load("m", controlProbe.ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Load("m", "max_batch_size: 4", controlProbe.ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Unload("m", controlProbe.ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetModelReady("m", "", readyProbe.ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetServerReady(readyProbe.ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetIndex(true, testKit.<ModelRepositoryManager.IndexReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetMetadata("m", "1", testKit.<ModelRepositoryManager.MetadataReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetConfig("m", "1", testKit.<ModelRepositoryManager.ConfigReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetStatistics("", "", testKit.<ModelRepositoryManager.StatisticsReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new Enqueue(REQUEST, inferProbe.ref()), true);
+    serialization.verifySerialization(new VersionLifecycle.Unload(), true);
+  }
+
+  /** The lifecycle's events: its owner may live on another node once versions are sharded. */
+  @Test
+  void lifecycleEventsRoundTrip() {
+    VersionKey key = new VersionKey("m", "1", 7);
+    serialization.verifySerialization(new VersionLifecycle.Ready(key, testKit.<Enqueue>createTestProbe().ref(), "note"), true);
+    serialization.verifySerialization(new VersionLifecycle.Failed(key, "broken"), true);
+    serialization.verifySerialization(new VersionLifecycle.Unloaded(key), true);
   }
 
   @Test
   void repliesRoundTrip() {
-    serialization.verifySerialization(new ModelManager.InferReply(new InferResponse("m", "1", "id", List.of(TENSOR)), null), true);
-    serialization.verifySerialization(ModelManager.InferReply.failed(ErrorKind.RESOURCE_EXHAUSTED, "full"), true);
-    serialization.verifySerialization(new ModelManager.IndexReply(List.of(new ModelIndexEntry("m", "1", ModelState.READY, ""))), true);
-    serialization.verifySerialization(new ModelManager.MetadataReply(new ModelMetadata("m", List.of("1"), "onnxruntime",
+    serialization.verifySerialization(new InferResult.Served(new InferResponse("m", "1", "id", List.of(TENSOR))), true);
+    serialization.verifySerialization(InferResult.failed(ErrorKind.RESOURCE_EXHAUSTED, "full"), true);
+    serialization.verifySerialization(new ModelRepositoryManager.IndexReply(List.of(new ModelIndexEntry("m", "1", ModelState.READY, ""))), true);
+    serialization.verifySerialization(new ModelRepositoryManager.MetadataReply(new ModelMetadata("m", List.of("1"), "onnxruntime",
         List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 2})), List.of()), null), true);
-    serialization.verifySerialization(new ModelManager.ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
-    serialization.verifySerialization(new ModelManager.ReadyReply(true), true);
+    serialization.verifySerialization(new ModelRepositoryManager.ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
+    serialization.verifySerialization(new ModelRepositoryManager.ReadyReply(true), true);
     VersionStatistics stats = new VersionStatistics("m", "1");
     stats.succeeded(2, 900, 300, new PhaseTimes(10, 500, 20));
     stats.executed(2, new PhaseTimes(10, 500, 20));
     stats.failed(40);
-    serialization.verifySerialization(new ModelManager.StatisticsReply(List.of(stats.snapshot()), null), true);
-    serialization.verifySerialization(new ModelManager.StatisticsReply(null, new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
+    serialization.verifySerialization(new ModelRepositoryManager.StatisticsReply(List.of(stats.snapshot()), null), true);
+    serialization.verifySerialization(new ModelRepositoryManager.StatisticsReply(null, new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
   }
 
   @Test
   void configReplyCarriesTheProtobufBytes() {
     byte[] config = ModelConfig.newBuilder().setName("m").setMaxBatchSize(4).build().toByteArray();
-    ModelManager.ConfigReply copy = serialization.verifySerialization(new ModelManager.ConfigReply(config, null), false);
+    ModelRepositoryManager.ConfigReply copy = serialization.verifySerialization(new ModelRepositoryManager.ConfigReply(config, null), false);
     assertArrayEquals(config, copy.config());
     assertEquals(null, copy.failure());
   }

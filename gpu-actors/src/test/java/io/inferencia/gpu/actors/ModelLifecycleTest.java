@@ -144,6 +144,52 @@ class ModelLifecycleTest {
     failure(core.gateway().infer(cls(1)), ErrorKind.UNAVAILABLE, "does not parse");
   }
 
+  /** A config that parses but names no backend is the client's mistake: 400, and the model serves on. */
+  @Test
+  void aLoadWhoseConfigCannotBeServedIsRefusedAndTheModelKeepsServing() throws Exception {
+    var gw = core.gateway();
+    String shipped = Files.readString(repo.resolve("ocr_cls/config.pbtxt"));
+    String noBackend = shipped.replaceAll("(?m)^\\s*(backend|platform):.*$", "");
+    failure(gw.load("ocr_cls", noBackend), ErrorKind.INVALID_ARGUMENT, "unsupported backend");
+    assertTrue(result(gw.modelReady("ocr_cls", "1")));
+    assertTrue(result(gw.serverReady()));
+    assertEquals(2, result(gw.infer(cls(1))).outputs().get(0).asFloats().length);
+  }
+
+  /** The new version is ready before the old one stops taking requests, and the old one finishes its own. */
+  @Test
+  void reloadsUnderLoadLoseNoRequest() throws Exception {
+    var gw = core.gateway();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<Thread> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      Thread t = new Thread(() -> {
+        while (running.get()) {
+          try {
+            gw.infer(cls(1)).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            served.incrementAndGet();
+          } catch (Exception e) {
+            failures.add(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+          }
+        }
+      });
+      t.start();
+      clients.add(t);
+    }
+    try {
+      for (int i = 0; i < 3; i++) result(gw.load("ocr_cls"));
+    } finally {
+      running.set(false);
+      for (Thread t : clients) t.join();
+    }
+    assertEquals(List.of(), failures, "failed while reloading (" + served.get() + " served)");
+    assertTrue(served.get() > 0);
+    ModelIndexEntry entry = result(gw.index(false)).stream().filter(e -> e.name().equals("ocr_cls")).findFirst().orElseThrow();
+    assertEquals(ModelState.READY, entry.state());
+  }
+
   @Test
   void loadsAModelAddedAfterStart() throws Exception {
     TestModels.addShipped(repo, "vad");

@@ -9,9 +9,7 @@ public record InferenceFailure(ErrorKind kind, String message) implements CborSe
   }
 
   public static InferenceFailure of(Throwable t) {
-    Throwable cause = t;
-    while (cause.getCause() != null && !(cause instanceof InferenceException)) cause = cause.getCause();
-    if (cause instanceof InferenceException ie) return new InferenceFailure(ie.kind(), ie.getMessage());
-    return new InferenceFailure(ErrorKind.INTERNAL, String.valueOf(cause.getMessage()));
+    InferenceException e = InferenceErrors.toException(t);
+    return new InferenceFailure(e.kind(), e.getMessage());
   }
 }

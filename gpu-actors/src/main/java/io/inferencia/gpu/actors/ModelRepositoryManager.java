@@ -1,0 +1,661 @@
+package io.inferencia.gpu.actors;
+
+import io.inferencia.gpu.InferenceSettings;
+import io.inferencia.gpu.cache.ResponseCache;
+import io.inferencia.gpu.pipeline.PipelineContext;
+import io.inferencia.gpu.pipeline.PipelineFactory;
+import io.inferencia.gpu.pipeline.ensemble.EnsembleFactory;
+import io.inferencia.gpu.repository.ModelConfigException;
+import io.inferencia.gpu.repository.ModelConfigParser;
+import io.inferencia.gpu.repository.ModelRepository;
+import io.inferencia.gpu.repository.ModelSource;
+import io.inferencia.gpu.repository.ModelVersionSource;
+import io.inferencia.gpu.runtime.Device;
+import io.inferencia.gpu.runtime.Devices;
+import io.inferencia.gpu.stats.VersionStatistics;
+import io.inferencia.protocols.CborSerializable;
+import io.inferencia.protocols.inference.DataType;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferenceErrors;
+import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.InferenceFailure;
+import io.inferencia.protocols.inference.ModelIndexEntry;
+import io.inferencia.protocols.inference.ModelMetadata;
+import io.inferencia.protocols.inference.ModelState;
+import io.inferencia.protocols.inference.ModelStatistics;
+import io.inferencia.protocols.inference.TensorSpec;
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.stream.LongStream;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One per node (Triton's {@code ModelRepositoryManager}): scans the repository, keeps its index, starts
+ * a {@link VersionLifecycle} per model version, answers load and unload requests once their versions
+ * settled, and routes each request to the {@code ActorRef<Enqueue>} its version's lifecycle announced
+ * (the request goes straight there: no hop through the lifecycle). A reload is hitless: the new
+ * versions load next to the serving ones and take their requests once ready; the old ones then drain.
+ */
+public final class ModelRepositoryManager extends AbstractBehavior<ModelRepositoryManager.Command> {
+
+  public sealed interface Command {}
+
+  // ---- requests that may come from another node ----
+
+  public record Infer(InferRequest request, ActorRef<InferResult> replyTo) implements Command, CborSerializable {}
+
+  public record GetIndex(boolean readyOnly, ActorRef<IndexReply> replyTo) implements Command, CborSerializable {}
+
+  /** version empty = the version the policy serves. */
+  public record GetMetadata(String model, String version, ActorRef<MetadataReply> replyTo)
+      implements Command, CborSerializable {}
+
+  public record GetConfig(String model, String version, ActorRef<ConfigReply> replyTo)
+      implements Command, CborSerializable {}
+
+  public record GetModelReady(String model, String version, ActorRef<ReadyReply> replyTo)
+      implements Command, CborSerializable {}
+
+  public record GetServerReady(ActorRef<ReadyReply> replyTo) implements Command, CborSerializable {}
+
+  /** Statistics of the ready versions: every model when model is empty, every version when version is. */
+  public record GetStatistics(String model, String version, ActorRef<StatisticsReply> replyTo)
+      implements Command, CborSerializable {}
+
+  /**
+   * Loads or reloads a model, re-reading its config; answered once every version settled.
+   *
+   * @param configText config.pbtxt text to use instead of the file for this load, or empty
+   */
+  public record Load(String model, String configText, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {
+    public Load(String model, ActorRef<ControlReply> replyTo) {
+      this(model, "", replyTo);
+    }
+  }
+
+  public record Unload(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
+
+  // ---- replies: exactly one of the value and the failure is set ----
+
+  public record IndexReply(List<ModelIndexEntry> models) implements CborSerializable {}
+
+  public record MetadataReply(ModelMetadata metadata, InferenceFailure failure) implements CborSerializable {}
+
+  /** The config as protobuf binary: protobuf messages are not Jackson-friendly. */
+  public record ConfigReply(byte[] config, InferenceFailure failure) implements CborSerializable {}
+
+  public record ReadyReply(boolean ready) implements CborSerializable {}
+
+  public record StatisticsReply(List<ModelStatistics> models, InferenceFailure failure) implements CborSerializable {}
+
+  /** Load or unload outcome: failure is null on success. */
+  public record ControlReply(InferenceFailure failure) implements CborSerializable {}
+
+  // ---- local notifications ----
+
+  private record FromLifecycle(VersionLifecycle.Event event) implements Command, NoSerializationVerificationNeeded {}
+
+  private record LifecycleStopped(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
+
+  /** Device detection loads the ONNX Runtime native library, so it runs with the scan on the blocking pool. */
+  private record Scanned(Devices devices, List<ModelSource> sources, String error)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /**
+   * @param invalid why the load's config override was refused, or empty
+   * @param override whether the load brought its own config
+   */
+  private record Rescanned(String model, Optional<ModelSource> source, String invalid, boolean override,
+      ActorRef<ControlReply> replyTo) implements Command, NoSerializationVerificationNeeded {}
+
+  /** The books for one version. */
+  private static final class VersionEntry {
+    final VersionKey key;
+    ModelState state = ModelState.LOADING;
+    String reason;
+    ActorRef<VersionLifecycle.Command> lifecycle;
+    ActorRef<Enqueue> enqueue;
+    /** Fresh on every (re)load, as Triton's are. */
+    final VersionStatistics statistics;
+
+    VersionEntry(VersionKey key, String reason) {
+      this.key = key;
+      this.reason = reason;
+      this.statistics = new VersionStatistics(key.model(), key.version());
+    }
+  }
+
+  /** The books for one model directory. */
+  private static final class ModelEntry {
+    ModelSource source;
+    /** The versions that serve (or failed to). */
+    TreeMap<Long, VersionEntry> versions = new TreeMap<>();
+    /** A reload's versions, loading next to the serving ones; null when none. */
+    ModelSource incomingSource;
+    TreeMap<Long, VersionEntry> incoming;
+    final List<ActorRef<ControlReply>> loadWaiters = new ArrayList<>();
+    final List<ActorRef<ControlReply>> unloadWaiters = new ArrayList<>();
+    /** Unloaded through the repository API: not counted against readiness until loaded again. */
+    boolean unloadedOnRequest;
+
+    ModelEntry(ModelSource source) {
+      this.source = source;
+    }
+
+    Optional<VersionEntry> latestReady() {
+      return versions.descendingMap().values().stream().filter(v -> v.state == ModelState.READY).findFirst();
+    }
+
+    boolean any(ModelState state) {
+      return versions.values().stream().anyMatch(v -> v.state == state);
+    }
+
+    /** A broken config, or a version that failed to load or stopped serving (an unload on request is no failure). */
+    boolean failed() {
+      return !unloadedOnRequest && (!source.servable() || any(ModelState.UNAVAILABLE));
+    }
+  }
+
+  /** What survives a restart of this actor: its books and its children, the lifecycles. */
+  private static final class Books {
+    Devices devices = new Devices(List.of(), 1);
+    final TreeMap<String, ModelEntry> models = new TreeMap<>();
+    final Map<VersionKey, VersionEntry> byKey = new HashMap<>();
+    boolean scanStarted;
+    boolean scanned;
+    long generations;
+  }
+
+  private static final String UNLOADED = "unloaded";
+  private static final String STARTING = "the inference server is still scanning its model repository";
+
+  private final InferenceSettings settings;
+  private final ModelRepository repository;
+  private final Map<String, PipelineFactory> factories = new HashMap<>();
+  private final Executor blocking;
+  private final PipelineContext pipelineContext;
+  /** One for the node, shared by the models that enable it; empty when its size is 0. */
+  private final Optional<ResponseCache> responseCache;
+  private final ActorRef<VersionLifecycle.Event> lifecycleEvents;
+  private final Books books;
+
+  /**
+   * Restarted after a bug in a handler with its books and lifecycles as they were, so the models keep
+   * serving; the failed request is not answered and its asker times out.
+   */
+  public static Behavior<Command> create(InferenceSettings settings, List<PipelineFactory> factories) {
+    Optional<ResponseCache> cache = settings.responseCacheBytes() > 0
+        ? Optional.of(new ResponseCache(settings.responseCacheBytes()))
+        : Optional.empty();
+    return Behaviors.setup(outer -> {
+      Books books = new Books();
+      InferenceSettings.Supervision s = settings.supervision();
+      return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new ModelRepositoryManager(ctx, settings, factories, cache, books)))
+          .onFailure(SupervisorStrategy.restart().withStopChildren(false).withLimit(s.maxRestarts(), s.window()));
+    });
+  }
+
+  private ModelRepositoryManager(ActorContext<Command> ctx, InferenceSettings settings, List<PipelineFactory> factories,
+      Optional<ResponseCache> responseCache, Books books) {
+    super(ctx);
+    this.settings = settings;
+    this.books = books;
+    this.repository = new ModelRepository(settings.modelRepository());
+    this.responseCache = responseCache;
+    // Ensembles are Triton's own, not a plug-in: every node serves them.
+    this.factories.put(EnsembleFactory.PLATFORM, new EnsembleFactory());
+    factories.forEach(f -> this.factories.put(f.backend(), f));
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(InferenceSettings.BLOCKING_DISPATCHER));
+    var gateway = new ActorInferenceGateway(ctx.getSelf(), ctx.getSystem().scheduler(), settings.askTimeout());
+    this.pipelineContext = new PipelineContext(gateway, blocking, settings.section());
+    this.lifecycleEvents = ctx.messageAdapter(VersionLifecycle.Event.class, FromLifecycle::new);
+    if (!books.scanStarted) {
+      books.scanStarted = true;
+      ctx.pipeToSelf(CompletableFuture.supplyAsync(this::detectAndScan, blocking), (scanned, error) -> error == null
+          ? scanned
+          : new Scanned(new Devices(List.of(Device.CPU), 1), List.of(), InferenceErrors.rootMessage(error)));
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Infer.class, this::onInfer)
+        .onMessage(GetIndex.class, this::onIndex)
+        .onMessage(GetMetadata.class, this::onMetadata)
+        .onMessage(GetConfig.class, this::onConfig)
+        .onMessage(GetModelReady.class, this::onModelReady)
+        .onMessage(GetServerReady.class, this::onServerReady)
+        .onMessage(GetStatistics.class, this::onStatistics)
+        .onMessage(Load.class, this::onLoad)
+        .onMessage(Unload.class, this::onUnload)
+        .onMessage(Scanned.class, this::onScanned)
+        .onMessage(Rescanned.class, this::onRescanned)
+        .onMessage(FromLifecycle.class, msg -> onLifecycleEvent(msg.event()))
+        .onMessage(LifecycleStopped.class, this::onLifecycleStopped)
+        .build();
+  }
+
+  // ---- scanning and starting versions ----
+
+  /** Blocking: runs on the blocking dispatcher. */
+  private Scanned detectAndScan() {
+    return new Scanned(Devices.detect(settings.section()), repository.scan(), "");
+  }
+
+  private Behavior<Command> onScanned(Scanned msg) {
+    if (!msg.error().isEmpty()) getContext().getLog().error("Model repository scan failed: {}", msg.error());
+    books.devices = msg.devices();
+    for (ModelSource source : msg.sources()) {
+      ModelEntry entry = new ModelEntry(source);
+      books.models.put(source.name(), entry);
+      entry.versions = start(source);
+    }
+    books.scanned = true;
+    return this;
+  }
+
+  /** A lifecycle per version the source serves; none for a source that cannot be served. */
+  private TreeMap<Long, VersionEntry> start(ModelSource source) {
+    TreeMap<Long, VersionEntry> versions = new TreeMap<>();
+    if (!source.servable()) {
+      getContext().getLog().warn("Model '{}' is unavailable: {}", source.name(), source.error());
+      return versions;
+    }
+    ModelConfig config = source.config().orElseThrow();
+    String note = config.getResponseCache().getEnable() && responseCache.isEmpty()
+        ? "response_cache is enabled but the node's cache is off (inference.response-cache.max-bytes = 0)"
+        : "";
+    PipelineFactory pipeline = ModelSource.isPipeline(config) ? factories.get(ModelSource.pipelineKind(config)) : null;
+    for (ModelVersionSource v : source.versions()) {
+      VersionEntry entry = new VersionEntry(new VersionKey(source.name(), v.version(), ++books.generations), note);
+      var spec = new VersionLifecycle.Spec(entry.key, source, v, books.devices, entry.statistics,
+          responseCache, pipeline, pipelineContext, settings, blocking);
+      entry.lifecycle = getContext().spawn(VersionLifecycle.supervised(spec, lifecycleEvents), entry.key.actorName());
+      getContext().watchWith(entry.lifecycle, new LifecycleStopped(entry.key));
+      books.byKey.put(entry.key, entry);
+      versions.put(Long.parseLong(v.version()), entry);
+    }
+    return versions;
+  }
+
+  /** Versions no longer in the books: unloaded in the background, their late events ignored. */
+  private void retire(TreeMap<Long, VersionEntry> versions) {
+    for (VersionEntry v : versions.values()) {
+      books.byKey.remove(v.key);
+      if (v.lifecycle != null) v.lifecycle.tell(new VersionLifecycle.Unload());
+    }
+  }
+
+  // ---- what the lifecycles tell ----
+
+  private Behavior<Command> onLifecycleEvent(VersionLifecycle.Event event) {
+    VersionEntry v = books.byKey.get(event.key());
+    if (v == null) return this;
+    if (event instanceof VersionLifecycle.Ready ready) {
+      if (v.state != ModelState.LOADING && v.state != ModelState.READY) return this;
+      v.state = ModelState.READY;
+      v.enqueue = ready.enqueue();
+      v.reason = join(ready.note(), v.reason);
+      if (!v.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", v.key.model(), v.reason);
+    } else if (event instanceof VersionLifecycle.Failed failed) {
+      if (v.state == ModelState.UNLOADING) return this;
+      markUnavailable(v, failed.reason());
+    } else if (event instanceof VersionLifecycle.Unloaded) {
+      v.state = ModelState.UNAVAILABLE;
+      v.reason = UNLOADED;
+      v.lifecycle = null;
+      v.enqueue = null;
+    }
+    settle(v.key.model());
+    return this;
+  }
+
+  /** A lifecycle out of restarts (or stopped after Unloaded, which is then already in the books). */
+  private Behavior<Command> onLifecycleStopped(LifecycleStopped msg) {
+    VersionEntry v = books.byKey.get(msg.key());
+    if (v == null || v.lifecycle == null) return this;
+    v.lifecycle = null;
+    if (v.state == ModelState.UNLOADING) {
+      v.state = ModelState.UNAVAILABLE;
+      v.reason = UNLOADED;
+    } else markUnavailable(v, "its lifecycle stopped unexpectedly");
+    settle(msg.key().model());
+    return this;
+  }
+
+  private void markUnavailable(VersionEntry v, String reason) {
+    v.state = ModelState.UNAVAILABLE;
+    v.enqueue = null;
+    v.reason = join(reason, v.reason);
+  }
+
+  private static String join(String a, String b) {
+    if (a.isEmpty()) return b;
+    return b.isEmpty() || b.contains(a) ? (b.isEmpty() ? a : b) : a + "; " + b;
+  }
+
+  /** Answers the model's waiters once nothing they wait for is still loading or unloading. */
+  private void settle(String model) {
+    ModelEntry entry = books.models.get(model);
+    if (entry == null) return;
+    if (entry.incoming != null) settleReload(entry);
+    else if (!entry.any(ModelState.LOADING)) answerLoad(entry, loadFailure(entry.source, entry.versions));
+    if (!entry.any(ModelState.UNLOADING)) {
+      entry.unloadWaiters.forEach(w -> w.tell(new ControlReply(null)));
+      entry.unloadWaiters.clear();
+    }
+  }
+
+  /**
+   * A reload's versions all settled: they take over if one is ready (or nothing served before);
+   * otherwise they go and the serving versions stay, and the load fails with their reasons.
+   */
+  private void settleReload(ModelEntry entry) {
+    if (entry.incoming.values().stream().anyMatch(v -> v.state == ModelState.LOADING)) return;
+    boolean newReady = entry.incoming.values().stream().anyMatch(v -> v.state == ModelState.READY);
+    InferenceFailure failure = loadFailure(entry.incomingSource, entry.incoming);
+    if (newReady || entry.latestReady().isEmpty()) {
+      retire(entry.versions);
+      entry.versions = entry.incoming;
+      entry.source = entry.incomingSource;
+    } else {
+      retire(entry.incoming);
+      failure = new InferenceFailure(failure.kind(), failure.message() + "; the loaded version keeps serving");
+    }
+    entry.incoming = null;
+    entry.incomingSource = null;
+    answerLoad(entry, failure);
+  }
+
+  private static void answerLoad(ModelEntry entry, InferenceFailure failure) {
+    entry.loadWaiters.forEach(w -> w.tell(new ControlReply(failure)));
+    entry.loadWaiters.clear();
+  }
+
+  private static InferenceFailure loadFailure(ModelSource source, TreeMap<Long, VersionEntry> versions) {
+    if (!source.servable()) return new InferenceFailure(ErrorKind.UNAVAILABLE, source.error());
+    if (versions.values().stream().anyMatch(v -> v.state == ModelState.READY)) return null;
+    String reasons = String.join("; ", versions.values().stream().map(v -> v.reason).toList());
+    return new InferenceFailure(ErrorKind.UNAVAILABLE, "model '" + source.name() + "' failed to load: " + reasons);
+  }
+
+  // ---- load and unload ----
+
+  private Behavior<Command> onLoad(Load msg) {
+    String model = msg.model();
+    String text = msg.configText();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> repository.scanModel(model, override(model, text)), blocking),
+        (source, error) -> {
+          Throwable cause = error == null ? null : InferenceErrors.unwrap(error);
+          if (cause instanceof ModelConfigException invalid)
+            return new Rescanned(model, Optional.empty(), invalid.getMessage(), true, msg.replyTo());
+          return new Rescanned(model, error == null ? source : Optional.empty(), "", !text.isEmpty(), msg.replyTo());
+        });
+    return this;
+  }
+
+  /** The load's config override, parsed as strictly as a config.pbtxt; empty without one. */
+  private static Optional<ModelConfig> override(String model, String text) {
+    if (text.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(ModelConfigParser.parse(text, model));
+    } catch (ModelConfigException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private Behavior<Command> onRescanned(Rescanned msg) {
+    if (!books.scanned) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      return this;
+    }
+    if (!msg.invalid().isEmpty()) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.INVALID_ARGUMENT, msg.invalid())));
+      return this;
+    }
+    if (msg.source().isEmpty()) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND,
+          "no model '" + msg.model() + "' in the repository")));
+      return this;
+    }
+    ModelSource source = msg.source().get();
+    if (msg.override() && !source.servable()) {
+      // The client's config parses but cannot be served (no backend, no version): its mistake, and
+      // the model serves on as it was.
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.INVALID_ARGUMENT,
+          "the load's config cannot be served: " + source.error())));
+      return this;
+    }
+    ModelEntry entry = books.models.computeIfAbsent(msg.model(), m -> new ModelEntry(source));
+    entry.loadWaiters.add(msg.replyTo());
+    if (entry.incoming != null) retire(entry.incoming);
+    boolean serving = !entry.unloadedOnRequest && entry.latestReady().isPresent() && source.servable();
+    entry.unloadedOnRequest = false;
+    if (serving) {
+      entry.incomingSource = source;
+      entry.incoming = start(source);
+    } else {
+      entry.incoming = null;
+      entry.incomingSource = null;
+      retire(entry.versions);
+      entry.source = source;
+      entry.versions = start(source);
+    }
+    settle(msg.model());
+    return this;
+  }
+
+  private Behavior<Command> onUnload(Unload msg) {
+    ModelEntry entry = books.models.get(msg.model());
+    if (!books.scanned) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      return this;
+    }
+    if (entry == null) {
+      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "unknown model '" + msg.model() + "'")));
+      return this;
+    }
+    entry.unloadWaiters.add(msg.replyTo());
+    entry.unloadedOnRequest = true;
+    if (entry.incoming != null) {
+      retire(entry.incoming);
+      entry.incoming = null;
+      entry.incomingSource = null;
+      answerLoad(entry, new InferenceFailure(ErrorKind.UNAVAILABLE, "model '" + msg.model() + "' was unloaded while it loaded"));
+    }
+    for (VersionEntry v : entry.versions.values()) {
+      v.enqueue = null;
+      if (v.lifecycle == null) {
+        v.state = ModelState.UNAVAILABLE;
+        v.reason = UNLOADED;
+      } else {
+        v.state = ModelState.UNLOADING;
+        v.lifecycle.tell(new VersionLifecycle.Unload());
+      }
+    }
+    settle(msg.model());
+    return this;
+  }
+
+  // ---- inference ----
+
+  /** Straight to what serves the version: the server checks the request against the config. */
+  private Behavior<Command> onInfer(Infer msg) {
+    try {
+      InferRequest request = msg.request();
+      VersionEntry v = readyVersion(servable(request.model()), request.version());
+      v.enqueue.tell(new Enqueue(request.withVersion(v.key.version()), msg.replyTo()));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(InferResult.failed(e));
+    }
+    return this;
+  }
+
+  private ModelEntry known(String model) {
+    if (!books.scanned) throw InferenceException.unavailable(STARTING);
+    ModelEntry entry = books.models.get(model);
+    if (entry == null) throw InferenceException.notFound("unknown model '" + model + "'");
+    return entry;
+  }
+
+  private ModelEntry servable(String model) {
+    ModelEntry entry = known(model);
+    if (!entry.source.servable()) throw InferenceException.unavailable("model '" + model + "' is unavailable: " + entry.source.error());
+    return entry;
+  }
+
+  private VersionEntry readyVersion(ModelEntry entry, String version) {
+    String model = entry.source.name();
+    if (version.isEmpty())
+      return entry.latestReady().orElseThrow(() -> InferenceException.unavailable("model '" + model + "' is not ready" + reasons(entry)));
+    VersionEntry v = versionEntry(entry, version);
+    if (v.state != ModelState.READY)
+      throw InferenceException.unavailable("model '" + model + "' version " + version + " is " + v.state + reasonSuffix(v.reason));
+    return v;
+  }
+
+  private static VersionEntry versionEntry(ModelEntry entry, String version) {
+    VersionEntry v = null;
+    if (version.matches("[0-9]{1,18}")) v = entry.versions.get(Long.parseLong(version));
+    if (v == null) throw InferenceException.notFound("model '" + entry.source.name() + "' has no version " + version);
+    return v;
+  }
+
+  private static String reasons(ModelEntry entry) {
+    List<String> rs = entry.versions.values().stream().map(v -> v.reason).filter(r -> !r.isEmpty()).toList();
+    return rs.isEmpty() ? "" : ": " + String.join("; ", rs);
+  }
+
+  private static String reasonSuffix(String reason) {
+    return reason.isEmpty() ? "" : ": " + reason;
+  }
+
+  // ---- queries ----
+
+  private Behavior<Command> onIndex(GetIndex msg) {
+    List<ModelIndexEntry> entries = new ArrayList<>();
+    for (ModelEntry entry : books.models.values()) {
+      String name = entry.source.name();
+      if (entry.versions.isEmpty())
+        entries.add(new ModelIndexEntry(name, "", ModelState.UNAVAILABLE, entry.source.error()));
+      entry.versions.forEach((v, ve) -> entries.add(new ModelIndexEntry(name, Long.toString(v), ve.state, ve.reason)));
+    }
+    msg.replyTo().tell(new IndexReply(msg.readyOnly()
+        ? entries.stream().filter(e -> e.state() == ModelState.READY).toList()
+        : entries));
+    return this;
+  }
+
+  private Behavior<Command> onMetadata(GetMetadata msg) {
+    try {
+      ModelEntry entry = servable(msg.model());
+      if (!msg.version().isEmpty()) versionEntry(entry, msg.version());
+      msg.replyTo().tell(new MetadataReply(metadata(entry), null));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new MetadataReply(null, InferenceFailure.of(e)));
+    }
+    return this;
+  }
+
+  private static ModelMetadata metadata(ModelEntry entry) {
+    ModelConfig c = entry.source.config().orElseThrow();
+    boolean batched = c.getMaxBatchSize() > 0;
+    List<String> versions = entry.versions.entrySet().stream()
+        .filter(e -> e.getValue().state == ModelState.READY).map(e -> Long.toString(e.getKey())).toList();
+    List<TensorSpec> inputs = c.getInputList().stream()
+        .map(i -> spec(i.getName(), i.getDataType().name(), i.getDimsList(), batched)).toList();
+    List<TensorSpec> outputs = c.getOutputList().stream()
+        .map(o -> spec(o.getName(), o.getDataType().name(), o.getDimsList(), batched)).toList();
+    String platform = c.getPlatform().isEmpty() ? c.getBackend() : c.getPlatform();
+    return new ModelMetadata(c.getName(), versions, platform, inputs, outputs);
+  }
+
+  private static TensorSpec spec(String name, String configType, List<Long> dims, boolean batched) {
+    long[] shape = LongStream.concat(batched ? LongStream.of(-1) : LongStream.empty(),
+        dims.stream().mapToLong(Long::longValue)).toArray();
+    return new TensorSpec(name, DataType.fromConfigName(configType).orElseThrow(), shape);
+  }
+
+  private Behavior<Command> onConfig(GetConfig msg) {
+    try {
+      ModelEntry entry = known(msg.model());
+      if (entry.source.config().isEmpty())
+        throw InferenceException.unavailable("model '" + msg.model() + "' has no valid config: " + entry.source.error());
+      if (!msg.version().isEmpty()) versionEntry(entry, msg.version());
+      msg.replyTo().tell(new ConfigReply(entry.source.config().get().toByteArray(), null));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new ConfigReply(null, InferenceFailure.of(e)));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onModelReady(GetModelReady msg) {
+    ModelEntry entry = books.models.get(msg.model());
+    boolean ready = entry != null && (msg.version().isEmpty()
+        ? entry.latestReady().isPresent()
+        : entry.versions.values().stream().anyMatch(v -> v.key.version().equals(msg.version()) && v.state == ModelState.READY));
+    msg.replyTo().tell(new ReadyReply(ready));
+    return this;
+  }
+
+  private Behavior<Command> onStatistics(GetStatistics msg) {
+    try {
+      List<ModelStatistics> out = new ArrayList<>();
+      if (msg.model().isEmpty()) {
+        if (!books.scanned) throw InferenceException.unavailable(STARTING);
+        for (ModelEntry entry : books.models.values()) readyStatistics(entry, out);
+      } else {
+        ModelEntry entry = known(msg.model());
+        if (msg.version().isEmpty()) {
+          readyStatistics(entry, out);
+          if (out.isEmpty()) throw InferenceException.unavailable("model '" + msg.model() + "' is not ready" + reasons(entry));
+        } else {
+          VersionEntry v = versionEntry(entry, msg.version());
+          if (v.state != ModelState.READY)
+            throw InferenceException.unavailable("model '" + msg.model() + "' version " + msg.version() + " is "
+                + v.state + reasonSuffix(v.reason));
+          out.add(v.statistics.snapshot());
+        }
+      }
+      msg.replyTo().tell(new StatisticsReply(out, null));
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new StatisticsReply(null, InferenceFailure.of(e)));
+    }
+    return this;
+  }
+
+  /** Triton reports only the versions that are loaded; their books start afresh on every load. */
+  private static void readyStatistics(ModelEntry entry, List<ModelStatistics> out) {
+    for (VersionEntry v : entry.versions.values()) if (v.state == ModelState.READY) out.add(v.statistics.snapshot());
+  }
+
+  /**
+   * Ready once scanned with nothing loading; strict readiness also needs every model that was not
+   * unloaded on request to serve, so a version that stopped serving (a failed load, or what served it
+   * stopped for good) takes the node out of its load balancer.
+   */
+  private Behavior<Command> onServerReady(GetServerReady msg) {
+    boolean loading = books.models.values().stream().anyMatch(e -> e.any(ModelState.LOADING));
+    boolean failed = settings.strictReadiness() && books.models.values().stream().anyMatch(ModelEntry::failed);
+    msg.replyTo().tell(new ReadyReply(books.scanned && !loading && !failed));
+    return this;
+  }
+}
