@@ -39,11 +39,17 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     return Long.toString(spread.incrementAndGet());
   }
 
-  /** As a child of a guardian; {@code config} is the root config holding {@code inference { }}. */
+  /**
+   * As a child of a guardian; {@code config} is the root config holding {@code inference { }}. The
+   * guardian watches the repository manager: one that stopped for good (out of restarts) fails the
+   * guardian, and with it the node, so its orchestrator restarts it rather than leave it answering
+   * nothing.
+   */
   public static InferenceCore start(ActorContext<?> context, Config config, List<PipelineFactory> pipelines) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     ActorRef<ModelRepositoryManager.Command> manager =
         context.spawn(ModelRepositoryManager.create(settings, pipelines), MANAGER_NAME);
+    context.watch(manager);
     context.getSystem().receptionist().tell(Receptionist.register(MANAGERS, manager));
     return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()));
   }

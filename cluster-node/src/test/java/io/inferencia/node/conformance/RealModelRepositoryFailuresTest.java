@@ -86,6 +86,19 @@ class RealModelRepositoryFailuresTest {
     assertEquals(64, rest.get("/v2/models/ocr_cls/config").json().path("max_batch_size").asInt(), "back to config.pbtxt");
   }
 
+  /** A config that parses but names no backend is the client's mistake: 400, and the model serves on. */
+  @Test
+  void aLoadWhoseConfigNamesNoBackendIsRefusedAndTheModelServesOn() {
+    String noBackend = "{\"parameters\": {\"config\": \"{\\\"max_batch_size\\\": 2,"
+        + " \\\"input\\\": [{\\\"name\\\": \\\"x\\\", \\\"data_type\\\": \\\"TYPE_FP32\\\", \\\"dims\\\": [3, 48, 192]}],"
+        + " \\\"output\\\": [{\\\"name\\\": \\\"softmax_0.tmp_0\\\", \\\"data_type\\\": \\\"TYPE_FP32\\\", \\\"dims\\\": [2]}]}\"}}";
+    assertError(400, "unsupported backend", rest.post("/v2/repository/models/ocr_cls/load", noBackend));
+    assertEquals(200, rest.get("/v2/models/ocr_cls/ready").status());
+    assertEquals(64, rest.get("/v2/models/ocr_cls/config").json().path("max_batch_size").asInt(), "the config that serves");
+    InferBody body = InferBody.builder().binaryInput("x", "FP32", new long[] {1, 3, 48, 192}, Raw.floats(Samples.clsInput(1, 3))).build();
+    assertEquals(200, rest.post("/v2/models/ocr_cls/infer", body).status());
+  }
+
   @Test
   void brokenConfigIsUnavailableWithItsReasonWhileOthersServe() throws Exception {
     JsonNode broken = null;

@@ -6,7 +6,6 @@ import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.InferenceErrors;
 import io.inferencia.protocols.inference.InferenceException;
-import io.inferencia.protocols.inference.InferenceFailure;
 import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
@@ -56,13 +55,13 @@ public final class ActorInferenceGateway implements InferenceGateway {
   @Override
   public CompletionStage<ModelMetadata> metadata(String model, String version) {
     return ask((ActorRef<ModelRepositoryManager.MetadataReply> r) -> new ModelRepositoryManager.GetMetadata(model, orEmpty(version), r),
-        reply -> value(reply.metadata(), reply.failure()));
+        reply -> accepted(reply, ModelRepositoryManager.Metadata.class).metadata());
   }
 
   @Override
   public CompletionStage<ModelConfig> config(String model, String version) {
     return ask((ActorRef<ModelRepositoryManager.ConfigReply> r) -> new ModelRepositoryManager.GetConfig(model, orEmpty(version), r),
-        reply -> parseConfig(value(reply.config(), reply.failure())));
+        reply -> parseConfig(accepted(reply, ModelRepositoryManager.Config.class).config()));
   }
 
   @Override
@@ -74,17 +73,17 @@ public final class ActorInferenceGateway implements InferenceGateway {
   @Override
   public CompletionStage<List<ModelStatistics>> statistics(String model, String version) {
     return ask((ActorRef<ModelRepositoryManager.StatisticsReply> r) -> new ModelRepositoryManager.GetStatistics(orEmpty(model), orEmpty(version), r),
-        reply -> value(reply.models(), reply.failure()));
+        reply -> accepted(reply, ModelRepositoryManager.Statistics.class).models());
   }
 
   @Override
   public CompletionStage<Void> load(String model, String configText) {
-    return ask((ActorRef<ModelRepositoryManager.ControlReply> r) -> new ModelRepositoryManager.Load(model, configText, r), reply -> done(reply.failure()));
+    return ask((ActorRef<ModelRepositoryManager.ControlReply> r) -> new ModelRepositoryManager.Load(model, configText, r), this::done);
   }
 
   @Override
   public CompletionStage<Void> unload(String model) {
-    return ask((ActorRef<ModelRepositoryManager.ControlReply> r) -> new ModelRepositoryManager.Unload(model, r), reply -> done(reply.failure()));
+    return ask((ActorRef<ModelRepositoryManager.ControlReply> r) -> new ModelRepositoryManager.Unload(model, r), this::done);
   }
 
   private <R, T> CompletionStage<T> ask(
@@ -103,13 +102,14 @@ public final class ActorInferenceGateway implements InferenceGateway {
     return result;
   }
 
-  private static <T> T value(T value, InferenceFailure failure) {
-    if (failure != null) throw failure.toException();
-    return value;
+  /** The reply as the answer it should be, or its refusal thrown. */
+  private static <A> A accepted(Object reply, Class<A> answer) {
+    if (reply instanceof ModelRepositoryManager.Refused refused) throw refused.failure().toException();
+    return answer.cast(reply);
   }
 
-  private static Void done(InferenceFailure failure) {
-    if (failure != null) throw failure.toException();
+  private Void done(ModelRepositoryManager.ControlReply reply) {
+    accepted(reply, ModelRepositoryManager.Done.class);
     return null;
   }
 

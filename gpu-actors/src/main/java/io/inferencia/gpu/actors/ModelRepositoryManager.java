@@ -92,21 +92,37 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   public record Unload(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
 
-  // ---- replies: exactly one of the value and the failure is set ----
+  // ---- replies: sealed, the answer or Refused ----
 
   public record IndexReply(List<ModelIndexEntry> models) implements CborSerializable {}
 
-  public record MetadataReply(ModelMetadata metadata, InferenceFailure failure) implements CborSerializable {}
-
-  /** The config as protobuf binary: protobuf messages are not Jackson-friendly. */
-  public record ConfigReply(byte[] config, InferenceFailure failure) implements CborSerializable {}
-
   public record ReadyReply(boolean ready) implements CborSerializable {}
 
-  public record StatisticsReply(List<ModelStatistics> models, InferenceFailure failure) implements CborSerializable {}
+  public sealed interface MetadataReply extends CborSerializable {}
 
-  /** Load or unload outcome: failure is null on success. */
-  public record ControlReply(InferenceFailure failure) implements CborSerializable {}
+  public record Metadata(ModelMetadata metadata) implements MetadataReply {}
+
+  public sealed interface ConfigReply extends CborSerializable {}
+
+  /** The config as protobuf binary: protobuf messages are not Jackson-friendly. */
+  public record Config(byte[] config) implements ConfigReply {}
+
+  public sealed interface StatisticsReply extends CborSerializable {}
+
+  public record Statistics(List<ModelStatistics> models) implements StatisticsReply {}
+
+  /** Load or unload outcome. */
+  public sealed interface ControlReply extends CborSerializable {}
+
+  /** The load or unload is done. */
+  public record Done() implements ControlReply {}
+
+  /** Why a query, load or unload was refused: the one failure reply of every request that has one. */
+  public record Refused(InferenceFailure failure) implements MetadataReply, ConfigReply, StatisticsReply, ControlReply {
+    static Refused of(ErrorKind kind, String message) {
+      return new Refused(new InferenceFailure(kind, message));
+    }
+  }
 
   // ---- local notifications ----
 
@@ -130,14 +146,17 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     final VersionKey key;
     ModelState state = ModelState.LOADING;
     String reason;
+    /** Said of the version whatever its state (the response cache it asks for is off). */
+    final String note;
     ActorRef<VersionLifecycle.Command> lifecycle;
     ActorRef<Enqueue> enqueue;
     /** Fresh on every (re)load, as Triton's are. */
     final VersionStatistics statistics;
 
-    VersionEntry(VersionKey key, String reason) {
+    VersionEntry(VersionKey key, String note) {
       this.key = key;
-      this.reason = reason;
+      this.note = note;
+      this.reason = note;
       this.statistics = new VersionStatistics(key.model(), key.version());
     }
   }
@@ -310,10 +329,11 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     VersionEntry v = books.byKey.get(event.key());
     if (v == null) return this;
     if (event instanceof VersionLifecycle.Ready ready) {
-      if (v.state != ModelState.LOADING && v.state != ModelState.READY) return this;
+      // Also after a failure: a lifecycle that restarted is ready again.
+      if (v.state == ModelState.UNLOADING) return this;
       v.state = ModelState.READY;
       v.enqueue = ready.enqueue();
-      v.reason = join(ready.note(), v.reason);
+      v.reason = join(ready.note(), v.note);
       if (!v.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", v.key.model(), v.reason);
     } else if (event instanceof VersionLifecycle.Failed failed) {
       if (v.state == ModelState.UNLOADING) return this;
@@ -344,12 +364,12 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private void markUnavailable(VersionEntry v, String reason) {
     v.state = ModelState.UNAVAILABLE;
     v.enqueue = null;
-    v.reason = join(reason, v.reason);
+    v.reason = join(reason, v.note);
   }
 
   private static String join(String a, String b) {
     if (a.isEmpty()) return b;
-    return b.isEmpty() || b.contains(a) ? (b.isEmpty() ? a : b) : a + "; " + b;
+    return b.isEmpty() ? a : a + "; " + b;
   }
 
   /** Answers the model's waiters once nothing they wait for is still loading or unloading. */
@@ -359,7 +379,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     if (entry.incoming != null) settleReload(entry);
     else if (!entry.any(ModelState.LOADING)) answerLoad(entry, loadFailure(entry.source, entry.versions));
     if (!entry.any(ModelState.UNLOADING)) {
-      entry.unloadWaiters.forEach(w -> w.tell(new ControlReply(null)));
+      entry.unloadWaiters.forEach(w -> w.tell(new Done()));
       entry.unloadWaiters.clear();
     }
   }
@@ -386,7 +406,8 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   }
 
   private static void answerLoad(ModelEntry entry, InferenceFailure failure) {
-    entry.loadWaiters.forEach(w -> w.tell(new ControlReply(failure)));
+    ControlReply reply = failure == null ? new Done() : new Refused(failure);
+    entry.loadWaiters.forEach(w -> w.tell(reply));
     entry.loadWaiters.clear();
   }
 
@@ -424,24 +445,22 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   private Behavior<Command> onRescanned(Rescanned msg) {
     if (!books.scanned) {
-      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      msg.replyTo().tell(Refused.of(ErrorKind.UNAVAILABLE, STARTING));
       return this;
     }
     if (!msg.invalid().isEmpty()) {
-      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.INVALID_ARGUMENT, msg.invalid())));
+      msg.replyTo().tell(Refused.of(ErrorKind.INVALID_ARGUMENT, msg.invalid()));
       return this;
     }
     if (msg.source().isEmpty()) {
-      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND,
-          "no model '" + msg.model() + "' in the repository")));
+      msg.replyTo().tell(Refused.of(ErrorKind.NOT_FOUND, "no model '" + msg.model() + "' in the repository"));
       return this;
     }
     ModelSource source = msg.source().get();
     if (msg.override() && !source.servable()) {
       // The client's config parses but cannot be served (no backend, no version): its mistake, and
       // the model serves on as it was.
-      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.INVALID_ARGUMENT,
-          "the load's config cannot be served: " + source.error())));
+      msg.replyTo().tell(Refused.of(ErrorKind.INVALID_ARGUMENT, "the load's config cannot be served: " + source.error()));
       return this;
     }
     ModelEntry entry = books.models.computeIfAbsent(msg.model(), m -> new ModelEntry(source));
@@ -466,11 +485,11 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private Behavior<Command> onUnload(Unload msg) {
     ModelEntry entry = books.models.get(msg.model());
     if (!books.scanned) {
-      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.UNAVAILABLE, STARTING)));
+      msg.replyTo().tell(Refused.of(ErrorKind.UNAVAILABLE, STARTING));
       return this;
     }
     if (entry == null) {
-      msg.replyTo().tell(new ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "unknown model '" + msg.model() + "'")));
+      msg.replyTo().tell(Refused.of(ErrorKind.NOT_FOUND, "unknown model '" + msg.model() + "'"));
       return this;
     }
     entry.unloadWaiters.add(msg.replyTo());
@@ -568,9 +587,9 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     try {
       ModelEntry entry = servable(msg.model());
       if (!msg.version().isEmpty()) versionEntry(entry, msg.version());
-      msg.replyTo().tell(new MetadataReply(metadata(entry), null));
+      msg.replyTo().tell(new Metadata(metadata(entry)));
     } catch (InferenceException e) {
-      msg.replyTo().tell(new MetadataReply(null, InferenceFailure.of(e)));
+      msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
     }
     return this;
   }
@@ -600,9 +619,9 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       if (entry.source.config().isEmpty())
         throw InferenceException.unavailable("model '" + msg.model() + "' has no valid config: " + entry.source.error());
       if (!msg.version().isEmpty()) versionEntry(entry, msg.version());
-      msg.replyTo().tell(new ConfigReply(entry.source.config().get().toByteArray(), null));
+      msg.replyTo().tell(new Config(entry.source.config().get().toByteArray()));
     } catch (InferenceException e) {
-      msg.replyTo().tell(new ConfigReply(null, InferenceFailure.of(e)));
+      msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
     }
     return this;
   }
@@ -635,9 +654,9 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
           out.add(v.statistics.snapshot());
         }
       }
-      msg.replyTo().tell(new StatisticsReply(out, null));
+      msg.replyTo().tell(new Statistics(List.copyOf(out)));
     } catch (InferenceException e) {
-      msg.replyTo().tell(new StatisticsReply(null, InferenceFailure.of(e)));
+      msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
     }
     return this;
   }

@@ -149,22 +149,22 @@ public final class VersionLifecycle {
       front = toBatchers;
       if (SequencePlan.applies(config)) {
         // A bug in the scheduler costs the sequences' state, not the model: it restarts empty.
-        sequencer = ctx.spawn(Behaviors.supervise(SequenceScheduler.create(new SequencePlan(config), toBatchers,
-            settings.sequenceStepTimeout(), spec.statistics())).onFailure(SupervisorStrategy.restart()), "sequences");
+        sequencer = ctx.spawnAnonymous(Behaviors.supervise(SequenceScheduler.create(new SequencePlan(config), toBatchers,
+            settings.sequenceStepTimeout(), spec.statistics())).onFailure(SupervisorStrategy.restart()));
         front = sequencer.narrow();
       }
       return loadingBatchers(batchers.size());
     }
 
     private ActorRef<Enqueue> roundRobin() {
-      roundRobin = ctx.spawn(RoundRobin.create(batchers), "round-robin");
+      roundRobin = ctx.spawnAnonymous(RoundRobin.create(batchers));
       return roundRobin.narrow();
     }
 
     private Behavior<Command> loadingBatchers(int waiting) {
       return Behaviors.receive(Command.class)
           .onMessage(FromBatcher.class, msg -> onBatcherEvent(msg.event(), waiting))
-          .onMessage(ServerStopped.class, msg -> serverStopped(msg, "its batcher stopped while loading"))
+          .onMessage(ServerStopped.class, msg -> crashed(msg, "its batcher stopped while loading"))
           .onMessage(Unload.class, msg -> unload())
           .build();
     }
@@ -193,8 +193,8 @@ public final class VersionLifecycle {
     private Behavior<Command> onPipelineCreated(PipelineCreated msg) {
       if (!msg.error().isEmpty()) return failed("pipeline could not be created: " + msg.error());
       InferenceSettings.Supervision s = spec.settings().supervision();
-      pipeline = ctx.spawn(Behaviors.supervise(PipelineServer.create(config, msg.pipeline(), spec.statistics()))
-          .onFailure(SupervisorStrategy.restart().withLimit(s.maxRestarts(), s.window())), "pipeline");
+      pipeline = ctx.spawnAnonymous(Behaviors.supervise(PipelineServer.create(config, msg.pipeline(), spec.statistics()))
+          .onFailure(SupervisorStrategy.restart().withLimit(s.maxRestarts(), s.window())));
       watch(pipeline);
       front = pipeline.narrow();
       return ready();
@@ -205,7 +205,7 @@ public final class VersionLifecycle {
     private Behavior<Command> ready() {
       owner.tell(new Ready(key(), front, note));
       return Behaviors.receive(Command.class)
-          .onMessage(ServerStopped.class, msg -> serverStopped(msg, "what served it stopped unexpectedly"))
+          .onMessage(ServerStopped.class, msg -> crashed(msg, "what served it stopped unexpectedly"))
           .onMessage(Unload.class, msg -> unload())
           .build();
     }
@@ -234,9 +234,14 @@ public final class VersionLifecycle {
 
     // ---- FAILED ----
 
-    private Behavior<Command> serverStopped(ServerStopped msg, String reason) {
-      live.remove(msg.server());
-      return fail(reason);
+    /**
+     * A batcher or pipeline server crashed (or ran out of restarts): the owner stops routing to it, and
+     * the lifecycle fails too, so its supervisor reloads the version after a backoff (the other
+     * batchers stop with it and close their sessions).
+     */
+    private Behavior<Command> crashed(ServerStopped msg, String reason) {
+      owner.tell(new Failed(key(), reason));
+      throw new IllegalStateException("model '" + key().model() + "' version " + key().version() + ": " + reason);
     }
 
     /** Tells the owner, stops what is left and waits for an Unload. */

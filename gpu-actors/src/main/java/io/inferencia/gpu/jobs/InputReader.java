@@ -20,7 +20,7 @@ public final class InputReader {
         .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)
         .handle((bytes, failure) -> {
           if (failure == null) return bytes.toArray();
-          Throwable c = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+          Throwable c = io.inferencia.protocols.inference.InferenceErrors.unwrap(failure);
           if (c instanceof org.apache.pekko.stream.StreamLimitReachedException)
             throw InferenceException.invalid("the input is larger than the task's limit of " + limit + " bytes");
           if (c instanceof RuntimeException r) throw r;

@@ -71,23 +71,22 @@ class MessageSerializationTest {
     serialization.verifySerialization(new InferResult.Served(new InferResponse("m", "1", "id", List.of(TENSOR))), true);
     serialization.verifySerialization(InferResult.failed(ErrorKind.RESOURCE_EXHAUSTED, "full"), true);
     serialization.verifySerialization(new ModelRepositoryManager.IndexReply(List.of(new ModelIndexEntry("m", "1", ModelState.READY, ""))), true);
-    serialization.verifySerialization(new ModelRepositoryManager.MetadataReply(new ModelMetadata("m", List.of("1"), "onnxruntime",
-        List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 2})), List.of()), null), true);
-    serialization.verifySerialization(new ModelRepositoryManager.ControlReply(new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Metadata(new ModelMetadata("m", List.of("1"), "onnxruntime",
+        List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 2})), List.of())), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Refused(new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Done(), true);
     serialization.verifySerialization(new ModelRepositoryManager.ReadyReply(true), true);
     VersionStatistics stats = new VersionStatistics("m", "1");
     stats.succeeded(2, 900, 300, new PhaseTimes(10, 500, 20));
     stats.executed(2, new PhaseTimes(10, 500, 20));
     stats.failed(40);
-    serialization.verifySerialization(new ModelRepositoryManager.StatisticsReply(List.of(stats.snapshot()), null), true);
-    serialization.verifySerialization(new ModelRepositoryManager.StatisticsReply(null, new InferenceFailure(ErrorKind.NOT_FOUND, "no")), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Statistics(List.of(stats.snapshot())), true);
   }
 
   @Test
   void configReplyCarriesTheProtobufBytes() {
     byte[] config = ModelConfig.newBuilder().setName("m").setMaxBatchSize(4).build().toByteArray();
-    ModelRepositoryManager.ConfigReply copy = serialization.verifySerialization(new ModelRepositoryManager.ConfigReply(config, null), false);
+    ModelRepositoryManager.Config copy = serialization.verifySerialization(new ModelRepositoryManager.Config(config), false);
     assertArrayEquals(config, copy.config());
-    assertEquals(null, copy.failure());
   }
 }

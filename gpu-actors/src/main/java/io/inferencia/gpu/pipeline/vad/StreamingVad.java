@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -94,10 +92,7 @@ public final class StreamingVad {
   }
 
   private static Throwable cause(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null)
-      e = e.getCause();
-    return e;
+    return io.inferencia.protocols.inference.InferenceErrors.unwrap(error);
   }
 
   /** Feeds the probabilities to the segmenter in order and keeps the end marker. */
