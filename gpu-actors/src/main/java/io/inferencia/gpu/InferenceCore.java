@@ -23,7 +23,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, ActorInferenceGateway gateway) {
   public static final String MANAGER_NAME = "model-repository";
 
-  /** Every node's model manager registers under this key so edge-only nodes can reach gpu nodes. */
+  /** Every node's repository manager registers under this key so edge-only nodes can reach gpu nodes. */
   public static final ServiceKey<ModelRepositoryManager.Command> MANAGERS =
       ServiceKey.create(ModelRepositoryManager.Command.class, "inference-model-managers");
 

@@ -13,6 +13,8 @@ import io.inferencia.gpu.repository.ModelVersionSource;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.Devices;
 import io.inferencia.gpu.stats.VersionStatistics;
+import io.inferencia.gpu.actors.ModelBooks.ModelEntry;
+import io.inferencia.gpu.actors.ModelBooks.VersionEntry;
 import io.inferencia.protocols.CborSerializable;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -35,6 +37,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -141,69 +145,6 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private record Rescanned(String model, Optional<ModelSource> source, String invalid, boolean override,
       ActorRef<ControlReply> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
-  /** The books for one version. */
-  private static final class VersionEntry {
-    final VersionKey key;
-    ModelState state = ModelState.LOADING;
-    String reason;
-    /** Said of the version whatever its state (the response cache it asks for is off). */
-    final String note;
-    ActorRef<VersionLifecycle.Command> lifecycle;
-    ActorRef<Enqueue> enqueue;
-    /** Fresh on every (re)load, as Triton's are. */
-    final VersionStatistics statistics;
-
-    VersionEntry(VersionKey key, String note) {
-      this.key = key;
-      this.note = note;
-      this.reason = note;
-      this.statistics = new VersionStatistics(key.model(), key.version());
-    }
-  }
-
-  /** The books for one model directory. */
-  private static final class ModelEntry {
-    ModelSource source;
-    /** The versions that serve (or failed to). */
-    TreeMap<Long, VersionEntry> versions = new TreeMap<>();
-    /** A reload's versions, loading next to the serving ones; null when none. */
-    ModelSource incomingSource;
-    TreeMap<Long, VersionEntry> incoming;
-    final List<ActorRef<ControlReply>> loadWaiters = new ArrayList<>();
-    final List<ActorRef<ControlReply>> unloadWaiters = new ArrayList<>();
-    /** Unloaded through the repository API: not counted against readiness until loaded again. */
-    boolean unloadedOnRequest;
-
-    ModelEntry(ModelSource source) {
-      this.source = source;
-    }
-
-    Optional<VersionEntry> latestReady() {
-      return versions.descendingMap().values().stream().filter(v -> v.state == ModelState.READY).findFirst();
-    }
-
-    boolean any(ModelState state) {
-      return versions.values().stream().anyMatch(v -> v.state == state);
-    }
-
-    /** A broken config, or a version that failed to load or stopped serving (an unload on request is no failure). */
-    boolean failed() {
-      return !unloadedOnRequest && (!source.servable() || any(ModelState.UNAVAILABLE));
-    }
-  }
-
-  /** What survives a restart of this actor: its books and its children, the lifecycles. */
-  private static final class Books {
-    Devices devices = new Devices(List.of(), 1);
-    final TreeMap<String, ModelEntry> models = new TreeMap<>();
-    final Map<VersionKey, VersionEntry> byKey = new HashMap<>();
-    boolean scanStarted;
-    boolean scanned;
-    long generations;
-  }
-
-  private static final String UNLOADED = "unloaded";
-  private static final String STARTING = "the inference server is still scanning its model repository";
 
   private final InferenceSettings settings;
   private final ModelRepository repository;
@@ -213,7 +154,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   /** One for the node, shared by the models that enable it; empty when its size is 0. */
   private final Optional<ResponseCache> responseCache;
   private final ActorRef<VersionLifecycle.Event> lifecycleEvents;
-  private final Books books;
+  private final ModelBooks books;
 
   /**
    * Restarted after a bug in a handler with its books and lifecycles as they were, so the models keep
@@ -224,7 +165,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         ? Optional.of(new ResponseCache(settings.responseCacheBytes()))
         : Optional.empty();
     return Behaviors.setup(outer -> {
-      Books books = new Books();
+      ModelBooks books = new ModelBooks();
       InferenceSettings.Supervision s = settings.supervision();
       return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new ModelRepositoryManager(ctx, settings, factories, cache, books)))
           .onFailure(SupervisorStrategy.restart().withStopChildren(false).withLimit(s.maxRestarts(), s.window()));
@@ -232,7 +173,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   }
 
   private ModelRepositoryManager(ActorContext<Command> ctx, InferenceSettings settings, List<PipelineFactory> factories,
-      Optional<ResponseCache> responseCache, Books books) {
+      Optional<ResponseCache> responseCache, ModelBooks books) {
     super(ctx);
     this.settings = settings;
     this.books = books;
@@ -340,7 +281,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       markUnavailable(v, failed.reason());
     } else if (event instanceof VersionLifecycle.Unloaded) {
       v.state = ModelState.UNAVAILABLE;
-      v.reason = UNLOADED;
+      v.reason = ModelBooks.UNLOADED;
       v.lifecycle = null;
       v.enqueue = null;
     }
@@ -355,7 +296,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     v.lifecycle = null;
     if (v.state == ModelState.UNLOADING) {
       v.state = ModelState.UNAVAILABLE;
-      v.reason = UNLOADED;
+      v.reason = ModelBooks.UNLOADED;
     } else markUnavailable(v, "its lifecycle stopped unexpectedly");
     settle(msg.key().model());
     return this;
@@ -445,7 +386,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   private Behavior<Command> onRescanned(Rescanned msg) {
     if (!books.scanned) {
-      msg.replyTo().tell(Refused.of(ErrorKind.UNAVAILABLE, STARTING));
+      msg.replyTo().tell(Refused.of(ErrorKind.UNAVAILABLE, ModelBooks.STARTING));
       return this;
     }
     if (!msg.invalid().isEmpty()) {
@@ -485,7 +426,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private Behavior<Command> onUnload(Unload msg) {
     ModelEntry entry = books.models.get(msg.model());
     if (!books.scanned) {
-      msg.replyTo().tell(Refused.of(ErrorKind.UNAVAILABLE, STARTING));
+      msg.replyTo().tell(Refused.of(ErrorKind.UNAVAILABLE, ModelBooks.STARTING));
       return this;
     }
     if (entry == null) {
@@ -504,7 +445,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       v.enqueue = null;
       if (v.lifecycle == null) {
         v.state = ModelState.UNAVAILABLE;
-        v.reason = UNLOADED;
+        v.reason = ModelBooks.UNLOADED;
       } else {
         v.state = ModelState.UNLOADING;
         v.lifecycle.tell(new VersionLifecycle.Unload());
@@ -520,7 +461,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private Behavior<Command> onInfer(Infer msg) {
     try {
       InferRequest request = msg.request();
-      VersionEntry v = readyVersion(servable(request.model()), request.version());
+      VersionEntry v = books.readyVersion(request.model(), request.version());
       v.enqueue.tell(new Enqueue(request.withVersion(v.key.version()), msg.replyTo()));
     } catch (InferenceException e) {
       msg.replyTo().tell(InferResult.failed(e));
@@ -528,153 +469,44 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     return this;
   }
 
-  private ModelEntry known(String model) {
-    if (!books.scanned) throw InferenceException.unavailable(STARTING);
-    ModelEntry entry = books.models.get(model);
-    if (entry == null) throw InferenceException.notFound("unknown model '" + model + "'");
-    return entry;
-  }
-
-  private ModelEntry servable(String model) {
-    ModelEntry entry = known(model);
-    if (!entry.source.servable()) throw InferenceException.unavailable("model '" + model + "' is unavailable: " + entry.source.error());
-    return entry;
-  }
-
-  private VersionEntry readyVersion(ModelEntry entry, String version) {
-    String model = entry.source.name();
-    if (version.isEmpty())
-      return entry.latestReady().orElseThrow(() -> InferenceException.unavailable("model '" + model + "' is not ready" + reasons(entry)));
-    VersionEntry v = versionEntry(entry, version);
-    if (v.state != ModelState.READY)
-      throw InferenceException.unavailable("model '" + model + "' version " + version + " is " + v.state + reasonSuffix(v.reason));
-    return v;
-  }
-
-  private static VersionEntry versionEntry(ModelEntry entry, String version) {
-    VersionEntry v = null;
-    if (version.matches("[0-9]{1,18}")) v = entry.versions.get(Long.parseLong(version));
-    if (v == null) throw InferenceException.notFound("model '" + entry.source.name() + "' has no version " + version);
-    return v;
-  }
-
-  private static String reasons(ModelEntry entry) {
-    List<String> rs = entry.versions.values().stream().map(v -> v.reason).filter(r -> !r.isEmpty()).toList();
-    return rs.isEmpty() ? "" : ": " + String.join("; ", rs);
-  }
-
-  private static String reasonSuffix(String reason) {
-    return reason.isEmpty() ? "" : ": " + reason;
-  }
-
-  // ---- queries ----
+  // ---- queries, answered from the books ----
 
   private Behavior<Command> onIndex(GetIndex msg) {
-    List<ModelIndexEntry> entries = new ArrayList<>();
-    for (ModelEntry entry : books.models.values()) {
-      String name = entry.source.name();
-      if (entry.versions.isEmpty())
-        entries.add(new ModelIndexEntry(name, "", ModelState.UNAVAILABLE, entry.source.error()));
-      entry.versions.forEach((v, ve) -> entries.add(new ModelIndexEntry(name, Long.toString(v), ve.state, ve.reason)));
-    }
-    msg.replyTo().tell(new IndexReply(msg.readyOnly()
-        ? entries.stream().filter(e -> e.state() == ModelState.READY).toList()
-        : entries));
+    msg.replyTo().tell(new IndexReply(books.index(msg.readyOnly())));
     return this;
   }
 
   private Behavior<Command> onMetadata(GetMetadata msg) {
-    try {
-      ModelEntry entry = servable(msg.model());
-      if (!msg.version().isEmpty()) versionEntry(entry, msg.version());
-      msg.replyTo().tell(new Metadata(metadata(entry)));
-    } catch (InferenceException e) {
-      msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
-    }
+    msg.replyTo().tell(answer(() -> new Metadata(books.metadata(msg.model(), msg.version())), Refused::new));
     return this;
-  }
-
-  private static ModelMetadata metadata(ModelEntry entry) {
-    ModelConfig c = entry.source.config().orElseThrow();
-    boolean batched = c.getMaxBatchSize() > 0;
-    List<String> versions = entry.versions.entrySet().stream()
-        .filter(e -> e.getValue().state == ModelState.READY).map(e -> Long.toString(e.getKey())).toList();
-    List<TensorSpec> inputs = c.getInputList().stream()
-        .map(i -> spec(i.getName(), i.getDataType().name(), i.getDimsList(), batched)).toList();
-    List<TensorSpec> outputs = c.getOutputList().stream()
-        .map(o -> spec(o.getName(), o.getDataType().name(), o.getDimsList(), batched)).toList();
-    String platform = c.getPlatform().isEmpty() ? c.getBackend() : c.getPlatform();
-    return new ModelMetadata(c.getName(), versions, platform, inputs, outputs);
-  }
-
-  private static TensorSpec spec(String name, String configType, List<Long> dims, boolean batched) {
-    long[] shape = LongStream.concat(batched ? LongStream.of(-1) : LongStream.empty(),
-        dims.stream().mapToLong(Long::longValue)).toArray();
-    return new TensorSpec(name, DataType.fromConfigName(configType).orElseThrow(), shape);
   }
 
   private Behavior<Command> onConfig(GetConfig msg) {
-    try {
-      ModelEntry entry = known(msg.model());
-      if (entry.source.config().isEmpty())
-        throw InferenceException.unavailable("model '" + msg.model() + "' has no valid config: " + entry.source.error());
-      if (!msg.version().isEmpty()) versionEntry(entry, msg.version());
-      msg.replyTo().tell(new Config(entry.source.config().get().toByteArray()));
-    } catch (InferenceException e) {
-      msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
-    }
-    return this;
-  }
-
-  private Behavior<Command> onModelReady(GetModelReady msg) {
-    ModelEntry entry = books.models.get(msg.model());
-    boolean ready = entry != null && (msg.version().isEmpty()
-        ? entry.latestReady().isPresent()
-        : entry.versions.values().stream().anyMatch(v -> v.key.version().equals(msg.version()) && v.state == ModelState.READY));
-    msg.replyTo().tell(new ReadyReply(ready));
+    msg.replyTo().tell(answer(() -> new Config(books.config(msg.model(), msg.version())), Refused::new));
     return this;
   }
 
   private Behavior<Command> onStatistics(GetStatistics msg) {
-    try {
-      List<ModelStatistics> out = new ArrayList<>();
-      if (msg.model().isEmpty()) {
-        if (!books.scanned) throw InferenceException.unavailable(STARTING);
-        for (ModelEntry entry : books.models.values()) readyStatistics(entry, out);
-      } else {
-        ModelEntry entry = known(msg.model());
-        if (msg.version().isEmpty()) {
-          readyStatistics(entry, out);
-          if (out.isEmpty()) throw InferenceException.unavailable("model '" + msg.model() + "' is not ready" + reasons(entry));
-        } else {
-          VersionEntry v = versionEntry(entry, msg.version());
-          if (v.state != ModelState.READY)
-            throw InferenceException.unavailable("model '" + msg.model() + "' version " + msg.version() + " is "
-                + v.state + reasonSuffix(v.reason));
-          out.add(v.statistics.snapshot());
-        }
-      }
-      msg.replyTo().tell(new Statistics(List.copyOf(out)));
-    } catch (InferenceException e) {
-      msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
-    }
+    msg.replyTo().tell(answer(() -> new Statistics(books.statistics(msg.model(), msg.version())), Refused::new));
     return this;
   }
 
-  /** Triton reports only the versions that are loaded; their books start afresh on every load. */
-  private static void readyStatistics(ModelEntry entry, List<ModelStatistics> out) {
-    for (VersionEntry v : entry.versions.values()) if (v.state == ModelState.READY) out.add(v.statistics.snapshot());
+  private Behavior<Command> onModelReady(GetModelReady msg) {
+    msg.replyTo().tell(new ReadyReply(books.modelReady(msg.model(), msg.version())));
+    return this;
   }
 
-  /**
-   * Ready once scanned with nothing loading; strict readiness also needs every model that was not
-   * unloaded on request to serve, so a version that stopped serving (a failed load, or what served it
-   * stopped for good) takes the node out of its load balancer.
-   */
   private Behavior<Command> onServerReady(GetServerReady msg) {
-    boolean loading = books.models.values().stream().anyMatch(e -> e.any(ModelState.LOADING));
-    boolean failed = settings.strictReadiness() && books.models.values().stream().anyMatch(ModelEntry::failed);
-    msg.replyTo().tell(new ReadyReply(books.scanned && !loading && !failed));
+    msg.replyTo().tell(new ReadyReply(books.serverReady(settings.strictReadiness())));
     return this;
+  }
+
+  /** The answer, or Refused with why the books could not give it. */
+  private static <R> R answer(Supplier<R> query, Function<InferenceFailure, R> refused) {
+    try {
+      return query.get();
+    } catch (InferenceException e) {
+      return refused.apply(InferenceFailure.of(e));
+    }
   }
 }

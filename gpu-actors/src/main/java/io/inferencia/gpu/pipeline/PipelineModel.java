@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A model served by code rather than one ONNX file (backend "ocr_pipeline", "vad_pipeline"): it
- * decodes its BYTES input and calls other models through the batching routers.
+ * decodes its BYTES input and calls other models through the gateway, batched with all other traffic.
  */
 public interface PipelineModel {
   CompletionStage<InferResponse> infer(InferRequest request);

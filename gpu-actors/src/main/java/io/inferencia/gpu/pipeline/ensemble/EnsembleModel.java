@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an ensemble request as a dataflow: each step is sent to its model (through the routers, so it
+ * Runs an ensemble request as a dataflow: each step is sent to its model (through the gateway, so it
  * batches with every other request for that model) as soon as the tensors it consumes exist, so
  * independent steps run at the same time. Steps get the request's id, parameters and timeout; the
  * client's deadline shrinks by the time spent so far, and a step that would start past it fails
