@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigValueFactory;
 import io.inferencia.gpu.InferenceCore;
-import io.inferencia.gpu.InferenceGateway;
 import io.inferencia.gpu.testkit.Await;
 import io.inferencia.gpu.testkit.CrashPipelineFactory;
 import io.inferencia.gpu.testkit.EchoPipelineFactory;
 import io.inferencia.gpu.testkit.TestModels;
 import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelState;
 import io.inferencia.protocols.inference.Tensor;
