@@ -107,6 +107,7 @@ public final class NodeGuardian {
     Config config = system.settings().config();
     JobSettings jobs = JobSettings.fromConfig(config.getConfig("jobs"));
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher"));
+    NodeMetrics.start(config, services.database().dataSource(), blocking);
     JdbcJobViewRepository views = new JdbcJobViewRepository(services.database().dataSource());
     ActorRef<JobDispatcher.Command> dispatcher = JobDispatcher.init(system, jobs);
     JobEntity.init(system, jobs, dispatcher);

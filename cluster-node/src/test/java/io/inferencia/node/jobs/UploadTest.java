@@ -152,7 +152,7 @@ class UploadTest {
 
   private static long edgeBodyBytes() {
     for (String line : api.get("/metrics").body().split("\n"))
-      if (line.startsWith("inferencia_edge_request_body_bytes_total ")) return Long.parseLong(line.split(" ")[1].trim());
+      if (line.startsWith("inferencia_edge_request_body_bytes_total ")) return (long) Double.parseDouble(line.split(" ")[1].trim());
     throw new AssertionError("no request body counter in /metrics");
   }
 }

@@ -145,7 +145,7 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     this.owner = owner;
     this.policy = BatchPolicy.of(spec.config());
     this.preferredSizes = policy.preferredSizes();
-    this.former = new BatchFormer<>(policy);
+    this.former = new BatchFormer<>(policy, spec.statistics()::queued);
     this.preserveOrdering = spec.config().getDynamicBatching().getPreserveOrdering();
     this.sizer = policy.mode() == BatchingMode.ADAPTIVE
         ? Optional.of(new AdaptiveBatchSizer(policy.maxBatchSize(), spec.adaptive()))

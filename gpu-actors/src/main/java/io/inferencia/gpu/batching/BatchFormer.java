@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.IntConsumer;
 
 /**
  * The queue of one model version and the rule that cuts batches from it. Pure logic driven by the
@@ -31,10 +32,17 @@ public final class BatchFormer<R> {
   /** Queued requests per priority level, late ones kept under DELAY included. */
   private final int[] queuedByLevel;
   private int queued;
+  /** Told each change of {@link #size()} (+1 per request queued, minus those taken out). */
+  private final IntConsumer queueChanged;
 
   public BatchFormer(BatchPolicy policy) {
+    this(policy, delta -> {});
+  }
+
+  public BatchFormer(BatchPolicy policy, IntConsumer queueChanged) {
     this.policy = policy;
     this.queuedByLevel = new int[policy.priorityLevels() + 1];
+    this.queueChanged = queueChanged;
   }
 
   /** Whether a request of this level fits; a full level's queue answers RESOURCE_EXHAUSTED. */
@@ -49,6 +57,7 @@ public final class BatchFormer<R> {
     buckets.computeIfAbsent(pending.bucket(), k -> new Bucket<>(policy.priorityLevels())).add(pending);
     queuedByLevel[pending.level()]++;
     queued++;
+    queueChanged.accept(1);
     return true;
   }
 
@@ -136,6 +145,7 @@ public final class BatchFormer<R> {
     buckets.clear();
     overdue.clear();
     Arrays.fill(queuedByLevel, 0);
+    queueChanged.accept(-queued);
     queued = 0;
     return all;
   }
@@ -143,6 +153,7 @@ public final class BatchFormer<R> {
   private Pending<R> taken(Pending<R> p) {
     queuedByLevel[p.level()]--;
     queued--;
+    queueChanged.accept(-1);
     return p;
   }
 

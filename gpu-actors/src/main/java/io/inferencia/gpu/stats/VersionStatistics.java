@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The running totals behind Triton's statistics extension for one loaded model version. The batcher
  * records from its actor thread, pipelines from their futures and the manager from its own thread, so
- * every counter is a lock-free adder; a snapshot is consistent per counter, not across counters.
+ * every counter is a lock-free adder; a snapshot is consistent per counter, not across counters. The
+ * same events feed the version's Prometheus metrics ({@link VersionMetrics}).
  */
 public final class VersionStatistics {
   private final String model;
@@ -27,10 +28,12 @@ public final class VersionStatistics {
   private final DurationCounter cacheHit = new DurationCounter();
   private final DurationCounter cacheMiss = new DurationCounter();
   private final ConcurrentSkipListMap<Integer, BatchCounters> batches = new ConcurrentSkipListMap<>();
+  private final VersionMetrics metrics;
 
   public VersionStatistics(String model, String version) {
     this.model = model;
     this.version = version;
+    this.metrics = new VersionMetrics(model, version);
   }
 
   /**
@@ -45,12 +48,14 @@ public final class VersionStatistics {
     computeInput.add(1, batch.inputNanos());
     computeInfer.add(1, batch.inferNanos());
     computeOutput.add(1, batch.outputNanos());
+    metrics.succeeded(items, totalNanos, queueNanos, batch);
   }
 
   /** One model execution of {@code batchSize} items. */
   public void executed(int batchSize, PhaseTimes times) {
     executionCount.increment();
     batches.computeIfAbsent(batchSize, b -> new BatchCounters()).add(times);
+    metrics.executed(batchSize);
   }
 
   /**
@@ -68,17 +73,28 @@ public final class VersionStatistics {
     touch();
     success.add(1, lookupNanos);
     cacheHit.add(1, lookupNanos);
+    metrics.cacheHit(lookupNanos);
   }
 
   /** A response-cache lookup that found nothing; the request goes on to the queue. */
   public void cacheMiss(long lookupNanos) {
     cacheMiss.add(1, lookupNanos);
+    metrics.cacheMiss();
   }
 
   /** A request that reached this version and was refused or failed after {@code totalNanos}. */
   public void failed(long totalNanos) {
     touch();
     fail.add(1, totalNanos);
+    metrics.failed();
+  }
+
+  /**
+   * The batcher's queue grew or shrank by {@code delta} requests (Triton's pending request count: queued,
+   * not yet executing).
+   */
+  public void queued(int delta) {
+    metrics.queued(delta);
   }
 
   private void touch() {

@@ -35,6 +35,19 @@ class BatchFormerTest {
   }
 
   @Test
+  void reportsEveryChangeOfTheQueue() {
+    int[] pending = {0};
+    BatchFormer<Integer> former = new BatchFormer<>(policy, delta -> pending[0] += delta);
+    for (int i = 0; i < 5; i++) former.offer(pending(i, "a", 1, 0));
+    assertEquals(5, pending[0]);
+    former.next(0, FOUR, 4, false).orElseThrow();
+    assertEquals(1, pending[0]);
+    former.offer(pending(5, "b", 1, 0));
+    former.drainAll();
+    assertEquals(0, pending[0]);
+  }
+
+  @Test
   void onlyIdenticalShapesBatchTogether() {
     BatchFormer<Integer> former = new BatchFormer<>(policy);
     former.offer(pending(1, "w80", 1, 0));

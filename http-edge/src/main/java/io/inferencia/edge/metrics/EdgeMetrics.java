@@ -1,57 +1,58 @@
 package io.inferencia.edge.metrics;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kamon.Kamon;
+import kamon.metric.Counter;
+import kamon.metric.MeasurementUnit;
+import kamon.prometheus.PrometheusReporter;
+import kamon.tag.TagSet;
 
 /**
- * The node's counters and gauges, exposed in the Prometheus text format at {@code GET /metrics}. The
- * REST edge counts every request body byte it receives, which is how the tests prove that uploads go
- * to object storage and never through the edge.
+ * The REST edge's own metrics in Kamon, and the node's whole Prometheus scrape text. The edge counts
+ * every request body byte it receives, which is how the tests prove that uploads go to object storage
+ * and never through the edge, and every request by method, route template and status.
  */
 public final class EdgeMetrics {
+  /** Names as Prometheus shows them. */
   public static final String REQUEST_BODY_BYTES = "inferencia_edge_request_body_bytes_total";
   public static final String REQUESTS = "inferencia_edge_requests_total";
+  public static final String HTTP_REQUESTS = "inferencia_http_server_requests_total";
 
-  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-  private final Map<String, String> help = new ConcurrentHashMap<>();
-  private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+  /**
+   * Kamon's Prometheus reporter gives every counter a {@code _total} suffix; Triton's counters have none,
+   * and dashboards built for Triton look them up by its names.
+   */
+  private static final Pattern TRITON_COUNTER = Pattern.compile("^((?:# (?:HELP|TYPE) )?nv_\\w+?)_total\\b",
+      Pattern.MULTILINE);
 
-  public EdgeMetrics() {
-    counter(REQUEST_BODY_BYTES, "Request body bytes received by the REST edge.");
-    counter(REQUESTS, "Requests received by the REST edge.");
+  private final Counter bodyBytes = Kamon.counter("inferencia.edge.request.body",
+      "Request body bytes received by the REST edge", MeasurementUnit.information().bytes()).withoutTags();
+  private final Counter requests = Kamon.counter("inferencia.edge.requests",
+      "Requests received by the REST edge").withoutTags();
+
+  void received(long bytes) {
+    bodyBytes.increment(bytes);
   }
 
-  public LongAdder counter(String name, String description) {
-    help.putIfAbsent(name, description);
-    return counters.computeIfAbsent(name, n -> new LongAdder());
+  void request() {
+    requests.increment();
   }
 
-  public void gauge(String name, String description, LongSupplier value) {
-    help.put(name, description);
-    gauges.put(name, value);
+  /** One answered REST request; {@code path} is reduced to its route template. */
+  void answered(String method, String path, int status) {
+    TagSet tags = TagSet.of("method", method).withTag("route", RouteLabel.of(path)).withTag("status", (long) status);
+    Kamon.counter("inferencia.http.server.requests", "REST requests answered, by method, route and status")
+        .withTags(tags).increment();
   }
 
-  public long value(String name) {
-    LongAdder c = counters.get(name);
-    if (c != null) return c.sum();
-    LongSupplier g = gauges.get(name);
-    return g == null ? 0 : g.getAsLong();
-  }
-
-  /** Prometheus text exposition format 0.0.4. */
+  /**
+   * The Prometheus text exposition (format 0.0.4) of every metric in this JVM, as Kamon's reporter last
+   * prepared it ({@code kamon.metric.tick-interval} old at most); empty before Kamon is initialised.
+   */
   public String render() {
-    StringBuilder sb = new StringBuilder();
-    new TreeMap<>(counters).forEach((name, c) -> line(sb, name, "counter", c.sum()));
-    new TreeMap<>(gauges).forEach((name, g) -> line(sb, name, "gauge", g.getAsLong()));
-    return sb.toString();
-  }
-
-  private void line(StringBuilder sb, String name, String type, long value) {
-    sb.append("# HELP ").append(name).append(' ').append(help.getOrDefault(name, name)).append('\n');
-    sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    sb.append(name).append(' ').append(value).append('\n');
+    String scrape = PrometheusReporter.latestScrapeData().getOrElse(() -> "");
+    Matcher m = TRITON_COUNTER.matcher(scrape);
+    return m.find() ? m.reset().replaceAll("$1") : scrape;
   }
 }
