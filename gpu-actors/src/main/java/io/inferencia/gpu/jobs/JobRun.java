@@ -1,16 +1,15 @@
 package io.inferencia.gpu.jobs;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobCommand.Ack;
 import io.inferencia.protocols.jobs.JobCommand.StartReply;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobTimings;
+import io.inferencia.protocols.json.JsonMappers;
 import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -140,25 +139,18 @@ final class JobRun {
   }
 
   /** The result object: which job and input it answers, the task's result, and where the time went. */
+  record ResultDocument(String jobId, String task, String input, int attempt, @JsonRawValue String result, Timings timings) {}
+
+  record Timings(double readMs, double inferenceMs) {}
+
   private static byte[] document(StartReply go, TaskRunner.TaskResult result) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(result.resultJson().length + 256);
-    try (JsonGenerator g = JsonMapper.builder().build().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("jobId", go.jobId());
-      g.writeStringField("task", go.spec().task());
-      g.writeStringField("input", go.spec().input());
-      g.writeNumberField("attempt", go.attempt());
-      g.writeFieldName("result");
-      g.writeRawValue(new String(result.resultJson(), StandardCharsets.UTF_8));
-      g.writeObjectFieldStart("timings");
-      g.writeNumberField("readMs", result.readMicros() / 1000.0);
-      g.writeNumberField("inferenceMs", result.inferenceMicros() / 1000.0);
-      g.writeEndObject();
-      g.writeEndObject();
+    try {
+      return JsonMappers.shared().writeValueAsBytes(new ResultDocument(go.jobId(), go.spec().task(), go.spec().input(),
+          go.attempt(), new String(result.resultJson(), StandardCharsets.UTF_8),
+          new Timings(result.readMicros() / 1000.0, result.inferenceMicros() / 1000.0)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
   }
 
   /**

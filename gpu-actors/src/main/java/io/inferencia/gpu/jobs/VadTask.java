@@ -1,12 +1,12 @@
 package io.inferencia.gpu.jobs;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.inferencia.gpu.pipeline.vad.SegmentationParams;
 import io.inferencia.gpu.pipeline.vad.StreamingVad;
 import io.inferencia.gpu.pipeline.vad.VadResult;
 import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.jobs.JobSpec;
+import io.inferencia.protocols.json.JsonMappers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ public final class VadTask implements TaskRunner {
   private static byte[] json(VadResult result) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + result.segments().size() * 40);
     long[] ms = result.segmentsMillis();
-    try (JsonGenerator g = JsonMapper.builder().build().createGenerator(out)) {
+    try (JsonGenerator g = JsonMappers.shared().createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("durationMs", Math.round(result.durationSeconds() * 1000));
       g.writeArrayFieldStart("segments");

@@ -2,7 +2,6 @@ package io.inferencia.edge.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.inferencia.edge.BodyReader;
 import java.io.IOException;
 import java.util.concurrent.CompletionStage;
@@ -14,10 +13,11 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
+import io.inferencia.protocols.json.JsonMappers;
 
 /** Shared pieces of the {@code /v1} routes: the caller's tenant, small JSON bodies, JSON replies, problems. */
 public abstract class ApiRoutes extends AllDirectives {
-  protected static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  protected static final ObjectMapper MAPPER = JsonMappers.shared();
   /** Control-plane bodies are small; anything bigger is a mistake (and is answered 413). */
   private static final long MAX_BODY = 1024 * 1024;
   protected final Tenants tenants;

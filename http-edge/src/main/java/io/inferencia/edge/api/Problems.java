@@ -1,7 +1,6 @@
 package io.inferencia.edge.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +16,7 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import java.nio.charset.StandardCharsets;
+import io.inferencia.protocols.json.JsonMappers;
 
 /**
  * RFC 9457 problem details for the {@code /v1} API: {@code application/problem+json} with type, title,
@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Problems {
   public static final String TYPE_BASE = "https://inferencia.io/problems/";
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  private static final ObjectMapper MAPPER = JsonMappers.shared();
   private static final ContentType PROBLEM_JSON =
       ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
 

@@ -1,7 +1,6 @@
 package io.inferencia.edge.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTransition;
@@ -11,6 +10,7 @@ import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
 import java.time.Duration;
 import java.time.Instant;
+import io.inferencia.protocols.json.JsonMappers;
 
 /**
  * The jobs API's JSON: a job ({@code jobId, task, input, status, createdAt, updatedAt, attempts, error,
@@ -18,7 +18,7 @@ import java.time.Instant;
  * and a transition as sent over Server-Sent Events.
  */
 public final class JobJson {
-  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  static final ObjectMapper MAPPER = JsonMappers.shared();
   private final ObjectStore objects;
   private final Duration urlTtl;
 

@@ -2,13 +2,13 @@ package io.inferencia.edge.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.inferencia.edge.api.ApiProblem;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import io.inferencia.protocols.json.JsonMappers;
 
 /**
  * A job submission as the client sent it: {@code {"task": ..., "input": "s3://intake/...", "params": {...}}}.
@@ -16,7 +16,7 @@ import java.util.Set;
  * so a typo does not silently change what runs.
  */
 public record JobRequest(String task, String input, Map<String, String> params) {
-  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  static final ObjectMapper MAPPER = JsonMappers.shared();
   private static final Set<String> FIELDS = Set.of("task", "input", "params");
   private static final int MAX_PARAMS = 64;
   private static final int MAX_PARAM_CHARS = 1024;

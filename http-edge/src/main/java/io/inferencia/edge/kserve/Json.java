@@ -1,11 +1,11 @@
 package io.inferencia.edge.kserve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.inferencia.protocols.json.JsonMappers;
 
 /** The edge's one Jackson mapper (thread-safe once configured). */
 final class Json {
-  static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  static final ObjectMapper MAPPER = JsonMappers.shared();
 
   private Json() {}
 }

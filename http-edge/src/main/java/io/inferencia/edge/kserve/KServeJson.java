@@ -1,68 +1,75 @@
 package io.inferencia.edge.kserve;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.inferencia.edge.EdgeSettings;
+import io.inferencia.edge.logging.LogSettings;
 import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.TensorSpec;
 import java.util.List;
 
-/** JSON shapes of the small (non-tensor) KServe v2 and Triton responses. */
+/** The small (non-tensor) KServe v2 and Triton response bodies, as records Jackson binds. */
 final class KServeJson {
   private KServeJson() {}
 
-  static ObjectNode serverMetadata(EdgeSettings settings) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("name", settings.serverName());
-    o.put("version", settings.serverVersion());
-    ArrayNode ext = o.putArray("extensions");
-    settings.extensions().forEach(ext::add);
-    return o;
+  record ServerMetadata(String name, String version, List<String> extensions) {}
+
+  record Tensor(String name, String datatype, long[] shape) {}
+
+  record ModelMetadataBody(String name, List<String> versions, String platform, List<Tensor> inputs, List<Tensor> outputs) {}
+
+  record IndexEntry(String name, String version, String state, String reason) {}
+
+  /** {@code {"live": true}}, {@code {"ready": false}}, or a model's readiness with its name. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Readiness(Boolean live, Boolean ready, String name) {}
+
+  record Error(String error) {}
+
+  record Logging(
+      @JsonProperty(LogSettings.FILE) String logFile,
+      @JsonProperty(LogSettings.INFO) boolean logInfo,
+      @JsonProperty(LogSettings.WARNINGS) boolean logWarnings,
+      @JsonProperty(LogSettings.ERRORS) boolean logErrors,
+      @JsonProperty(LogSettings.VERBOSE) int verboseLevel,
+      @JsonProperty(LogSettings.FORMAT) String logFormat) {}
+
+  static ServerMetadata serverMetadata(EdgeSettings settings) {
+    return new ServerMetadata(settings.serverName(), settings.serverVersion(), List.copyOf(settings.extensions()));
   }
 
-  static ObjectNode modelMetadata(ModelMetadata m) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("name", m.name());
-    ArrayNode versions = o.putArray("versions");
-    m.versions().forEach(versions::add);
-    o.put("platform", m.platform());
-    tensors(o.putArray("inputs"), m.inputs());
-    tensors(o.putArray("outputs"), m.outputs());
-    return o;
+  static ModelMetadataBody modelMetadata(ModelMetadata m) {
+    return new ModelMetadataBody(m.name(), List.copyOf(m.versions()), m.platform(), tensors(m.inputs()), tensors(m.outputs()));
   }
 
-  private static void tensors(ArrayNode into, List<TensorSpec> specs) {
-    for (TensorSpec s : specs) {
-      ObjectNode t = into.addObject();
-      t.put("name", s.name());
-      t.put("datatype", s.datatype().wireName());
-      ArrayNode shape = t.putArray("shape");
-      for (long d : s.shape()) shape.add(d);
-    }
+  private static List<Tensor> tensors(List<TensorSpec> specs) {
+    return specs.stream().map(s -> new Tensor(s.name(), s.datatype().wireName(), s.shape())).toList();
   }
 
-  static ArrayNode index(List<ModelIndexEntry> entries) {
-    ArrayNode a = Json.MAPPER.createArrayNode();
-    for (ModelIndexEntry e : entries) {
-      ObjectNode o = a.addObject();
-      o.put("name", e.name());
-      o.put("version", e.version());
-      o.put("state", e.state().name());
-      o.put("reason", e.reason() == null ? "" : e.reason());
-    }
-    return a;
+  static List<IndexEntry> index(List<ModelIndexEntry> entries) {
+    return entries.stream()
+        .map(e -> new IndexEntry(e.name(), e.version(), e.state().name(), e.reason() == null ? "" : e.reason()))
+        .toList();
   }
 
-  static ObjectNode readiness(String field, boolean value) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put(field, value);
-    return o;
+  static Readiness live(boolean live) {
+    return new Readiness(live, null, null);
   }
 
-  static ObjectNode error(String message) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("error", message == null ? "" : message);
-    return o;
+  static Readiness ready(boolean ready) {
+    return new Readiness(null, ready, null);
+  }
+
+  static Readiness modelReady(String model, boolean ready) {
+    return new Readiness(null, ready, model);
+  }
+
+  static Error error(String message) {
+    return new Error(message == null ? "" : message);
+  }
+
+  static Logging logging(LogSettings s) {
+    return new Logging(s.logFile(), s.logInfo(), s.logWarnings(), s.logErrors(), s.verboseLevel(), s.logFormat());
   }
 }

@@ -21,10 +21,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.marshalling.Marshaller;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -34,6 +37,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * shared-memory and logging extensions. Every handler asks the gateway (bounded by {@code edge.ask-timeout}) and never blocks.
  */
 public final class KServeRoutes extends AllDirectives {
+  /** Records as JSON through pekko-http-jackson, with the shared mapper. */
+  private static final Marshaller<Object, RequestEntity> JSON = Jackson.marshaller(Json.MAPPER);
   private static final JsonFormat.Printer CONFIG_PRINTER = JsonFormat.printer().preservingProtoFieldNames();
 
   private final InferenceGateway gateway;
@@ -54,9 +59,9 @@ public final class KServeRoutes extends AllDirectives {
   /** All {@code /v2} routes, unsealed: combine them with others through {@link io.inferencia.edge.EdgeRoutes}. */
   public Route route() {
     return pathPrefix("v2", () -> concat(
-        pathEndOrSingleSlash(() -> get(() -> complete(json(KServeJson.serverMetadata(settings))))),
+        pathEndOrSingleSlash(() -> get(() -> complete(StatusCodes.OK, KServeJson.serverMetadata(settings), JSON))),
         pathPrefix("health", () -> concat(
-            path("live", () -> get(() -> complete(json(KServeJson.readiness("live", true))))),
+            path("live", () -> get(() -> complete(StatusCodes.OK, KServeJson.live(true), JSON))),
             path("ready", () -> get(this::serverReady)))),
         pathPrefix("models", () -> concat(
             // Before the model segment, as in Triton: statistics of every model, not a model named "stats".
@@ -94,9 +99,8 @@ public final class KServeRoutes extends AllDirectives {
         pathEndOrSingleSlash(() -> get(() ->
             reply(() -> gateway.metadata(model, version), m -> json(KServeJson.modelMetadata(m))))),
         path("ready", () -> get(() -> reply(() -> gateway.modelReady(model, version), ready -> {
-          var body = KServeJson.readiness("ready", ready).put("name", model);
           // Health semantics of the protocol: 200 means true, a 4xx means false (Triton answers 400).
-          return json(body).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST);
+          return json(KServeJson.modelReady(model, ready)).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST);
         }))),
         path("config", () -> get(() -> reply(() -> gateway.config(model, version), this::configJson))),
         path("stats", () -> get(() -> statistics(model, version))),
@@ -110,7 +114,7 @@ public final class KServeRoutes extends AllDirectives {
 
   private Route serverReady() {
     return reply(gateway::serverReady, ready ->
-        json(KServeJson.readiness("ready", ready)).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST));
+        json(KServeJson.ready(ready)).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST));
   }
 
   /** Triton's load, optionally with {"parameters": {"config": "<model config JSON>"}}. */
@@ -201,9 +205,10 @@ public final class KServeRoutes extends AllDirectives {
     return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "{}"));
   }
 
-  static HttpResponse json(JsonNode node) {
+  /** A 200 with {@code body} bound by the shared mapper (records, lists of records). */
+  static HttpResponse json(Object body) {
     try {
-      HttpEntity.Strict entity = HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.MAPPER.writeValueAsBytes(node));
+      HttpEntity.Strict entity = HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.MAPPER.writeValueAsBytes(body));
       return HttpResponse.create().withEntity(entity);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);

@@ -1,7 +1,6 @@
 package io.inferencia.edge.kserve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.logging.LogSettings;
 import io.inferencia.protocols.inference.InferenceException;
@@ -48,13 +47,6 @@ final class LoggingRoutes extends AllDirectives {
   }
 
   static HttpResponse json(LogSettings s) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put(LogSettings.FILE, s.logFile());
-    o.put(LogSettings.INFO, s.logInfo());
-    o.put(LogSettings.WARNINGS, s.logWarnings());
-    o.put(LogSettings.ERRORS, s.logErrors());
-    o.put(LogSettings.VERBOSE, s.verboseLevel());
-    o.put(LogSettings.FORMAT, s.logFormat());
-    return KServeRoutes.json(o);
+    return KServeRoutes.json(KServeJson.logging(s));
   }
 }

@@ -1,10 +1,9 @@
 package io.inferencia.edge.kserve;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencia.edge.shm.RegionStatus;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -44,7 +43,7 @@ final class SharedMemoryRoutes extends AllDirectives {
                 path("register", () -> post(() -> register(name))),
                 path("unregister", () -> post(() -> unregister(name)))))))),
         pathPrefix("cudasharedmemory", () -> concat(
-            path("status", () -> get(() -> answer(() -> KServeRoutes.json(Json.MAPPER.createArrayNode())))),
+            path("status", () -> get(() -> answer(() -> KServeRoutes.json(List.of())))),
             path("unregister", () -> post(() -> answer(KServeRoutes::emptyOk))),
             pathPrefix("region", () -> pathPrefix(segment(), name -> concat(
                 path("status", () -> get(() -> answer(() -> {
@@ -96,15 +95,10 @@ final class SharedMemoryRoutes extends AllDirectives {
     return complete(response);
   }
 
+  /** Triton's region status entry. */
+  record RegionJson(String name, String key, long offset, @JsonProperty("byte_size") long byteSize) {}
+
   private static HttpResponse statusJson(List<RegionStatus> regions) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    for (RegionStatus r : regions) {
-      ObjectNode o = out.addObject();
-      o.put("name", r.name());
-      o.put("key", r.key());
-      o.put("offset", r.offset());
-      o.put("byte_size", r.byteSize());
-    }
-    return KServeRoutes.json(out);
+    return KServeRoutes.json(regions.stream().map(r -> new RegionJson(r.name(), r.key(), r.offset(), r.byteSize())).toList());
   }
 }

@@ -1,49 +1,53 @@
 package io.inferencia.edge.kserve;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.inferencia.protocols.inference.ModelStatistics;
 import java.util.List;
 
-/** Triton's statistics extension response: {@code {"model_stats": [...]}} with its field names. */
+/** Triton's statistics extension response: {@code {"model_stats": [...]}} with its field names, as records. */
 final class StatisticsJson {
   private StatisticsJson() {}
 
-  static ObjectNode response(List<ModelStatistics> models) {
-    ObjectNode root = Json.MAPPER.createObjectNode();
-    ArrayNode stats = root.putArray("model_stats");
-    for (ModelStatistics m : models) {
-      ObjectNode o = stats.addObject();
-      o.put("name", m.name());
-      o.put("version", m.version());
-      o.put("last_inference", m.lastInferenceMillis());
-      o.put("inference_count", m.inferenceCount());
-      o.put("execution_count", m.executionCount());
-      var s = m.inferenceStats();
-      ObjectNode inference = o.putObject("inference_stats");
-      duration(inference, "success", s.success());
-      duration(inference, "fail", s.fail());
-      duration(inference, "queue", s.queue());
-      duration(inference, "compute_input", s.computeInput());
-      duration(inference, "compute_infer", s.computeInfer());
-      duration(inference, "compute_output", s.computeOutput());
-      duration(inference, "cache_hit", s.cacheHit());
-      duration(inference, "cache_miss", s.cacheMiss());
-      ArrayNode batches = o.putArray("batch_stats");
-      for (ModelStatistics.BatchStats b : m.batchStats()) {
-        ObjectNode batch = batches.addObject();
-        batch.put("batch_size", b.batchSize());
-        duration(batch, "compute_input", b.computeInput());
-        duration(batch, "compute_infer", b.computeInfer());
-        duration(batch, "compute_output", b.computeOutput());
-      }
-    }
-    return root;
+  record Response(@JsonProperty("model_stats") List<Model> modelStats) {}
+
+  record Model(String name, String version,
+      @JsonProperty("last_inference") long lastInference,
+      @JsonProperty("inference_count") long inferenceCount,
+      @JsonProperty("execution_count") long executionCount,
+      @JsonProperty("inference_stats") Inference inferenceStats,
+      @JsonProperty("batch_stats") List<Batch> batchStats) {}
+
+  record Inference(Duration success, Duration fail, Duration queue,
+      @JsonProperty("compute_input") Duration computeInput,
+      @JsonProperty("compute_infer") Duration computeInfer,
+      @JsonProperty("compute_output") Duration computeOutput,
+      @JsonProperty("cache_hit") Duration cacheHit,
+      @JsonProperty("cache_miss") Duration cacheMiss) {}
+
+  record Batch(@JsonProperty("batch_size") long batchSize,
+      @JsonProperty("compute_input") Duration computeInput,
+      @JsonProperty("compute_infer") Duration computeInfer,
+      @JsonProperty("compute_output") Duration computeOutput) {}
+
+  record Duration(long count, long ns) {}
+
+  static Response response(List<ModelStatistics> models) {
+    return new Response(models.stream().map(StatisticsJson::model).toList());
   }
 
-  private static void duration(ObjectNode into, String field, ModelStatistics.Duration d) {
-    ObjectNode o = into.putObject(field);
-    o.put("count", d.count());
-    o.put("ns", d.nanos());
+  private static Model model(ModelStatistics m) {
+    var s = m.inferenceStats();
+    Inference inference = new Inference(duration(s.success()), duration(s.fail()), duration(s.queue()),
+        duration(s.computeInput()), duration(s.computeInfer()), duration(s.computeOutput()), duration(s.cacheHit()),
+        duration(s.cacheMiss()));
+    List<Batch> batches = m.batchStats().stream()
+        .map(b -> new Batch(b.batchSize(), duration(b.computeInput()), duration(b.computeInfer()), duration(b.computeOutput())))
+        .toList();
+    return new Model(m.name(), m.version(), m.lastInferenceMillis(), m.inferenceCount(), m.executionCount(), inference,
+        batches);
+  }
+
+  private static Duration duration(ModelStatistics.Duration d) {
+    return new Duration(d.count(), d.nanos());
   }
 }

@@ -2,7 +2,6 @@ package io.inferencia.edge.uploads;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencia.edge.api.ApiProblem;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import io.inferencia.protocols.json.JsonMappers;
 
 /**
  * An upload's id: what the server decided about the upload (tenant, key, declared size and type, the
@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public record UploadToken(String tenant, String key, long size, String contentType, String multipartId, long partSize,
     long expiresAt) {
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  private static final ObjectMapper MAPPER = JsonMappers.shared();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   public boolean multipart() {
