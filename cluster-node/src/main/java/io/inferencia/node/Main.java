@@ -3,8 +3,13 @@ package io.inferencia.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.inferencia.edge.EdgeSettings;
+import io.inferencia.edge.api.Tenants;
+import io.inferencia.edge.uploads.UploadSettings;
 import io.inferencia.gpu.InferenceSettings;
 import io.inferencia.persistence.db.DatabaseSettings;
+import io.inferencia.persistence.jobs.JobSettings;
+import io.inferencia.persistence.jobs.JobWorkerSettings;
 import io.inferencia.persistence.storage.StorageSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -15,6 +20,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class Main {
   private Main() {}
 
+  /** Exit status of a node stopped by a bad setting. */
+  public static final int INVALID_CONFIGURATION = 2;
+
   public static void main(String[] args) {
     CommonPoolParallelism.ensure();
     Config config;
@@ -24,14 +32,13 @@ public final class Main {
     try {
       Config loaded = ConfigFactory.load();
       settings = NodeSettings.from(loaded);
-      config = settings.pekkoOverrides().withFallback(loaded).resolve();
+      config = settings.clusterConfig().withFallback(loaded);
       storageSettings = StorageSettings.fromConfig(config.getConfig("storage"));
       db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
-      InferenceSettings.fromRoot(config);
-      io.inferencia.edge.EdgeSettings.fromConfig(config);
-    } catch (InvalidSettingException | ConfigException | IllegalArgumentException e) {
+      checkTheOtherSections(config, settings);
+    } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("inferencia: invalid configuration: " + e.getMessage());
-      System.exit(2);
+      System.exit(INVALID_CONFIGURATION);
       return;
     }
     NodeServices services;
@@ -44,5 +51,19 @@ public final class Main {
     }
     ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
         db.pekkoConfig().withFallback(config));
+  }
+
+  /**
+   * Reads every settings section the node's services read later, so that a bad value stops the node here,
+   * with the variable's name, rather than one of its services after the node has started.
+   */
+  static void checkTheOtherSections(Config config, NodeSettings settings) {
+    if (settings.hasRole(NodeRole.GPU)) NodeSettings.modelRepository(config);
+    InferenceSettings.fromRoot(config);
+    EdgeSettings.fromConfig(config);
+    UploadSettings.fromConfig(config.getConfig("uploads"), "");
+    Tenants.fromConfig(config.getConfig("api"));
+    JobSettings.fromConfig(config.getConfig("jobs"));
+    JobWorkerSettings.fromConfig(config.getConfig("jobs"));
   }
 }

@@ -20,6 +20,7 @@ import io.inferencia.persistence.jobs.JdbcJobViewRepository;
 import io.inferencia.persistence.jobs.JobDispatcher;
 import io.inferencia.persistence.jobs.JobEntity;
 import io.inferencia.persistence.jobs.JobSettings;
+import io.inferencia.persistence.jobs.JobWorkerSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
 import io.inferencia.persistence.jobs.JobsProjection;
 import io.inferencia.persistence.jobs.ShardedJobStore;
@@ -117,8 +118,9 @@ public final class NodeGuardian {
     InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
         ? InferenceCore.start(ctx, config, pipelines()).gateway()
         : InferenceCore.remote(ctx, config).gateway();
-    if (settings.hasRole(NodeRole.GPU) && config.getBoolean("jobs.worker.enabled"))
-      ctx.spawn(JobWorker.create(workerSetup(config, services, gateway, blocking)), "job-worker");
+    JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
+    if (settings.hasRole(NodeRole.GPU) && worker.enabled())
+      ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking)), "job-worker");
     if (settings.hasRole(NodeRole.EDGE)) {
       V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret());
@@ -127,16 +129,14 @@ public final class NodeGuardian {
     }
   }
 
-  private static JobWorker.Setup workerSetup(Config config, NodeServices services, InferenceGateway gateway,
-      Executor blocking) {
-    Config limits = config.getConfig("jobs.limits");
+  private static JobWorker.Setup workerSetup(JobWorkerSettings worker, NodeServices services,
+      InferenceGateway gateway, Executor blocking) {
     TaskRunners runners = new TaskRunners(Map.of(
-        "ocr", new OcrTask(gateway, limits.getBytes("ocr")),
+        "ocr", new OcrTask(gateway, worker.ocrLimit()),
         "vad", new VadTask(gateway, "vad", blocking)),
-        new ModelTask(gateway, limits.getBytes("model"), KServeDocuments.CODEC), java.util.Set.of("vad"));
+        new ModelTask(gateway, worker.modelLimit(), KServeDocuments.CODEC), java.util.Set.of("vad"));
     return new JobWorker.Setup(JobEntity.ENTITY_KEY, services.storage().objects(), blocking, runners,
-        services.storage().objects().buckets().results(), config.getInt("jobs.worker.parallelism"),
-        config.getDuration("jobs.ask-timeout"));
+        services.storage().objects().buckets().results(), worker.parallelism(), worker.askTimeout());
   }
 
   static List<PipelineFactory> pipelines() {

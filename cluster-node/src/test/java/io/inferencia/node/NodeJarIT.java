@@ -109,17 +109,6 @@ class NodeJarIT {
     }
   }
 
-  @Test
-  void badSettingStopsTheNodeNamingTheVariable() throws Exception {
-    NodeProcess bad = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("node-bad"), Map.of("HTTP_PORT", "eighty"));
-    assertEquals(2, bad.awaitExit(Duration.ofSeconds(60)));
-    assertTrue(bad.output().contains("HTTP_PORT"), bad.output());
-    NodeProcess badRole = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("node-bad"), Map.of("NODE_ROLES", "edge,tpu"));
-    assertEquals(2, badRole.awaitExit(Duration.ofSeconds(60)));
-    assertTrue(badRole.output().contains("NODE_ROLES"), badRole.output());
-  }
-
-
   private static URI uri(String path) {
     return URI.create("http://127.0.0.1:" + node.httpPort + path);
   }

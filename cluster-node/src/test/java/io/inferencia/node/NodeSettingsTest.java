@@ -5,102 +5,112 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.inferencia.node.testkit.ShippedConfig;
+import io.inferencia.protocols.config.InvalidSettingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The node's own settings, read from the shipped .conf files with the environment variables given. */
 class NodeSettingsTest {
   @TempDir Path tmp;
 
-  private Config with(Map<String, String> node) throws Exception {
-    Path repo = Files.createDirectories(tmp.resolve("repo"));
-    Map<String, Object> values = new java.util.HashMap<>();
-    values.put("node.model-repository", repo.toString());
-    node.forEach((k, v) -> values.put("node." + k, v));
-    return ConfigFactory.parseMap(values).withFallback(ConfigFactory.parseResources("node.conf")).resolve();
+  private static NodeSettings from(Map<String, String> env) {
+    return NodeSettings.from(ShippedConfig.withEnv(env));
+  }
+
+  private static String rejected(Map<String, String> env) {
+    return assertThrows(InvalidSettingException.class, () -> from(env)).getMessage();
   }
 
   @Test
-  void defaultsMatchTheContract() throws Exception {
-    NodeSettings s = NodeSettings.from(with(Map.of()));
-    assertEquals(8080, s.httpPort());
-    assertEquals(8081, s.grpcPort());
+  void defaultsMatchTheContract() {
+    NodeSettings s = from(Map.of());
+    assertEquals("0.0.0.0", s.host());
+    assertEquals("127.0.0.1", s.advertisedHost());
     assertEquals(8558, s.managementPort());
     assertEquals(2551, s.remotePort());
-    assertEquals(9000, s.s3Port());
     assertEquals(List.of(), s.seedNodes());
     assertEquals(Set.of(NodeRole.EDGE, NodeRole.GPU), s.roles());
     assertTrue(s.dataDir().isAbsolute());
-    assertEquals(java.time.Duration.ofSeconds(60), s.startupWait());
+    assertEquals(Duration.ofSeconds(60), s.startupWait());
   }
 
   @Test
-  void startupWaitIsADuration() throws Exception {
-    assertEquals(java.time.Duration.ofMinutes(2), NodeSettings.from(with(Map.of("startup-wait", "2m"))).startupWait());
-    assertEquals(java.time.Duration.ZERO, NodeSettings.from(with(Map.of("startup-wait", "0s"))).startupWait());
-    var e = assertThrows(InvalidSettingException.class,
-        () -> NodeSettings.from(with(Map.of("startup-wait", "soon"))));
-    assertTrue(e.getMessage().startsWith("STARTUP_WAIT"), e.getMessage());
-    assertThrows(InvalidSettingException.class, () -> NodeSettings.from(with(Map.of("startup-wait", "-5s"))));
+  void theVariablesReachTheKeysThatUseThem() {
+    Config c = ShippedConfig.withEnv(Map.of("HOST", "10.0.0.5", "ADVERTISED_HOST", "node-1", "REMOTE_PORT", "2600",
+        "MANAGEMENT_PORT", "8600", "HTTP_PORT", "9080", "GRPC_PORT", "9081", "S3_PORT", "9100",
+        "MODEL_REPOSITORY", "/models", "DATA_DIR", "/var/lib/inferencia"));
+    NodeSettings s = NodeSettings.from(c);
+    assertEquals(2600, s.remotePort());
+    assertEquals(8600, s.managementPort());
+    assertEquals(2600, c.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals("node-1", c.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals("10.0.0.5", c.getString("pekko.remote.artery.bind.hostname"));
+    assertEquals("10.0.0.5", c.getString("pekko.management.http.bind-hostname"));
+    assertEquals(9080, c.getInt("edge.http-port"));
+    assertEquals(9081, c.getInt("edge.grpc-port"));
+    assertEquals("10.0.0.5", c.getString("edge.host"));
+    assertEquals(9100, c.getInt("storage.embedded.port"));
+    assertEquals("10.0.0.5", c.getString("storage.embedded.host"));
+    assertEquals("node-1", c.getString("storage.embedded.advertised-host"));
+    assertEquals("/var/lib/inferencia/s3", c.getString("storage.embedded.data-dir"));
+    assertEquals("/models", c.getString("inference.model-repository"));
   }
 
   @Test
-  void overridesAreParsed() throws Exception {
-    NodeSettings s = NodeSettings.from(with(Map.of(
-        "http-port", "18080", "roles", "gpu",
-        "seed-nodes", "pekko://inferencia@10.0.0.1:2551, pekko://inferencia@node-2:2552")));
-    assertEquals(18080, s.httpPort());
+  void startupWaitIsADuration() {
+    assertEquals(Duration.ofMinutes(2), from(Map.of("STARTUP_WAIT", "2m")).startupWait());
+    assertEquals(Duration.ZERO, from(Map.of("STARTUP_WAIT", "0s")).startupWait());
+    assertTrue(rejected(Map.of("STARTUP_WAIT", "soon")).startsWith("STARTUP_WAIT (node.startup-wait): 'soon' is not a duration"));
+    assertTrue(rejected(Map.of("STARTUP_WAIT", "-5s")).startsWith("STARTUP_WAIT (node.startup-wait): '-5s' must not be negative"));
+  }
+
+  @Test
+  void rolesAndSeedsBecomeClusterSettings() {
+    NodeSettings s = from(Map.of("NODE_ROLES", "gpu",
+        "SEED_NODES", "pekko://inferencia@10.0.0.1:2551, pekko://inferencia@node-2:2552"));
     assertEquals(Set.of(NodeRole.GPU), s.roles());
     assertEquals(List.of("pekko://inferencia@10.0.0.1:2551", "pekko://inferencia@node-2:2552"), s.seedNodes());
-    Config pekko = s.pekkoOverrides();
-    assertEquals(List.of("gpu"), pekko.getStringList("pekko.cluster.roles"));
-    assertEquals(2551, pekko.getInt("pekko.remote.artery.canonical.port"));
+    Config cluster = s.clusterConfig();
+    assertEquals(List.of("gpu"), cluster.getStringList("pekko.cluster.roles"));
+    assertEquals(s.seedNodes(), cluster.getStringList("pekko.cluster.seed-nodes"));
   }
 
   @Test
   void badPortNamesTheVariable() {
-    var e = assertThrows(InvalidSettingException.class,
-        () -> NodeSettings.from(with(Map.of("http-port", "eighty"))));
-    assertTrue(e.getMessage().startsWith("HTTP_PORT"), e.getMessage());
-    assertTrue(e.getMessage().contains("'eighty'"), e.getMessage());
-    var big = assertThrows(InvalidSettingException.class,
-        () -> NodeSettings.from(with(Map.of("grpc-port", "70000"))));
-    assertTrue(big.getMessage().startsWith("GRPC_PORT"), big.getMessage());
+    assertEquals("REMOTE_PORT (pekko.remote.artery.canonical.port): 'eighty' is not a port number (accepts 0-65535)",
+        rejected(Map.of("REMOTE_PORT", "eighty")));
+    assertTrue(rejected(Map.of("MANAGEMENT_PORT", "70000")).startsWith("MANAGEMENT_PORT (pekko.management.http.port): '70000'"));
   }
 
   @Test
   void unknownRoleIsRejected() {
-    var e = assertThrows(InvalidSettingException.class,
-        () -> NodeSettings.from(with(Map.of("roles", "edge,tpu"))));
-    assertTrue(e.getMessage().startsWith("NODE_ROLES"), e.getMessage());
-    assertTrue(e.getMessage().contains("'tpu'"), e.getMessage());
-    assertThrows(InvalidSettingException.class, () -> NodeSettings.from(with(Map.of("roles", " , "))));
+    String e = rejected(Map.of("NODE_ROLES", "edge,tpu"));
+    assertTrue(e.startsWith("NODE_ROLES (node.roles): unknown role 'tpu'"), e);
+    assertTrue(rejected(Map.of("NODE_ROLES", " , ")).startsWith("NODE_ROLES"));
   }
 
   @Test
   void malformedSeedIsRejected() {
-    var e = assertThrows(InvalidSettingException.class,
-        () -> NodeSettings.from(with(Map.of("seed-nodes", "akka://other@host:2551"))));
-    assertTrue(e.getMessage().startsWith("SEED_NODES"), e.getMessage());
+    assertTrue(rejected(Map.of("SEED_NODES", "akka://other@host:2551")).startsWith("SEED_NODES (node.seed-nodes):"));
   }
 
   @Test
-  void missingModelRepositoryIsRejected() throws Exception {
-    var e = assertThrows(InvalidSettingException.class,
-        () -> NodeSettings.from(with(Map.of("model-repository", tmp.resolve("nope").toString()))));
-    assertTrue(e.getMessage().startsWith("MODEL_REPOSITORY"), e.getMessage());
+  void missingModelRepositoryIsRejected() {
+    Config c = ShippedConfig.withEnv(Map.of("MODEL_REPOSITORY", tmp.resolve("nope").toString()));
+    var e = assertThrows(InvalidSettingException.class, () -> NodeSettings.modelRepository(c));
+    assertTrue(e.getMessage().startsWith("MODEL_REPOSITORY (inference.model-repository): "), e.getMessage());
   }
 
   @Test
   void dataDirThatIsAFileIsRejected() throws Exception {
     Path file = Files.writeString(tmp.resolve("file"), "x");
-    var e = assertThrows(InvalidSettingException.class,
-        () -> NodeSettings.from(with(Map.of("data-dir", file.toString()))));
-    assertTrue(e.getMessage().startsWith("DATA_DIR"), e.getMessage());
+    assertTrue(rejected(Map.of("DATA_DIR", file.toString())).startsWith("DATA_DIR (node.data-dir): "));
   }
 }

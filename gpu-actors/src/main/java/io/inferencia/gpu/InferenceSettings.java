@@ -1,8 +1,8 @@
 package io.inferencia.gpu;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import io.inferencia.gpu.batching.AdaptiveSettings;
+import io.inferencia.protocols.config.SettingReader;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -31,29 +31,31 @@ public record InferenceSettings(Path modelRepository, Duration askTimeout, Adapt
   public static final String SECTION = "inference";
   public static final String BLOCKING_DISPATCHER = "inference.blocking-dispatcher";
 
-  /** From the root config (the one holding {@code inference { ... }}). */
+  /**
+   * From the root config (the one holding {@code inference { ... }}). Every key an environment variable sets is
+   * checked here, so a bad value stops the node at start with the variable's name.
+   */
   public static InferenceSettings fromRoot(Config root) {
     Config c = root.getConfig(SECTION);
+    SettingReader r = new SettingReader(c, SECTION);
+    Path repository = r.directory("model-repository", "MODEL_REPOSITORY");
+    Duration askTimeout = r.positiveDuration("ask-timeout", "INFERENCE_ASK_TIMEOUT");
+    boolean strictReadiness = r.bool("strict-readiness", "STRICT_READINESS");
+    r.intAtLeast("cuda-devices", "INFERENCE_CUDA_DEVICES", -1);
+    r.intAtLeast("cpu-cores", "INFERENCE_CPU_CORES", 0);
+    r.bool("ort.allow-spinning", "INFERENCE_ORT_ALLOW_SPINNING");
+    r.positiveInt("max-image-pixels", "INFERENCE_MAX_IMAGE_PIXELS");
+    r.child("blocking-dispatcher").child("thread-pool-executor")
+        .positiveInt("fixed-pool-size", "INFERENCE_BLOCKING_THREADS");
+    r.bool("batching.queue-behind-running", "INFERENCE_QUEUE_BEHIND_RUNNING");
     return new InferenceSettings(
-        Path.of(c.getString("model-repository")).toAbsolutePath().normalize(),
-        c.getDuration("ask-timeout"),
+        repository,
+        askTimeout,
         AdaptiveSettings.fromConfig(c.getConfig("batching.adaptive")),
-        c.getBoolean("strict-readiness"),
-        responseCacheBytes(c),
-        c.getDuration("sequence.step-timeout"),
+        strictReadiness,
+        r.bytesAtLeast("response-cache.max-bytes", "INFERENCE_RESPONSE_CACHE_BYTES", 0),
+        r.positiveDuration("sequence.step-timeout", null),
         Supervision.fromConfig(c.getConfig("supervision")),
         c);
-  }
-
-  private static long responseCacheBytes(Config c) {
-    String key = "inference.response-cache.max-bytes (INFERENCE_RESPONSE_CACHE_BYTES)";
-    long bytes;
-    try {
-      bytes = c.getBytes("response-cache.max-bytes");
-    } catch (ConfigException.BadValue e) {
-      throw new IllegalArgumentException(key + " must be a size such as 64MiB: " + e.getMessage(), e);
-    }
-    if (bytes < 0) throw new IllegalArgumentException(key + " must be >= 0, got " + bytes);
-    return bytes;
   }
 }

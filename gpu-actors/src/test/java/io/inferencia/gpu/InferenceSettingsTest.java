@@ -15,10 +15,28 @@ class InferenceSettingsTest {
     assertEquals(0, InferenceSettings.fromRoot(ConfigFactory.load()).responseCacheBytes());
     assertEquals(64L << 20, InferenceSettings.fromRoot(with("64MiB")).responseCacheBytes());
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromRoot(with("lots")));
-    assertTrue(bad.getMessage().contains("inference.response-cache.max-bytes (INFERENCE_RESPONSE_CACHE_BYTES) must be a size"),
+    assertTrue(bad.getMessage().startsWith("INFERENCE_RESPONSE_CACHE_BYTES (inference.response-cache.max-bytes): 'lots' is not a size"),
         bad.getMessage());
     IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromRoot(with("-1")));
     assertTrue(negative.getMessage().contains("INFERENCE_RESPONSE_CACHE_BYTES"), negative.getMessage());
+  }
+
+  @Test
+  void strictReadinessAcceptsOnlyABoolean() {
+    Config maybe = ConfigFactory.load().withValue("inference.strict-readiness", ConfigValueFactory.fromAnyRef("maybe"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromRoot(maybe));
+    assertEquals("STRICT_READINESS (inference.strict-readiness): 'maybe' is not a boolean (accepts on/off, true/false, yes/no)",
+        e.getMessage());
+    Config off = ConfigFactory.load().withValue("inference.strict-readiness", ConfigValueFactory.fromAnyRef("off"));
+    assertEquals(false, InferenceSettings.fromRoot(off).strictReadiness());
+  }
+
+  @Test
+  void askTimeoutMustBeADuration() {
+    Config bad = ConfigFactory.load().withValue("inference.ask-timeout", ConfigValueFactory.fromAnyRef("soon"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromRoot(bad));
+    assertTrue(e.getMessage().startsWith("INFERENCE_ASK_TIMEOUT (inference.ask-timeout): 'soon' is not a duration"),
+        e.getMessage());
   }
 
   private static Config with(String size) {

@@ -1,11 +1,9 @@
 package io.inferencia.edge;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import io.inferencia.protocols.config.SettingReader;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * The {@code edge} config section.
@@ -40,40 +38,25 @@ public record EdgeSettings(
     return List.copyOf(all);
   }
 
-  /** The environment variable that sets each key of the section (reference.conf), for error messages. */
-  private static final Map<String, String> VARIABLES = Map.of(
-      "host", "EDGE_HOST",
-      "http-port", "EDGE_HTTP_PORT",
-      "grpc-port", "EDGE_GRPC_PORT",
-      "max-request-bytes", "EDGE_MAX_REQUEST_BYTES",
-      "ask-timeout", "EDGE_ASK_TIMEOUT",
-      "grpc-compress-responses", "EDGE_GRPC_COMPRESS_RESPONSES",
-      "shared-memory.allow-client", "EDGE_ALLOW_CLIENT_SHM");
-
-  /** Reads the section; a bad value fails with the variable that carried it (the node exits on it at start). */
+  /**
+   * Reads the section; a bad value fails with the variable that carried it (the node exits on it at start).
+   * {@code request-timeout} and {@code shared-memory.directory} are read where they are used, checked here.
+   */
   public static EdgeSettings fromConfig(Config root) {
-    Config c = root.getConfig("edge");
+    SettingReader r = SettingReader.of(root, "edge");
+    r.positiveDuration("request-timeout", "EDGE_REQUEST_TIMEOUT");
+    r.child("shared-memory").string("directory", "EDGE_SHM_DIRECTORY");
     return new EdgeSettings(
-        read(c, "host", Config::getString),
-        read(c, "http-port", Config::getInt),
-        read(c, "grpc-port", Config::getInt),
-        read(c, "max-request-bytes", Config::getBytes),
-        read(c, "ask-timeout", Config::getDuration),
-        read(c, "stream-parallelism", Config::getInt),
-        read(c, "server-name", Config::getString),
-        read(c, "server-version", Config::getString),
-        read(c, "grpc-compress-responses", Config::getBoolean),
-        read(c, "shared-memory.allow-client", Config::getBoolean));
-  }
-
-  private static <T> T read(Config c, String key, BiFunction<Config, String, T> getter) {
-    try {
-      return getter.apply(c, key);
-    } catch (ConfigException e) {
-      String variable = VARIABLES.get(key);
-      String where = variable == null ? "edge." + key : variable + " (edge." + key + ")";
-      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-    }
+        r.host("host", "HOST"),
+        r.port("http-port", "HTTP_PORT"),
+        r.port("grpc-port", "GRPC_PORT"),
+        r.bytesAtLeast("max-request-bytes", "EDGE_MAX_REQUEST_BYTES", 1),
+        r.positiveDuration("ask-timeout", "EDGE_ASK_TIMEOUT"),
+        r.positiveInt("stream-parallelism", null),
+        r.string("server-name", null),
+        r.string("server-version", null),
+        r.bool("grpc-compress-responses", "EDGE_GRPC_COMPRESS_RESPONSES"),
+        r.child("shared-memory").bool("allow-client", "EDGE_ALLOW_CLIENT_SHM"));
   }
 
   public EdgeSettings withPorts(int newHttpPort, int newGrpcPort) {

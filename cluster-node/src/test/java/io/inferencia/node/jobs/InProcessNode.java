@@ -47,14 +47,18 @@ public final class InProcessNode implements AutoCloseable {
   public static InProcessNode start(String overrides) throws Exception {
     Path dataDir = Files.createTempDirectory("jobs-node");
     Map<String, Object> node = new HashMap<>();
-    node.put("node.host", "127.0.0.1");
-    node.put("node.http-port", Integer.toString(NodeProcess.freePort()));
-    node.put("node.grpc-port", Integer.toString(NodeProcess.freePort()));
-    node.put("node.management-port", Integer.toString(NodeProcess.freePort()));
-    node.put("node.remote-port", Integer.toString(NodeProcess.freePort()));
-    node.put("node.s3-port", Integer.toString(NodeProcess.freePort()));
+    node.put("edge.host", "127.0.0.1");
+    node.put("pekko.remote.artery.bind.hostname", "127.0.0.1");
+    node.put("pekko.management.http.bind-hostname", "127.0.0.1");
+    node.put("storage.embedded.host", "127.0.0.1");
+    node.put("edge.http-port", NodeProcess.freePort());
+    node.put("edge.grpc-port", NodeProcess.freePort());
+    node.put("pekko.management.http.port", NodeProcess.freePort());
+    node.put("pekko.remote.artery.canonical.port", NodeProcess.freePort());
+    node.put("storage.embedded.port", NodeProcess.freePort());
     node.put("node.data-dir", dataDir.toString());
-    node.put("node.model-repository", TestModels.repository().toString());
+    node.put("storage.embedded.data-dir", dataDir.resolve("s3").toString());
+    node.put("inference.model-repository", TestModels.repository().toString());
     Config loaded = ConfigFactory.parseString(overrides)
         .withFallback(ConfigFactory.parseMap(node))
         .withFallback(ConfigFactory.parseString("""
@@ -68,12 +72,13 @@ public final class InProcessNode implements AutoCloseable {
             """))
         .withFallback(ConfigFactory.load());
     NodeSettings settings = NodeSettings.from(loaded);
-    Config config = settings.pekkoOverrides().withFallback(loaded).resolve();
+    Config config = settings.clusterConfig().withFallback(loaded);
     DatabaseSettings db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
     NodeServices services = NodeServices.open(StorageSettings.fromConfig(config.getConfig("storage")), db, java.time.Duration.ZERO);
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
         db.pekkoConfig().withFallback(config));
-    InProcessNode n = new InProcessNode(settings.httpPort(), settings.grpcPort(), settings.s3Port(), dataDir, system, services);
+    InProcessNode n = new InProcessNode(config.getInt("edge.http-port"), config.getInt("edge.grpc-port"),
+        config.getInt("storage.embedded.port"), dataDir, system, services);
     n.awaitReady(Duration.ofSeconds(120));
     return n;
   }

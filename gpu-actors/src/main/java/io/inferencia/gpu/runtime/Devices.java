@@ -24,14 +24,14 @@ public final class Devices {
     this.cpuCores = cpuCores;
   }
 
-  /** Reads {@code cuda-devices} (-1: from CUDA_VISIBLE_DEVICES, else one) and {@code cpu-cores} (0: all). */
+  /** Reads {@code cuda-devices} (-1: from {@code cuda-visible-devices}, else one) and {@code cpu-cores} (0: all). */
   public static Devices detect(Config inference) {
     int cores = inference.getInt("cpu-cores");
     if (cores <= 0) cores = Runtime.getRuntime().availableProcessors();
     List<Device> devices = new ArrayList<>(List.of(Device.CPU));
     if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
       int configured = inference.getInt("cuda-devices");
-      int count = configured >= 0 ? configured : visibleCudaDevices(System.getenv("CUDA_VISIBLE_DEVICES"));
+      int count = configured >= 0 ? configured : visibleCudaDevices(inference.getString("cuda-visible-devices"));
       for (int i = 0; i < count; i++) devices.add(Device.cuda(i));
     }
     return new Devices(devices, cores);

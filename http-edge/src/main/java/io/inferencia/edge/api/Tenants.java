@@ -1,6 +1,7 @@
 package io.inferencia.edge.api;
 
 import com.typesafe.config.Config;
+import io.inferencia.protocols.config.InvalidSettingException;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -36,7 +37,8 @@ public final class Tenants {
     if (!env.isEmpty())
       for (String pair : env.split(",")) {
         int colon = pair.indexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("API_KEYS entry '" + pair + "' is not key:tenant");
+        if (colon <= 0) throw new InvalidSettingException("API_KEYS", "api.keys-list",
+              "entry '" + pair + "' is not key:tenant (accepts key1:tenant1,key2:tenant2)");
         keys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
       }
     return new Tenants(keys, api.getString("default-tenant"));

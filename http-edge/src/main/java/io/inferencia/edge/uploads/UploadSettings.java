@@ -1,6 +1,7 @@
 package io.inferencia.edge.uploads;
 
 import com.typesafe.config.Config;
+import io.inferencia.protocols.config.SettingReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,12 +21,17 @@ public record UploadSettings(long singlePutMax, long partSize, int firstParts, l
   public static final long MIN_PART = 5L * 1024 * 1024;
   public static final int MAX_PARTS = 10_000;
 
+  /** Reads the section; a bad value fails with the variable that carried it (the node exits on it at start). */
   public static UploadSettings fromConfig(Config uploads, String fallbackSecret) {
-    long part = uploads.getBytes("part-size");
-    if (part < MIN_PART) throw new IllegalArgumentException("uploads.part-size must be at least 5 MiB, got " + part);
-    String key = uploads.getString("signing-key");
-    return new UploadSettings(uploads.getBytes("single-put-max"), part, uploads.getInt("first-parts"),
-        uploads.getBytes("max-size"), uploads.getDuration("url-ttl"), uploads.getDuration("session-ttl"),
+    SettingReader r = new SettingReader(uploads, "uploads");
+    String key = r.string("signing-key", "UPLOAD_SIGNING_KEY");
+    return new UploadSettings(
+        r.bytesAtLeast("single-put-max", "UPLOAD_SINGLE_PUT_MAX", 1),
+        r.bytesAtLeast("part-size", "UPLOAD_PART_SIZE", MIN_PART),
+        r.positiveInt("first-parts", null),
+        r.bytesAtLeast("max-size", "UPLOAD_MAX_SIZE", 1),
+        r.positiveDuration("url-ttl", "UPLOAD_URL_TTL"),
+        r.positiveDuration("session-ttl", null),
         sha256(key.isEmpty() ? "uploads:" + fallbackSecret : key));
   }
 

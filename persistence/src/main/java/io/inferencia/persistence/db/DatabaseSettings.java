@@ -2,6 +2,7 @@ package io.inferencia.persistence.db;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.inferencia.protocols.config.SettingReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,11 +39,18 @@ public record DatabaseSettings(String url, String user, String password, int poo
     dialectOf(url); // fails on an unsupported URL
   }
 
-  /** Reads {@code persistence.db}; an empty url means the embedded H2 file under {@code dataDir}. */
+  /**
+   * Reads {@code persistence.db}; an empty url means the embedded H2 file under {@code dataDir}. A bad value
+   * fails with the variable that carries it.
+   */
   public static DatabaseSettings fromConfig(Config db, Path dataDir) {
-    String url = db.getString("url").trim();
+    SettingReader r = new SettingReader(db, "persistence.db");
+    String url = r.string("url", "DB_URL");
     if (url.isEmpty()) url = embeddedH2(dataDir);
-    return new DatabaseSettings(url, db.getString("user"), db.getString("password"), db.getInt("pool-size"));
+    else if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:"))
+      throw r.invalid("url", "DB_URL", "'" + url + "' is neither jdbc:postgresql:... nor jdbc:h2:...");
+    return new DatabaseSettings(url, r.string("user", "DB_USER"), r.string("password", "DB_PASSWORD"),
+        r.intAtLeast("pool-size", "DB_POOL_SIZE", 2));
   }
 
   public static String embeddedH2(Path dataDir) {

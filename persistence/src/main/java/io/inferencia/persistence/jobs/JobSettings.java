@@ -1,6 +1,7 @@
 package io.inferencia.persistence.jobs;
 
 import com.typesafe.config.Config;
+import io.inferencia.protocols.config.SettingReader;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,24 +18,37 @@ public record JobSettings(int maxAttempts, Duration minBackoff, Duration maxBack
     int snapshotEvery, Duration enqueueRetry, Duration sweepInterval, Duration staleAfter, int sweepBatch,
     int dispatcherBuffer, Duration askTimeout, Duration runTimeout) {
 
+  /** Reads the section; a bad value fails with the variable that carries it (the node exits on it at start). */
   public static JobSettings fromConfig(Config jobs) {
-    JobSettings s = new JobSettings(
-        jobs.getInt("retry.max-attempts"),
-        jobs.getDuration("retry.min-backoff"),
-        jobs.getDuration("retry.max-backoff"),
-        jobs.getDouble("retry.random-factor"),
-        jobs.getInt("snapshot-every"),
-        jobs.getDuration("dispatch.enqueue-retry"),
-        jobs.getDuration("sweeper.interval"),
-        jobs.getDuration("sweeper.stale-after"),
-        jobs.getInt("sweeper.batch"),
-        jobs.getInt("dispatch.buffer"),
-        jobs.getDuration("ask-timeout"),
-        jobs.getDuration("run-timeout"));
-    if (s.maxAttempts < 1) throw new IllegalArgumentException("jobs.retry.max-attempts must be >= 1");
-    if (s.snapshotEvery < 1) throw new IllegalArgumentException("jobs.snapshot-every must be >= 1");
-    if (s.randomFactor < 0 || s.randomFactor > 1) throw new IllegalArgumentException("jobs.retry.random-factor must be in 0..1");
-    return s;
+    SettingReader r = new SettingReader(jobs, "jobs");
+    SettingReader retry = r.child("retry");
+    SettingReader sweeper = r.child("sweeper");
+    SettingReader dispatch = r.child("dispatch");
+    double randomFactor = randomFactor(retry);
+    return new JobSettings(
+        retry.positiveInt("max-attempts", "JOB_MAX_ATTEMPTS"),
+        retry.positiveDuration("min-backoff", null),
+        retry.positiveDuration("max-backoff", null),
+        randomFactor,
+        r.positiveInt("snapshot-every", null),
+        dispatch.positiveDuration("enqueue-retry", null),
+        sweeper.positiveDuration("interval", "JOB_SWEEP_INTERVAL"),
+        sweeper.positiveDuration("stale-after", "JOB_STALE_AFTER"),
+        sweeper.positiveInt("batch", null),
+        dispatch.positiveInt("buffer", null),
+        r.positiveDuration("ask-timeout", null),
+        r.positiveDuration("run-timeout", "JOB_RUN_TIMEOUT"));
+  }
+
+  private static double randomFactor(SettingReader retry) {
+    String v = retry.string("random-factor", null);
+    try {
+      double f = Double.parseDouble(v);
+      if (f >= 0 && f <= 1) return f;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw retry.invalid("random-factor", null, "'" + v + "' is not a number from 0 to 1");
   }
 
   /** Exponential backoff before attempt {@code nextAttempt}, with jitter so retries of a burst spread out. */

@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import io.inferencia.protocols.config.SettingReader;
 import java.util.regex.Pattern;
 
 /**
- * The {@code storage} config section, validated once: an invalid value throws IllegalArgumentException naming
+ * The {@code storage} config section, validated once: an invalid value throws InvalidSettingException naming
  * the key and its environment variable.
  *
  * @param endpoint S3 API base URL the node talks to; empty: start {@link EmbeddedS3} and use it
@@ -93,9 +94,9 @@ public record StorageSettings(
 
   private static Embedded embedded(SettingReader r) {
     return new Embedded(
-        r.host("host", null),
+        r.host("host", "HOST"),
         r.port("port", "S3_PORT"),
-        r.host("advertised-host", null),
+        r.host("advertised-host", "ADVERTISED_HOST"),
         r.directory("data-dir", null));
   }
 

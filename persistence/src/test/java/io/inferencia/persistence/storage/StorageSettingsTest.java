@@ -90,25 +90,25 @@ class StorageSettingsTest {
 
   @Test
   void invalidValuesNameTheirKey() {
-    assertTrue(rejected("storage.endpoint = \"minio:9000\"").startsWith("storage.endpoint (S3_ENDPOINT):"));
-    assertTrue(rejected("storage.endpoint = \"ftp://minio:9000\"").startsWith("storage.endpoint (S3_ENDPOINT):"));
-    assertTrue(rejected("storage.endpoint = \"http://minio:9000/bucket\"").startsWith("storage.endpoint (S3_ENDPOINT):"));
-    assertTrue(rejected("storage.endpoint = \"http://x y\"").startsWith("storage.endpoint (S3_ENDPOINT):"));
-    assertTrue(rejected("storage.public-endpoint = \"files.example.com\"").startsWith("storage.public-endpoint (S3_PUBLIC_ENDPOINT):"));
-    assertTrue(rejected("storage.embedded.port = 99999").startsWith("storage.embedded.port (S3_PORT):"));
-    assertTrue(rejected("storage.embedded.port = nine").startsWith("storage.embedded.port (S3_PORT):"));
-    assertTrue(rejected("storage.embedded.host = \"\"").startsWith("storage.embedded.host:"));
-    assertTrue(rejected("storage.buckets.intake = \"Intake_1\"").startsWith("storage.buckets.intake (S3_BUCKET_INTAKE):"));
-    assertTrue(rejected("storage.region = \"EU West\"").startsWith("storage.region (S3_REGION):"));
-    assertTrue(rejected("storage.client.max-connections = 0").startsWith("storage.client.max-connections (S3_MAX_CONNECTIONS):"));
-    assertTrue(rejected("storage.client.socket-timeout = soon").startsWith("storage.client.socket-timeout (S3_SOCKET_TIMEOUT):"));
-    assertTrue(rejected("storage.path-style = off").startsWith("storage.path-style (S3_PATH_STYLE):"));
+    assertTrue(rejected("storage.endpoint = \"minio:9000\"").startsWith("S3_ENDPOINT (storage.endpoint):"));
+    assertTrue(rejected("storage.endpoint = \"ftp://minio:9000\"").startsWith("S3_ENDPOINT (storage.endpoint):"));
+    assertTrue(rejected("storage.endpoint = \"http://minio:9000/bucket\"").startsWith("S3_ENDPOINT (storage.endpoint):"));
+    assertTrue(rejected("storage.endpoint = \"http://x y\"").startsWith("S3_ENDPOINT (storage.endpoint):"));
+    assertTrue(rejected("storage.public-endpoint = \"files.example.com\"").startsWith("S3_PUBLIC_ENDPOINT (storage.public-endpoint):"));
+    assertTrue(rejected("storage.embedded.port = 99999").startsWith("S3_PORT (storage.embedded.port):"));
+    assertTrue(rejected("storage.embedded.port = nine").startsWith("S3_PORT (storage.embedded.port):"));
+    assertTrue(rejected("storage.embedded.host = \"\"").startsWith("HOST (storage.embedded.host):"));
+    assertTrue(rejected("storage.buckets.intake = \"Intake_1\"").startsWith("S3_BUCKET_INTAKE (storage.buckets.intake):"));
+    assertTrue(rejected("storage.region = \"EU West\"").startsWith("S3_REGION (storage.region):"));
+    assertTrue(rejected("storage.client.max-connections = 0").startsWith("S3_MAX_CONNECTIONS (storage.client.max-connections):"));
+    assertTrue(rejected("storage.client.socket-timeout = soon").startsWith("S3_SOCKET_TIMEOUT (storage.client.socket-timeout):"));
+    assertTrue(rejected("storage.path-style = off").startsWith("S3_PATH_STYLE (storage.path-style):"));
   }
 
   @Test
   void anExternalEndpointNeedsCredentials() {
-    assertTrue(rejected("storage.endpoint = \"http://minio:9000\"").startsWith("storage.access-key (S3_ACCESS_KEY):"));
+    assertTrue(rejected("storage.endpoint = \"http://minio:9000\"").startsWith("S3_ACCESS_KEY (storage.access-key):"));
     assertTrue(rejected("storage { endpoint = \"http://minio:9000\", access-key = a }")
-        .startsWith("storage.secret-key (S3_SECRET_KEY):"));
+        .startsWith("S3_SECRET_KEY (storage.secret-key):"));
   }
 }
