@@ -129,10 +129,9 @@ class JobInputsTest {
   }
 
   /**
-   * The problem, and proof that nothing was persisted: the journal did not grow, and the job the
-   * Idempotency-Key would have named does not exist.
+   * The problem, and proof that nothing was persisted: the journal, counted before the submission is sent,
+   * did not grow, and the job the Idempotency-Key would have named does not exist.
    */
-  /** Counts the journal before the submission is sent, so a persisted rejection shows. */
   private static void assertRejected(java.util.function.Supplier<JobApi.Response> submission, int status, String type)
       throws Exception {
     long before = journalRows();

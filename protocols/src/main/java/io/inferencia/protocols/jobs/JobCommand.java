@@ -29,10 +29,10 @@ public sealed interface JobCommand extends CborSerializable {
 
   // ---- from workers and the sweeper ----
 
-  /** A worker asks to run attempt {@code attempt}; {@code worker} is watched while it runs. */
   /**
-   * The go-ahead for one run of an attempt. {@code run} names the run: the same run asking again (its
-   * reply was lost) gets the go-ahead again, any other run of a started attempt is refused.
+   * A worker asks for the go-ahead to run attempt {@code attempt}; {@code worker} is watched while it runs.
+   * {@code run} names the run: the same run asking again (its reply was lost) gets the go-ahead again, any
+   * other run of a started attempt is refused.
    */
   record Start(int attempt, ActorRef<?> worker, String node, String run, ActorRef<StartReply> replyTo) implements JobCommand {}
 

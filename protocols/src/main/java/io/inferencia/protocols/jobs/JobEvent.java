@@ -9,8 +9,10 @@ public sealed interface JobEvent extends CborSerializable {
   /** Accepted: validated at the edge, recorded before the client got its id. */
   record JobSubmitted(String jobId, JobSpec spec, long at) implements JobEvent {}
 
-  /** A worker took attempt {@code attempt}; {@code worker} is its serialized actor reference. */
-  /** {@code run}: the run that got the go-ahead (null in events written before runs were named). */
+  /**
+   * A worker took attempt {@code attempt}; {@code worker} is its serialized actor reference, {@code run} the
+   * run that got the go-ahead (null in events written before runs were named).
+   */
   record JobStarted(int attempt, String worker, String node, String run, long at) implements JobEvent {}
 
   /** The result object {@code output} was written. */

@@ -90,8 +90,10 @@ class OcrPipelineTest {
     assertTrue(box[2] <= image.getWidth() && box[5] <= image.getHeight(), Arrays.toString(box));
   }
 
-  /** A sweep over fonts and sizes; prints the accuracy so the report can quote it. */
-  /** Default boxes (unclip 2.0). Observed: 65/72 exact; the misses are O/0 in Monospaced and one lost space. */
+  /**
+   * A sweep over fonts and sizes with the default boxes (unclip 2.0); prints the accuracy so the report can
+   * quote it. Observed: 65/72 exact; the misses are O/0 in Monospaced and one lost space.
+   */
   @Test
   void accuracyAcrossFontsAndSizes() {
     int[] counts = sweep(ocr, "unclip 2.0");
