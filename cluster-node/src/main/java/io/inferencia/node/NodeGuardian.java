@@ -22,6 +22,7 @@ import io.inferencia.persistence.jobs.JobEntity;
 import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
 import io.inferencia.persistence.jobs.JobsProjection;
+import io.inferencia.persistence.jobs.ResultDiscarder;
 import io.inferencia.persistence.jobs.ShardedJobStore;
 import io.inferencia.protocols.inference.InferenceGateway;
 import java.time.Duration;
@@ -110,7 +111,8 @@ public final class NodeGuardian {
     NodeMetrics.start(config, services.database().dataSource(), blocking);
     JdbcJobViewRepository views = new JdbcJobViewRepository(services.database().dataSource());
     ActorRef<JobDispatcher.Command> dispatcher = JobDispatcher.init(system, jobs);
-    JobEntity.init(system, jobs, dispatcher);
+    JobEntity.init(system, jobs, dispatcher, ResultDiscarder.inStore(services.storage().objects(),
+        services.storage().objects().buckets().results(), blocking));
     JobsProjection.init(system, services.database().dataSource());
     JobSweeper.init(system, jobs, views, blocking);
 
