@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.inferencia.edge.EdgeServer;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.api.V1Api;
+import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.kserve.KServeDocuments;
 import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.gpu.InferenceCore;
@@ -15,6 +16,7 @@ import io.inferencia.gpu.jobs.VadTask;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory;
 import io.inferencia.gpu.pipeline.vad.VadPipelineFactory;
+import io.inferencia.persistence.db.DatabaseProbe;
 import io.inferencia.persistence.db.PooledJdbcSession;
 import io.inferencia.persistence.jobs.JdbcJobViewRepository;
 import io.inferencia.persistence.jobs.JobDispatcher;
@@ -115,6 +117,10 @@ public final class NodeGuardian {
         services.storage().objects().buckets().results(), blocking));
     JobsProjection.init(system, services.database().dataSource());
     JobSweeper.init(system, jobs, views, blocking);
+    Config db = config.getConfig("persistence.db");
+    DatabaseProbe journal = DatabaseProbe.start(system, services.database().dataSource(),
+        db.getDuration("probe-interval"), db.getDuration("unreachable-after"), blocking);
+    ReadinessChecks.get(system).register("database", journal::reachable);
 
     InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
         ? InferenceCore.start(ctx, config, pipelines()).gateway()

@@ -111,8 +111,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private JobEntity(String jobId, JobSettings settings, ActorRef<JobDispatcher.Command> dispatcher,
       ResultDiscarder results, ActorContext<JobCommand> ctx, TimerScheduler<JobCommand> timers) {
-    // A journal outage restarts the entity with backoff instead of stopping it for good.
-    super(persistenceId(jobId), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    // A journal outage restarts the entity with backoff instead of stopping it for good; capped at 2 s
+    // so that the entity is back within moments of the database.
+    super(persistenceId(jobId), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2));
     this.jobId = jobId;
     this.settings = settings;
     this.dispatcher = dispatcher;
