@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -44,6 +45,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
@@ -55,9 +57,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 public final class NodeGuardian {
   private NodeGuardian() {}
 
-  private record TablesReady(Throwable error, int attempt) {}
-
-  private record CreateTables(int attempt) {}
+  private record TablesReady(Throwable error) {}
 
   /**
    * Nodes starting together race on PostgreSQL's CREATE TABLE IF NOT EXISTS (it can fail with a
@@ -65,28 +65,17 @@ public final class NodeGuardian {
    * tables there.
    */
   private static final int TABLE_ATTEMPTS = 5;
-  private static final Duration TABLE_RETRY_DELAY = Duration.ofSeconds(1);
 
   public static Behavior<Void> create(NodeSettings settings, NodeServices services) {
-    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
+    return Behaviors.<Object>setup(ctx -> {
       joinCluster(ctx, settings);
       startManagement(ctx.getSystem());
       closeOnShutdown(ctx.getSystem(), services,
           ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher")));
       // Projection offsets live in tables Pekko Projection creates; the projections start after them.
-      createTables(ctx, services, 1);
+      ctx.pipeToSelf(createTables(ctx, services), (done, error) -> new TablesReady(error));
       return Behaviors.receive(Object.class)
-          .onMessage(CreateTables.class, msg -> {
-            createTables(ctx, services, msg.attempt());
-            return Behaviors.same();
-          })
           .onMessage(TablesReady.class, ready -> {
-            if (ready.error() != null && ready.attempt() < TABLE_ATTEMPTS) {
-              ctx.getLog().warn("Projection tables could not be created (attempt {} of {}), trying again: {}",
-                  ready.attempt(), TABLE_ATTEMPTS, ready.error().getMessage());
-              timers.startSingleTimer(new CreateTables(ready.attempt() + 1), TABLE_RETRY_DELAY);
-              return Behaviors.same();
-            }
             if (ready.error() != null) {
               ctx.getLog().error("Projection tables could not be created; stopping", ready.error());
               ctx.getSystem().terminate();
@@ -96,13 +85,17 @@ public final class NodeGuardian {
             return Behaviors.empty();
           })
           .build();
-    })).narrow();
+    }).narrow();
   }
 
-  private static void createTables(ActorContext<Object> ctx, NodeServices services, int attempt) {
-    ctx.pipeToSelf(JdbcProjection.createTablesIfNotExists(
-            () -> new PooledJdbcSession(services.database().dataSource()), ctx.getSystem()),
-        (done, error) -> new TablesReady(error, attempt));
+  private static CompletionStage<Done> createTables(ActorContext<Object> ctx, NodeServices services) {
+    ActorSystem<?> system = ctx.getSystem();
+    return Patterns.retry(() -> JdbcProjection.createTablesIfNotExists(
+                () -> new PooledJdbcSession(services.database().dataSource()), system)
+            .whenComplete((done, error) -> {
+              if (error != null) system.log().warn("Projection tables could not be created: {}", error.getMessage());
+            }),
+        TABLE_ATTEMPTS, Duration.ofMillis(500), Duration.ofSeconds(4), 0.2, system);
   }
 
   private static void start(ActorContext<Object> ctx, NodeSettings settings, NodeServices services) {
