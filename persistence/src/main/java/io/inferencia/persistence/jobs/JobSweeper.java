@@ -30,7 +30,7 @@ public final class JobSweeper {
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Found(List<JobViewRepository.StaleJob> jobs, Throwable error) implements Command {}
+  private record Found(List<JdbcJobViewRepository.StaleJob> jobs, Throwable error) implements Command {}
 
   public static void init(ActorSystem<?> system, JobSettings settings, JdbcJobViewRepository repository, Executor blocking) {
     Behavior<Command> supervised = Behaviors.supervise(create(settings, repository, blocking))
@@ -50,15 +50,15 @@ public final class JobSweeper {
   private static final class Sweep {
     private final org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
     private final JobSettings settings;
-    private final JobViewRepository repository;
+    private final JdbcJobViewRepository repository;
     private final Executor blocking;
     private final ClusterSharding sharding;
     private final long startedAt = System.currentTimeMillis();
-    private JobViewRepository.SweepPosition after;
+    private JdbcJobViewRepository.SweepPosition after;
     private boolean inFlight;
 
     Sweep(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, JobSettings settings,
-        JobViewRepository repository, Executor blocking) {
+        JdbcJobViewRepository repository, Executor blocking) {
       this.ctx = ctx;
       this.settings = settings;
       this.repository = repository;
@@ -77,7 +77,7 @@ public final class JobSweeper {
       if (inFlight) return Behaviors.same();
       inFlight = true;
       long before = Math.max(System.currentTimeMillis() - settings.staleAfter().toMillis(), startedAt);
-      JobViewRepository.SweepPosition from = after;
+      JdbcJobViewRepository.SweepPosition from = after;
       ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> repository.staleJobs(before, from, settings.sweepBatch()), blocking),
           Found::new);
       return Behaviors.same();
@@ -89,9 +89,9 @@ public final class JobSweeper {
         ctx.getLog().warn("Job sweep failed: {}", found.error().getMessage());
         return Behaviors.same();
       }
-      List<JobViewRepository.StaleJob> jobs = found.jobs();
+      List<JdbcJobViewRepository.StaleJob> jobs = found.jobs();
       if (!jobs.isEmpty()) ctx.getLog().info("Waking {} unfinished job(s) without progress", jobs.size());
-      for (JobViewRepository.StaleJob job : jobs)
+      for (JdbcJobViewRepository.StaleJob job : jobs)
         sharding.entityRefFor(JobEntity.ENTITY_KEY, job.jobId()).tell(JobCommand.Wake.INSTANCE);
       // A short page was the end: the next tick starts from the oldest again.
       after = jobs.size() < settings.sweepBatch() ? null : jobs.get(jobs.size() - 1).position();

@@ -1,7 +1,7 @@
 package io.inferencia.persistence.jobs;
 
-import io.inferencia.persistence.storage.ObjectStore;
 import io.inferencia.protocols.jobs.JobResults;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -134,9 +134,9 @@ abstract class JobsOnDatabaseTest {
         st.execute("INSERT INTO job_view VALUES ('done', 'acme', 'ocr', 'SUCCEEDED', 's3://intake/x', NULL, NULL, 1, 10, 10, 3)");
       }
       List<String> swept = new ArrayList<>();
-      JobViewRepository.SweepPosition after = null;
+      JdbcJobViewRepository.SweepPosition after = null;
       for (int page = 0; page < 3; page++) {
-        List<JobViewRepository.StaleJob> jobs = node.views.staleJobs(5000, after, 2);
+        List<JdbcJobViewRepository.StaleJob> jobs = node.views.staleJobs(5000, after, 2);
         jobs.forEach(j -> swept.add(j.jobId()));
         after = jobs.get(jobs.size() - 1).position();
       }
