@@ -65,5 +65,6 @@ public final class Main {
     Tenants.fromConfig(config.getConfig("api"));
     JobSettings.fromConfig(config.getConfig("jobs"));
     JobWorkerSettings.fromConfig(config.getConfig("jobs"));
+    DatabaseSettings.probeFromConfig(config.getConfig("persistence.db"));
   }
 }

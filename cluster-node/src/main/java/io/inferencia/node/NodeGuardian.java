@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.inferencia.edge.EdgeServer;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.api.V1Api;
+import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.kserve.KServeDocuments;
 import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.gpu.InferenceCore;
@@ -15,6 +16,8 @@ import io.inferencia.gpu.jobs.VadTask;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import io.inferencia.gpu.pipeline.ocr.OcrPipelineFactory;
 import io.inferencia.gpu.pipeline.vad.VadPipelineFactory;
+import io.inferencia.persistence.db.DatabaseProbe;
+import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.db.PooledJdbcSession;
 import io.inferencia.persistence.jobs.JdbcJobViewRepository;
 import io.inferencia.persistence.jobs.JobDispatcher;
@@ -23,12 +26,14 @@ import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobWorkerSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
 import io.inferencia.persistence.jobs.JobsProjection;
+import io.inferencia.persistence.jobs.ResultDiscarder;
 import io.inferencia.persistence.jobs.ShardedJobStore;
 import io.inferencia.protocols.inference.InferenceGateway;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -42,6 +47,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
@@ -53,9 +59,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 public final class NodeGuardian {
   private NodeGuardian() {}
 
-  private record TablesReady(Throwable error, int attempt) {}
-
-  private record CreateTables(int attempt) {}
+  private record TablesReady(Throwable error) {}
 
   /**
    * Nodes starting together race on PostgreSQL's CREATE TABLE IF NOT EXISTS (it can fail with a
@@ -63,28 +67,17 @@ public final class NodeGuardian {
    * tables there.
    */
   private static final int TABLE_ATTEMPTS = 5;
-  private static final Duration TABLE_RETRY_DELAY = Duration.ofSeconds(1);
 
   public static Behavior<Void> create(NodeSettings settings, NodeServices services) {
-    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
+    return Behaviors.<Object>setup(ctx -> {
       joinCluster(ctx, settings);
       startManagement(ctx.getSystem());
       closeOnShutdown(ctx.getSystem(), services,
           ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher")));
       // Projection offsets live in tables Pekko Projection creates; the projections start after them.
-      createTables(ctx, services, 1);
+      ctx.pipeToSelf(createTables(ctx, services), (done, error) -> new TablesReady(error));
       return Behaviors.receive(Object.class)
-          .onMessage(CreateTables.class, msg -> {
-            createTables(ctx, services, msg.attempt());
-            return Behaviors.same();
-          })
           .onMessage(TablesReady.class, ready -> {
-            if (ready.error() != null && ready.attempt() < TABLE_ATTEMPTS) {
-              ctx.getLog().warn("Projection tables could not be created (attempt {} of {}), trying again: {}",
-                  ready.attempt(), TABLE_ATTEMPTS, ready.error().getMessage());
-              timers.startSingleTimer(new CreateTables(ready.attempt() + 1), TABLE_RETRY_DELAY);
-              return Behaviors.same();
-            }
             if (ready.error() != null) {
               ctx.getLog().error("Projection tables could not be created; stopping", ready.error());
               ctx.getSystem().terminate();
@@ -94,13 +87,17 @@ public final class NodeGuardian {
             return Behaviors.empty();
           })
           .build();
-    })).narrow();
+    }).narrow();
   }
 
-  private static void createTables(ActorContext<Object> ctx, NodeServices services, int attempt) {
-    ctx.pipeToSelf(JdbcProjection.createTablesIfNotExists(
-            () -> new PooledJdbcSession(services.database().dataSource()), ctx.getSystem()),
-        (done, error) -> new TablesReady(error, attempt));
+  private static CompletionStage<Done> createTables(ActorContext<Object> ctx, NodeServices services) {
+    ActorSystem<?> system = ctx.getSystem();
+    return Patterns.retry(() -> JdbcProjection.createTablesIfNotExists(
+                () -> new PooledJdbcSession(services.database().dataSource()), system)
+            .whenComplete((done, error) -> {
+              if (error != null) system.log().warn("Projection tables could not be created: {}", error.getMessage());
+            }),
+        TABLE_ATTEMPTS, Duration.ofMillis(500), Duration.ofSeconds(4), 0.2, system);
   }
 
   private static void start(ActorContext<Object> ctx, NodeSettings settings, NodeServices services) {
@@ -111,9 +108,14 @@ public final class NodeGuardian {
     NodeMetrics.start(config, services.database().dataSource(), blocking);
     JdbcJobViewRepository views = new JdbcJobViewRepository(services.database().dataSource());
     ActorRef<JobDispatcher.Command> dispatcher = JobDispatcher.init(system, jobs);
-    JobEntity.init(system, jobs, dispatcher);
+    JobEntity.init(system, jobs, dispatcher, ResultDiscarder.inStore(services.storage().objects(),
+        services.storage().objects().buckets().results(), blocking));
     JobsProjection.init(system, services.database().dataSource());
     JobSweeper.init(system, jobs, views, blocking);
+    DatabaseSettings.Probe probe = DatabaseSettings.probeFromConfig(config.getConfig("persistence.db"));
+    DatabaseProbe journal = DatabaseProbe.start(system, services.database().dataSource(),
+        probe.interval(), probe.unreachableAfter(), blocking);
+    ReadinessChecks.get(system).register("database", journal::reachable);
 
     InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
         ? InferenceCore.start(ctx, config, pipelines()).gateway()

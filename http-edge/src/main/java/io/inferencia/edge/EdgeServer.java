@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.grpc.GrpcHandler;
+import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
@@ -43,7 +44,7 @@ public final class EdgeServer {
   public static CompletionStage<Bindings> bind(
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings, Route... moreRoutes) {
     return bindRest(system, settings, EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
-        admins(system), moreRoutes))
+        admins(system), ReadinessChecks.get(system), moreRoutes))
         .thenCombine(bindGrpc(system, gateway, settings), Bindings::new);
   }
 
@@ -54,7 +55,7 @@ public final class EdgeServer {
   public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings,
       java.util.function.UnaryOperator<Route> wrap, Route v1, List<Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
     Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
-        admins(system), v1));
+        admins(system), ReadinessChecks.get(system), v1));
     return bindRest(system, settings, rest).thenCombine(bindGrpc(system, gateway, settings, moreGrpc), Bindings::new);
   }
 
@@ -80,7 +81,7 @@ public final class EdgeServer {
   public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
       EdgeSettings settings, List<Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
     InferenceGrpcService inference = new InferenceGrpcService(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
-        admins(system));
+        admins(system), ReadinessChecks.get(system));
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.grpcPort())
         .withSettings(serverSettings(system, settings, true))

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.node.conformance.Samples;
+import io.inferencia.protocols.jobs.JobCommand;
+import io.inferencia.protocols.jobs.JobEvent;
+import io.inferencia.protocols.jobs.RunCheck;
 import io.inferencia.protocols.storage.S3Uri;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +91,35 @@ class JobLifecycleTest {
     JobApi.Response again = api.delete("/v1/jobs/" + queued);
     assertEquals(409, again.status());
     assertEquals("https://inferencia.io/problems/job-finished", again.json().get("type").asText());
+  }
+
+  @Test
+  void theWorkerTellsTheEntityWhetherItsRunIsStillUnderWay() throws Exception {
+    String longInput = api.upload("check.wav", "audio/wav", noiseWav(16_000, 60));
+    String id = api.submit("vad", longInput, null, null).json().get("jobId").asText();
+    awaitStatus(id, "RUNNING");
+    JobEvent.JobStarted started = startedEvent(id);
+    ActorRef<Object> worker = ActorRefResolver.get(node.system).resolveActorRef(started.worker());
+    assertTrue(checkRun(worker, id, started.attempt(), started.run()), "the run is under way");
+    assertFalse(checkRun(worker, id, started.attempt(), "another-run"), "a run the worker does not know is not");
+    api.awaitFinished(id, Duration.ofSeconds(90));
+    assertFalse(checkRun(worker, id, started.attempt(), started.run()), "a finished run is no longer under way");
+  }
+
+  private static JobEvent.JobStarted startedEvent(String jobId) throws Exception {
+    JdbcReadJournal journal = PersistenceQuery.get(Adapter.toClassic(node.system))
+        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return journal.currentEventsByPersistenceId("Job|" + jobId, 0, Long.MAX_VALUE)
+        .map(e -> e.event())
+        .filter(e -> e instanceof JobEvent.JobStarted)
+        .map(e -> (JobEvent.JobStarted) e)
+        .runWith(Sink.head(), node.system).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static boolean checkRun(ActorRef<Object> worker, String jobId, int attempt, String run) throws Exception {
+    JobCommand answer = AskPattern.<Object, JobCommand>ask(worker, r -> new RunCheck(jobId, attempt, run, r),
+        Duration.ofSeconds(5), node.system.scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return ((JobCommand.RunChecked) answer).running();
   }
 
   @Test

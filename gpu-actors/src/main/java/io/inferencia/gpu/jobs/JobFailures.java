@@ -3,13 +3,17 @@ package io.inferencia.gpu.jobs;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.storage.StorageException;
+import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Decides whether a failed attempt is worth another one. Bad inputs (corrupt or unsupported files,
- * decompression bombs, a missing object) fail the job at once with their reason; storage 5xx,
- * timeouts, full queues and unavailable models are transient and retried with backoff.
+ * Decides whether a failed attempt is worth another one. Only what another attempt can fix is
+ * transient: storage or network unavailability, timeouts, full queues and models that are not ready
+ * (a lost node is the entity's to notice). Everything else fails the job at once with its reason: bad
+ * inputs, a missing object, INTERNAL errors and failures of unknown kind (a poison job that crashes
+ * the task would crash it on every attempt).
  */
 final class JobFailures {
   private JobFailures() {}
@@ -18,17 +22,18 @@ final class JobFailures {
 
   static Verdict classify(Throwable failure) {
     Throwable c = unwrap(failure);
-    if (c instanceof InferenceException ie) {
-      boolean retryable = ie.kind() != ErrorKind.INVALID_ARGUMENT;
-      return new Verdict(ie.getMessage(), retryable);
-    }
+    if (c instanceof InferenceException ie) return new Verdict(ie.getMessage(), transientKind(ie.kind()));
     if (c instanceof StorageException se) {
       if (se.kind() == StorageException.Kind.NOT_FOUND)
         return new Verdict("the input object no longer exists: " + se.getMessage(), false);
       return new Verdict("object storage failed: " + se.getMessage(), se.retryable());
     }
     String message = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    return new Verdict(message, true);
+    return new Verdict(message, c instanceof TimeoutException || c instanceof IOException);
+  }
+
+  private static boolean transientKind(ErrorKind kind) {
+    return kind == ErrorKind.UNAVAILABLE || kind == ErrorKind.RESOURCE_EXHAUSTED || kind == ErrorKind.DEADLINE_EXCEEDED;
   }
 
   static Throwable unwrap(Throwable t) {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobCommand.Ack;
 import io.inferencia.protocols.jobs.JobCommand.StartReply;
+import io.inferencia.protocols.jobs.JobResults;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobTimings;
+import io.inferencia.protocols.jobs.RunCheck;
 import io.inferencia.protocols.json.JsonMappers;
 import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
@@ -14,8 +16,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.Done;
@@ -30,12 +34,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ticket, end to end: ask the job's entity for the go-ahead, stream the input from storage into
- * the task, write {@code results/<jobId>.json}, and report the outcome (retrying the report: the
- * entity may be recovering or moving). A failed attempt is reported with whether it is worth retrying.
+ * the task, write the attempt's result object ({@link JobResults#key}), and report the outcome
+ * (retrying the report: the entity may be recovering, moving, or its database may be down). A failed
+ * attempt is reported with whether it is worth retrying. The runs under way are known by name, so the
+ * entity can ask whether its running attempt still executes here ({@link RunCheck}).
  */
 final class JobRun {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
-  private static final int REPORT_ATTEMPTS = 6;
+  /**
+   * Asks of the entity before a run gives up: with the ask timeout and backoff capped at 5 s, about
+   * ten minutes, so a run outlasts a database outage instead of abandoning a start the entity records
+   * later. A run that gives up anyway is noticed by the entity's next run check.
+   */
+  private static final int REPORT_ATTEMPTS = 40;
   private static final long SPECULATIVE_MAX_BYTES = 4L * 1024 * 1024;
 
   private final ActorSystem<?> system;
@@ -49,6 +60,8 @@ final class JobRun {
   private final String resultsBucket;
   private final Duration askTimeout;
   private final Materializer mat;
+  /** Job id to "attempt/run" of each run under way on this worker. */
+  private final Map<String, String> underWay = new ConcurrentHashMap<>();
 
   JobRun(ActorSystem<?> system, EntityTypeKey<JobCommand> key, ActorRef<?> worker, String node, ObjectStore objects,
       Executor blocking, TaskRunners runners, String resultsBucket, Duration askTimeout) {
@@ -73,6 +86,17 @@ final class JobRun {
   CompletionStage<Done> run(JobTicket ticket) {
     // Named, so that asking again after a lost reply gets this run's go-ahead rather than a refusal.
     String run = java.util.UUID.randomUUID().toString();
+    String name = ticket.attempt() + "/" + run;
+    underWay.put(ticket.jobId(), name);
+    return execute(ticket, run).whenComplete((done, error) -> underWay.remove(ticket.jobId(), name));
+  }
+
+  /** Whether the run {@code check} asks about is still under way here. */
+  boolean isUnderWay(RunCheck check) {
+    return (check.attempt() + "/" + check.run()).equals(underWay.get(check.jobId()));
+  }
+
+  private CompletionStage<Done> execute(JobTicket ticket, String run) {
     CompletionStage<StartReply> start = retried(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, run, r));
     CompletionStage<TaskRunner.TaskResult> early = speculative(ticket.spec())
         ? runTask(ticket.spec()).toCompletableFuture() : null;
@@ -109,7 +133,7 @@ final class JobRun {
 
   /** Writes the result, then reports success; a job cancelled meanwhile has its result deleted. */
   private CompletionStage<Done> finish(StartReply go, CompletionStage<TaskRunner.TaskResult> result) {
-    S3Uri output = new S3Uri(resultsBucket, go.jobId() + ".json");
+    S3Uri output = new S3Uri(resultsBucket, JobResults.key(go.jobId(), go.attempt()));
     return result
         .thenCompose(r -> CompletableFuture.supplyAsync(() -> {
           long start = System.nanoTime();
@@ -119,7 +143,7 @@ final class JobRun {
         .thenCompose(timings -> this.<Ack>retried(go.jobId(), r -> new JobCommand.Complete(go.attempt(), output.toString(), timings, r)))
         .thenCompose(ack -> {
           if (!ack.discard()) return CompletableFuture.completedFuture(Done.getInstance());
-          // Cancelled while running: the result must not outlive the decision.
+          // Cancelled while running, or not the attempt that counts: the result must not outlive the decision.
           return CompletableFuture.supplyAsync(() -> {
             objects.delete(output);
             return Done.getInstance();
@@ -159,7 +183,7 @@ final class JobRun {
    */
   private <T> CompletionStage<T> retried(String jobId, Function<ActorRef<T>, JobCommand> message) {
     return Patterns.retry(() -> sharding.entityRefFor(key, jobId).ask(message::apply, askTimeout),
-        REPORT_ATTEMPTS, Duration.ofMillis(200), Duration.ofSeconds(10), 0.2, system.classicSystem().scheduler(),
+        REPORT_ATTEMPTS, Duration.ofMillis(200), Duration.ofSeconds(5), 0.2, system.classicSystem().scheduler(),
         system.executionContext());
   }
 }

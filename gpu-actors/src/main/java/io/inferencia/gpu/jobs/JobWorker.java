@@ -3,6 +3,7 @@ package io.inferencia.gpu.jobs;
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobWorkers;
+import io.inferencia.protocols.jobs.RunCheck;
 import io.inferencia.protocols.storage.ObjectStore;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -24,7 +25,8 @@ import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
  * This node's worker: a work-pulling consumer of the dispatcher's tickets feeding a Streams graph that
  * runs up to {@code parallelism} jobs at once (storage in, inference, storage out, report). A ticket is
  * confirmed — and the next one requested — only when the graph has room for it, so a busy node simply
- * stops pulling. Job entities watch this actor: if the node dies, its runs are retried elsewhere.
+ * stops pulling. Job entities watch this actor (if the node dies, its runs are retried elsewhere) and
+ * send it {@link RunCheck}s, which it answers from the runs under way.
  */
 public final class JobWorker {
   private JobWorker() {}
@@ -41,7 +43,8 @@ public final class JobWorker {
       implements Command {}
 
   public static Behavior<Command> create(Setup setup) {
-    return Behaviors.setup(ctx -> {
+    // Also receives RunCheck, a protocols message that cannot be one of this actor's own commands.
+    return Behaviors.<Object>setup(ctx -> {
       String node = Cluster.get(ctx.getSystem()).selfMember().address().toString();
       JobRun run = new JobRun(ctx.getSystem(), setup.entityKey(), ctx.getSelf(), node, setup.objects(), setup.blocking(),
           setup.runners(), setup.resultsBucket(), setup.askTimeout());
@@ -53,7 +56,11 @@ public final class JobWorker {
           ctx.spawn(ConsumerController.create(JobWorkers.SERVICE_KEY), "consumer");
       consumer.tell(new ConsumerController.Start<>(ctx.messageAdapter(ConsumerController.deliveryClass(), Delivered::new)));
       ctx.getLog().info("Job worker started: {} jobs at a time", setup.parallelism());
-      return Behaviors.receive(Command.class)
+      return Behaviors.receive(Object.class)
+          .onMessage(RunCheck.class, c -> {
+            c.replyTo().tell(new JobCommand.RunChecked(c.attempt(), c.run(), run.isUnderWay(c)));
+            return Behaviors.same();
+          })
           .onMessage(Delivered.class, d -> {
             ctx.pipeToSelf(queue.offer(d.delivery().message()),
                 (result, error) -> new Accepted(d.delivery().confirmTo(), result, error));
@@ -71,6 +78,6 @@ public final class JobWorker {
             return Behaviors.same();
           })
           .build();
-    });
+    }).narrow();
   }
 }

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.storage.StorageException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** Which failed attempts are worth another: bad inputs never, the platform's own troubles always. */
+/** Which failed attempts are worth another: only transient troubles (storage, network, timeouts, full queues). */
 class JobFailuresTest {
   @Test
   void badInputsFailAtOnce() {
@@ -34,5 +35,21 @@ class JobFailuresTest {
         new StorageException(StorageException.Kind.TRANSIENT, "connection reset", null)));
     assertTrue(wrapped.retryable());
     assertEquals("object storage failed: connection reset", wrapped.reason());
+  }
+
+  @Test
+  void internalAndUnknownFailuresAreNotRetried() {
+    var internal = JobFailures.classify(new CompletionException(
+        new InferenceException(ErrorKind.INTERNAL, "onnxruntime failed")));
+    assertFalse(internal.retryable());
+    assertFalse(JobFailures.classify(new CompletionException(new ArithmeticException("long overflow"))).retryable());
+    assertFalse(JobFailures.classify(new NullPointerException()).retryable());
+    assertFalse(JobFailures.classify(InferenceException.notFound("model 'nope' is unknown")).retryable());
+  }
+
+  @Test
+  void networkFailuresAndDeadlinesAreRetried() {
+    assertTrue(JobFailures.classify(new CompletionException(new java.net.ConnectException("Connection refused"))).retryable());
+    assertTrue(JobFailures.classify(new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "waited too long")).retryable());
   }
 }

@@ -4,6 +4,7 @@ import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.errors.ErrorMapping;
+import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.kserve.ConfigOverride;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
@@ -66,6 +67,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * bad request does not end the stream.
  */
 public final class InferenceGrpcService implements GRPCInferenceServicePowerApi {
+  private final ReadinessChecks readiness;
   private final InferenceGateway gateway;
   private final EdgeSettings settings;
   private final SharedMemoryRegions regions;
@@ -73,7 +75,8 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   private final AdminAccess admins;
 
   public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions,
-      LogControl logs, AdminAccess admins) {
+      LogControl logs, AdminAccess admins, ReadinessChecks readiness) {
+    this.readiness = readiness;
     this.gateway = gateway;
     this.settings = settings;
     this.regions = regions;
@@ -88,7 +91,8 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
 
   @Override
   public CompletionStage<ServerReadyResponse> serverReady(ServerReadyRequest in, Metadata metadata) {
-    return ask(gateway::serverReady, r -> ServerReadyResponse.newBuilder().setReady(r).build());
+    return ask(() -> gateway.serverReady().thenApply(ready -> ready && readiness.allPass()),
+        r -> ServerReadyResponse.newBuilder().setReady(r).build());
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.inferencia.protocols.jobs.JobStore;
 import io.inferencia.protocols.jobs.JobTransition;
 import io.inferencia.protocols.jobs.JobView;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -26,8 +27,22 @@ public final class JobsClient {
     this.timeout = timeout;
   }
 
+  /**
+   * A submission may be stored after the store gave up waiting (the entity was recovering, the write
+   * was slow): unless refused, it is submitted once more before answering, which is safe because a
+   * repeated submit of the same job answers the job as it is. Only when that goes unanswered too is
+   * the client told the store is unavailable, and that resubmitting with the same Idempotency-Key is safe.
+   */
   public CompletionStage<JobView> submit(String jobId, JobSpec spec) {
-    return problems(jobId, store.submit(jobId, spec));
+    CompletionStage<JobView> confirmed = store.submit(jobId, spec)
+        .handle((view, t) -> t == null || refusal(t) != null ? settled(view, t) : store.submit(jobId, spec))
+        .thenCompose(stage -> stage);
+    return problems(jobId, confirmed, "the job store did not confirm job " + jobId + " within " + timeout.toSeconds()
+        + " s; it may have been accepted: submit again with the same Idempotency-Key, or GET /v1/jobs/" + jobId);
+  }
+
+  private static CompletionStage<JobView> settled(JobView view, Throwable t) {
+    return t == null ? CompletableFuture.completedFuture(view) : CompletableFuture.failedFuture(t);
   }
 
   public CompletionStage<JobView> get(String jobId) {
@@ -44,10 +59,18 @@ public final class JobsClient {
   }
 
   private CompletionStage<JobView> problems(String jobId, CompletionStage<JobView> reply) {
+    return problems(jobId, reply, "the job store did not answer within " + timeout.toSeconds() + " s");
+  }
+
+  private static JobRefusedException refusal(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    return cause instanceof JobRefusedException refused ? refused : null;
+  }
+
+  private CompletionStage<JobView> problems(String jobId, CompletionStage<JobView> reply, String unanswered) {
     return reply.exceptionally(t -> {
-      Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-      if (!(cause instanceof JobRefusedException refused))
-        throw ApiProblem.unavailable("jobs-unavailable", "the job store did not answer within " + timeout.toSeconds() + " s");
+      JobRefusedException refused = refusal(t);
+      if (refused == null) throw ApiProblem.unavailable("jobs-unavailable", unanswered);
       throw switch (refused.error().kind()) {
         case NOT_FOUND -> ApiProblem.notFound("job-not-found", "job " + jobId + " does not exist");
         case CONFLICT -> ApiProblem.conflict("idempotency-conflict", refused.error().message());

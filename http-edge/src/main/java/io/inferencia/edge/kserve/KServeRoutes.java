@@ -12,6 +12,7 @@ import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.Problems;
+import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.protocols.inference.InferenceException;
@@ -46,9 +47,11 @@ public final class KServeRoutes extends AllDirectives {
   private final SharedMemoryRegions regions;
   private final LogControl logs;
   private final AdminAccess admins;
+  private final ReadinessChecks readiness;
 
   public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs,
-      AdminAccess admins) {
+      AdminAccess admins, ReadinessChecks readiness) {
+    this.readiness = readiness;
     this.gateway = gateway;
     this.settings = settings;
     this.regions = regions;
@@ -113,7 +116,7 @@ public final class KServeRoutes extends AllDirectives {
   }
 
   private Route serverReady() {
-    return reply(gateway::serverReady, ready ->
+    return reply(() -> gateway.serverReady().thenApply(ready -> ready && readiness.allPass()), ready ->
         json(KServeJson.ready(ready)).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST));
   }
 

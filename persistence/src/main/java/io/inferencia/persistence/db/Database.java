@@ -17,6 +17,8 @@ import javax.sql.DataSource;
  * Blocking: use only from a blocking dispatcher.
  */
 public final class Database implements AutoCloseable {
+  /** How long a caller waits for a connection (the pool's and the journal's) before failing. */
+  static final long CONNECTION_TIMEOUT_MS = 3_000;
   private final DatabaseSettings settings;
   private final HikariDataSource pool;
 
@@ -31,6 +33,8 @@ public final class Database implements AutoCloseable {
     c.setMinimumIdle(Math.min(2, settings.poolSize()));
     c.setPoolName("inferencia-db");
     c.setAutoCommit(true);
+    // Fail fast while the database is down rather than queueing callers for Hikari's default 30 s.
+    c.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
     this.pool = new HikariDataSource(c);
   }
 

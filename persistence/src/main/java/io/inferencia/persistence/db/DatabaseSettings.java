@@ -53,6 +53,16 @@ public record DatabaseSettings(String url, String user, String password, int poo
         r.intAtLeast("pool-size", "DB_POOL_SIZE", 2));
   }
 
+  /** How the database is probed for readiness: checked every {@code interval}, unreachable after {@code unreachableAfter}. */
+  public record Probe(java.time.Duration interval, java.time.Duration unreachableAfter) {}
+
+  /** Reads the probe keys of {@code persistence.db}; a bad value fails with the variable that carries it. */
+  public static Probe probeFromConfig(Config db) {
+    SettingReader r = new SettingReader(db, "persistence.db");
+    return new Probe(r.positiveDuration("probe-interval", "DB_PROBE_INTERVAL"),
+        r.positiveDuration("unreachable-after", "DB_UNREACHABLE_AFTER"));
+  }
+
   public static String embeddedH2(Path dataDir) {
     Path file = dataDir.toAbsolutePath().normalize().resolve("db").resolve("inferencia");
     return "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
@@ -90,6 +100,15 @@ public record DatabaseSettings(String url, String user, String password, int poo
     o.put(db + "db.numThreads", poolSize);
     o.put(db + "db.maxConnections", poolSize);
     o.put(db + "db.minConnections", Math.min(2, poolSize));
+    // Back within seconds of the database: waits for a connection fail after 3 s (not 180 s, which
+    // piled up writes that ran long after their callers gave up), and the circuit breakers try again
+    // after 2 s (not 30 s for the journal and 60 s for the snapshot store, which every recovery reads).
+    o.put(db + "db.connectionTimeout", Database.CONNECTION_TIMEOUT_MS);
+    for (String plugin : new String[] {"jdbc-journal", "jdbc-snapshot-store"}) {
+      o.put(plugin + ".circuit-breaker.max-failures", 10);
+      o.put(plugin + ".circuit-breaker.call-timeout", "10s");
+      o.put(plugin + ".circuit-breaker.reset-timeout", "2s");
+    }
     o.put("pekko.projection.jdbc.dialect", dialect().projectionDialect);
     o.put("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", poolSize);
     return ConfigFactory.parseMap(o, "database settings");

@@ -54,18 +54,39 @@ public final class JdbcJobViewRepository implements JobViewRepository {
     }
   }
 
-  /** Unfinished jobs whose last event is older than {@code updatedBefore} (epoch ms), oldest first. */
-  public List<String> staleJobs(long updatedBefore, int limit) {
-    String sql = "SELECT job_id FROM job_view WHERE status IN ('QUEUED', 'RUNNING') AND updated_at < ?"
-        + " ORDER BY updated_at LIMIT ?";
+  /** Where a sweep stopped: the last job it took, in (updated_at, job_id) order. */
+  public record SweepPosition(long updatedAt, String jobId) {}
+
+  /** An unfinished job the sweeper found, with its place in the sweep order. */
+  public record StaleJob(String jobId, long updatedAt) {
+    SweepPosition position() {
+      return new SweepPosition(updatedAt, jobId);
+    }
+  }
+
+  /**
+   * Unfinished jobs whose last event is older than {@code updatedBefore} (epoch ms), oldest first,
+   * after {@code after} (null: from the start). Paging on, rather than taking the oldest every time,
+   * keeps a few jobs that stay stuck from hiding the rest.
+   */
+  public List<StaleJob> staleJobs(long updatedBefore, SweepPosition after, int limit) {
+    String sql = "SELECT job_id, updated_at FROM job_view WHERE status IN ('QUEUED', 'RUNNING') AND updated_at < ?"
+        + (after == null ? "" : " AND (updated_at > ? OR (updated_at = ? AND job_id > ?))")
+        + " ORDER BY updated_at, job_id LIMIT ?";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, updatedBefore);
-      ps.setInt(2, limit);
-      List<String> ids = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) ids.add(rs.getString(1));
+      int i = 1;
+      ps.setLong(i++, updatedBefore);
+      if (after != null) {
+        ps.setLong(i++, after.updatedAt());
+        ps.setLong(i++, after.updatedAt());
+        ps.setString(i++, after.jobId());
       }
-      return ids;
+      ps.setInt(i, limit);
+      List<StaleJob> jobs = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) jobs.add(new StaleJob(rs.getString(1), rs.getLong(2)));
+      }
+      return jobs;
     } catch (SQLException e) {
       throw new IllegalStateException("finding stale jobs failed: " + e.getMessage(), e);
     }

@@ -10,6 +10,8 @@ import io.inferencia.protocols.jobs.JobCommand.Fail;
 import io.inferencia.protocols.jobs.JobCommand.Get;
 import io.inferencia.protocols.jobs.JobCommand.JobError;
 import io.inferencia.protocols.jobs.JobCommand.JobReply;
+import io.inferencia.protocols.jobs.JobCommand.RunCheckTimedOut;
+import io.inferencia.protocols.jobs.JobCommand.RunChecked;
 import io.inferencia.protocols.jobs.JobCommand.Start;
 import io.inferencia.protocols.jobs.JobCommand.StartReply;
 import io.inferencia.protocols.jobs.JobCommand.Submit;
@@ -23,9 +25,12 @@ import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobTransition;
+import io.inferencia.protocols.jobs.RunCheck;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -43,6 +48,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -52,8 +58,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * One job, sharded and event-sourced: the single writer of its status. It accepts the submission,
  * hands a ticket to the {@link JobDispatcher} until acknowledged, lets exactly one worker run each
- * attempt (watching it, so a lost worker becomes a retry), schedules retries with backoff, and pushes
- * every transition to its watchers. The journal is the durable queue: after a crash, recovery (woken by
+ * attempt (watching it, and asking it when the sweeper wakes the job, so a lost or abandoned run
+ * becomes a retry), schedules retries with backoff, and pushes every transition to its watchers.
+ * Commands are handled per status (absent, queued, running, finished), then alike for all. The journal is the durable queue: after a crash, recovery (woken by
  * the {@link JobSweeper} or any command) puts the job back on its way.
  */
 public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<JobCommand, JobEvent, JobState> {
@@ -61,10 +68,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** Events are tagged over this many slices; one read-side projection instance runs per slice. */
   public static final int TAG_SLICES = 4;
   private static final String ENQUEUE_TIMER = "enqueue";
+  private static final String RUN_CHECK_TIMER = "run-check";
 
   private final String jobId;
   private final JobSettings settings;
   private final ActorRef<JobDispatcher.Command> dispatcher;
+  private final ResultDiscarder results;
   private final ActorContext<JobCommand> ctx;
   private final TimerScheduler<JobCommand> timers;
   private final Set<ActorRef<WatchUpdate>> watchers = new HashSet<>();
@@ -76,15 +85,20 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** The attempt whose ticket this incarnation sent, its re-send timer running (0: none). */
   private int sentAttempt;
 
-  /** Registers the entity with sharding on this node; {@code dispatcher} is the singleton's proxy. */
+  /**
+   * Registers the entity with sharding on this node; {@code dispatcher} is the singleton's proxy,
+   * {@code results} deletes the results of attempts that do not count.
+   */
   public static void init(org.apache.pekko.actor.typed.ActorSystem<?> system, JobSettings settings,
-      ActorRef<JobDispatcher.Command> dispatcher) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ec -> create(ec.getEntityId(), settings, dispatcher))
+      ActorRef<JobDispatcher.Command> dispatcher, ResultDiscarder results) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ec -> create(ec.getEntityId(), settings, dispatcher, results))
         .withStopMessage(JobCommand.Passivate.INSTANCE));
   }
 
-  public static Behavior<JobCommand> create(String jobId, JobSettings settings, ActorRef<JobDispatcher.Command> dispatcher) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobEntity(jobId, settings, dispatcher, ctx, timers)));
+  public static Behavior<JobCommand> create(String jobId, JobSettings settings, ActorRef<JobDispatcher.Command> dispatcher,
+      ResultDiscarder results) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new JobEntity(jobId, settings, dispatcher, results, ctx, timers)));
   }
 
   public static PersistenceId persistenceId(String jobId) {
@@ -96,12 +110,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private JobEntity(String jobId, JobSettings settings, ActorRef<JobDispatcher.Command> dispatcher,
-      ActorContext<JobCommand> ctx, TimerScheduler<JobCommand> timers) {
-    // A journal outage restarts the entity with backoff instead of stopping it for good.
-    super(persistenceId(jobId), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+      ResultDiscarder results, ActorContext<JobCommand> ctx, TimerScheduler<JobCommand> timers) {
+    // A journal outage restarts the entity with backoff instead of stopping it for good; capped at 2 s
+    // so that the entity is back within moments of the database.
+    super(persistenceId(jobId), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2));
     this.jobId = jobId;
     this.settings = settings;
     this.dispatcher = dispatcher;
+    this.results = results;
     this.ctx = ctx;
     this.timers = timers;
   }
@@ -121,38 +137,70 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Set.of(tag(jobId));
   }
 
-  // ---- commands ----
+  // ---- commands: one handler per status, tried in this order ----
 
   @Override
   public CommandHandlerWithReply<JobCommand, JobEvent, JobState> commandHandler() {
-    var builder = newCommandHandlerWithReplyBuilder();
-    builder.forState(s -> !s.exists())
+    return absent().orElse(queued()).orElse(running()).orElse(finished()).orElse(anyStatus()).build();
+  }
+
+  /** No JobSubmitted yet: only a submission creates the job. */
+  private CommandHandlerWithReplyBuilderByState<JobCommand, JobEvent, JobState, JobState> absent() {
+    return CommandHandlerWithReplyBuilderByState.<JobCommand, JobEvent, JobState>builder(s -> !s.exists())
         .onCommand(Submit.class, this::submit)
-        .onCommand(Get.class, c -> Effect().reply(c.replyTo(), notFound()))
-        .onCommand(Cancel.class, c -> Effect().reply(c.replyTo(), notFound()))
-        .onCommand(Watch.class, c -> Effect().reply(c.subscriber(), WatchUpdate.gone()))
-        .onCommand(Start.class, c -> Effect().reply(c.replyTo(), skip(c.attempt(), null, "unknown job")))
-        .onCommand(Complete.class, c -> Effect().reply(c.replyTo(), new Ack(false, false, "unknown job")))
-        .onCommand(Fail.class, c -> Effect().reply(c.replyTo(), new Ack(false, false, "unknown job")))
-        .onCommand(JobCommand.Passivate.class, c -> Effect().stop().thenNoReply())
-        .onAnyCommand(c -> Effect().noReply());
-    builder.forAnyState()
-        .onCommand(Submit.class, this::resubmit)
-        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), JobReply.of(s.view())))
-        .onCommand(Cancel.class, this::cancel)
-        .onCommand(Watch.class, this::watch)
-        .onCommand(Unwatch.class, (s, c) -> unwatch(c.subscriber()))
-        .onCommand(WatcherGone.class, (s, c) -> unwatch(c.subscriber()))
+        .onCommand(Get.class, c -> replyNotFound(c.replyTo()))
+        .onCommand(Cancel.class, c -> replyNotFound(c.replyTo()))
+        .onCommand(Watch.class, this::nothingToWatch)
+        .onCommand(Start.class, this::refuseUnknownStart)
+        .onCommand(Complete.class, c -> refuseUnknownReport(c.replyTo()))
+        .onCommand(Fail.class, c -> refuseUnknownReport(c.replyTo()));
+  }
+
+  private CommandHandlerWithReplyBuilderByState<JobCommand, JobEvent, JobState, JobState> queued() {
+    return CommandHandlerWithReplyBuilderByState.<JobCommand, JobEvent, JobState>builder(s -> s.status() == JobStatus.QUEUED)
         .onCommand(Start.class, this::start)
+        .onCommand(Cancel.class, this::cancel)
+        .onCommand(Complete.class, this::refuseStaleComplete)
+        .onCommand(Fail.class, this::refuseStaleFail)
+        .onCommand(Enqueued.class, this::enqueued)
+        .onCommand(EnqueueDue.class, this::enqueueIfDue)
+        .onCommand(JobCommand.Wake.class, this::wakeQueued);
+  }
+
+  private CommandHandlerWithReplyBuilderByState<JobCommand, JobEvent, JobState, JobState> running() {
+    return CommandHandlerWithReplyBuilderByState.<JobCommand, JobEvent, JobState>builder(s -> s.status() == JobStatus.RUNNING)
+        .onCommand(Start.class, this::startAgain)
+        .onCommand(Cancel.class, this::cancel)
         .onCommand(Complete.class, this::complete)
         .onCommand(Fail.class, this::fail)
-        .onCommand(Enqueued.class, this::enqueued)
-        .onCommand(EnqueueDue.class, (s, c) -> enqueueIfDue(s, c.attempt()))
         .onCommand(WorkerLost.class, this::workerLost)
-        .onCommand(JobCommand.Wake.class, (s, c) -> wake(s))
-        .onCommand(JobCommand.Passivate.class, (s, c) -> passivate());
-    return builder.build();
+        .onCommand(JobCommand.Wake.class, this::checkRun)
+        .onCommand(RunChecked.class, this::runChecked)
+        .onCommand(RunCheckTimedOut.class, this::runCheckTimedOut);
   }
+
+  private CommandHandlerWithReplyBuilderByState<JobCommand, JobEvent, JobState, JobState> finished() {
+    return CommandHandlerWithReplyBuilderByState.<JobCommand, JobEvent, JobState>builder(JobState::isTerminal)
+        .onCommand(Start.class, this::refuseStart)
+        .onCommand(Cancel.class, this::refuseCancel)
+        .onCommand(Complete.class, this::completeWhenFinished)
+        .onCommand(Fail.class, this::refuseStaleFail)
+        .onCommand(WorkerLost.class, this::discardLostRun);
+  }
+
+  /** What every status answers alike; anything else (a late timer, a stale acknowledgement) is ignored. */
+  private CommandHandlerWithReplyBuilderByState<JobCommand, JobEvent, JobState, JobState> anyStatus() {
+    return CommandHandlerWithReplyBuilderByState.<JobCommand, JobEvent, JobState>builder(s -> true)
+        .onCommand(Submit.class, this::resubmit)
+        .onCommand(Get.class, this::get)
+        .onCommand(Watch.class, this::watch)
+        .onCommand(Unwatch.class, c -> unwatch(c.subscriber()))
+        .onCommand(WatcherGone.class, c -> unwatch(c.subscriber()))
+        .onCommand(JobCommand.Passivate.class, this::passivate)
+        .onCommand(JobCommand.class, c -> Effect().noReply());
+  }
+
+  // ---- absent ----
 
   /**
    * The ticket leaves before JobSubmitted is stored, so a worker picks the job up while the write is
@@ -166,6 +214,24 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .thenReply(c.replyTo(), s -> JobReply.of(s.view()));
   }
 
+  private ReplyEffect<JobEvent, JobState> replyNotFound(ActorRef<JobReply> replyTo) {
+    return Effect().reply(replyTo, JobReply.error(JobError.Kind.NOT_FOUND, "no such job"));
+  }
+
+  private ReplyEffect<JobEvent, JobState> nothingToWatch(Watch c) {
+    return Effect().reply(c.subscriber(), WatchUpdate.gone());
+  }
+
+  private ReplyEffect<JobEvent, JobState> refuseUnknownStart(Start c) {
+    return Effect().reply(c.replyTo(), skip(c.attempt(), null, "unknown job"));
+  }
+
+  private ReplyEffect<JobEvent, JobState> refuseUnknownReport(ActorRef<Ack> replyTo) {
+    return Effect().reply(replyTo, new Ack(false, false, "unknown job"));
+  }
+
+  // ---- any status ----
+
   /** Idempotent submission: the same request gets the same job, a different one with the same key is refused. */
   private ReplyEffect<JobEvent, JobState> resubmit(JobState state, Submit c) {
     if (!state.spec().fingerprint().equals(c.spec().fingerprint()) || !state.spec().tenant().equals(c.spec().tenant()))
@@ -174,17 +240,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect().reply(c.replyTo(), JobReply.of(state.view()));
   }
 
-  private ReplyEffect<JobEvent, JobState> cancel(JobState state, Cancel c) {
-    if (state.isTerminal())
-      return Effect().reply(c.replyTo(), JobReply.error(JobError.Kind.FINISHED,
-          "job " + jobId + " has already finished (" + state.status() + ")"));
-    return Effect().persist(new JobEvent.JobCancelled(c.reason(), now()))
-        .thenRun((JobState s) -> {
-          // A ticket still waiting would cost a worker a speculative read and inference for nothing.
-          if (state.status() == JobStatus.QUEUED) dispatcher.tell(new JobDispatcher.Withdraw(jobId));
-          afterPersist(s);
-        })
-        .thenReply(c.replyTo(), s -> JobReply.of(s.view()));
+  private ReplyEffect<JobEvent, JobState> get(JobState state, Get c) {
+    return Effect().reply(c.replyTo(), JobReply.of(state.view()));
   }
 
   private ReplyEffect<JobEvent, JobState> watch(JobState state, Watch c) {
@@ -200,13 +257,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect().noReply();
   }
 
+  private ReplyEffect<JobEvent, JobState> passivate(JobCommand.Passivate c) {
+    watchers.forEach(w -> w.tell(WatchUpdate.suspendedUpdate()));
+    return Effect().stop().thenNoReply();
+  }
+
+  // ---- queued ----
+
   private ReplyEffect<JobEvent, JobState> start(JobState state, Start c) {
-    // The run that already has the go-ahead asks again when its reply was lost: answer it again.
-    if (state.status() == JobStatus.RUNNING && c.attempt() == state.attempt() && !state.run().isEmpty()
-        && state.run().equals(c.run()))
-      return Effect().reply(c.replyTo(), new StartReply(true, jobId, state.attempt(), state.spec(), ""));
-    if (state.status() != JobStatus.QUEUED)
-      return Effect().reply(c.replyTo(), skip(c.attempt(), state, "job is " + state.status()));
     if (c.attempt() != state.attempt())
       return Effect().reply(c.replyTo(), skip(c.attempt(), state, "attempt " + c.attempt() + " is stale (now " + state.attempt() + ")"));
     if (state.notBefore() > now())
@@ -217,19 +275,68 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .thenReply(c.replyTo(), s -> new StartReply(true, jobId, s.attempt(), s.spec(), ""));
   }
 
+  private ReplyEffect<JobEvent, JobState> cancel(JobState state, Cancel c) {
+    return Effect().persist(new JobEvent.JobCancelled(c.reason(), now()))
+        .thenRun((JobState s) -> {
+          // A ticket still waiting would cost a worker a speculative read and inference for nothing.
+          if (state.status() == JobStatus.QUEUED) dispatcher.tell(new JobDispatcher.Withdraw(jobId));
+          afterPersist(s);
+        })
+        .thenReply(c.replyTo(), s -> JobReply.of(s.view()));
+  }
+
+  /** An earlier attempt reports success: its result is not the one that counts, so it goes. */
+  private ReplyEffect<JobEvent, JobState> refuseStaleComplete(JobState state, Complete c) {
+    return Effect().reply(c.replyTo(), new Ack(false, true, "attempt " + c.attempt() + " is not the running one"));
+  }
+
+  private ReplyEffect<JobEvent, JobState> refuseStaleFail(JobState state, Fail c) {
+    return Effect().reply(c.replyTo(), new Ack(false, false, "attempt " + c.attempt() + " is not the running one"));
+  }
+
+  private ReplyEffect<JobEvent, JobState> enqueued(JobState state, Enqueued c) {
+    if (c.attempt() == state.attempt()) {
+      enqueued = c.attempt();
+      timers.cancel(ENQUEUE_TIMER);
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, JobState> enqueueIfDue(JobState state, EnqueueDue c) {
+    if (state.attempt() == c.attempt()) {
+      if (state.notBefore() > now()) resume(state);
+      else if (enqueued != c.attempt()) sendTicket(c.attempt(), state.spec());
+    }
+    return Effect().noReply();
+  }
+
+  /** The sweeper saw no progress for a while: the ticket may be lost, so it goes again (or the timer is re-armed). */
+  private ReplyEffect<JobEvent, JobState> wakeQueued(JobState state, JobCommand.Wake c) {
+    enqueued = 0;
+    sentAttempt = 0;
+    resume(state);
+    return Effect().noReply();
+  }
+
+  // ---- running ----
+
+  /** The run that already has the go-ahead asks again when its reply was lost: answer it again. */
+  private ReplyEffect<JobEvent, JobState> startAgain(JobState state, Start c) {
+    if (c.attempt() == state.attempt() && !state.run().isEmpty() && state.run().equals(c.run()))
+      return Effect().reply(c.replyTo(), new StartReply(true, jobId, state.attempt(), state.spec(), ""));
+    return Effect().reply(c.replyTo(), skip(c.attempt(), state, "job is RUNNING"));
+  }
+
+  /** The result of the running attempt is accepted; any other attempt's result is not the published one. */
   private ReplyEffect<JobEvent, JobState> complete(JobState state, Complete c) {
-    if (state.status() == JobStatus.CANCELLED)
-      return Effect().reply(c.replyTo(), new Ack(false, true, "job was cancelled; its result is discarded"));
-    if (state.status() != JobStatus.RUNNING || c.attempt() != state.attempt())
-      return Effect().reply(c.replyTo(), new Ack(false, false, "attempt " + c.attempt() + " is not the running one"));
+    if (c.attempt() != state.attempt()) return refuseStaleComplete(state, c);
     return Effect().persist(new JobEvent.JobSucceeded(c.attempt(), c.output(), c.timings(), now()))
         .thenRun((JobState s) -> afterPersist(s))
         .thenReply(c.replyTo(), s -> new Ack(true, false, ""));
   }
 
   private ReplyEffect<JobEvent, JobState> fail(JobState state, Fail c) {
-    if (state.status() != JobStatus.RUNNING || c.attempt() != state.attempt())
-      return Effect().reply(c.replyTo(), new Ack(false, false, "attempt " + c.attempt() + " is not the running one"));
+    if (c.attempt() != state.attempt()) return refuseStaleFail(state, c);
     return Effect().persist(failureEvent(state, c.reason(), c.retryable()))
         .thenRun((JobState s) -> afterPersist(s))
         .thenReply(c.replyTo(), s -> new Ack(true, false, ""));
@@ -237,8 +344,40 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /** A run's worker died: the attempt counts as a transient failure. */
   private ReplyEffect<JobEvent, JobState> workerLost(JobState state, WorkerLost c) {
-    if (state.status() != JobStatus.RUNNING || c.attempt() != state.attempt()) return Effect().noReply();
-    String reason = "the worker running attempt " + c.attempt() + " was lost";
+    if (c.attempt() != state.attempt()) return Effect().noReply();
+    return retryLostRun(state, "the worker running attempt " + c.attempt() + " was lost");
+  }
+
+  /**
+   * The sweeper saw no progress for a while: ask the worker whether the run still executes. A run
+   * that is still working is left alone however long it takes; one its worker gave up on (its Start
+   * or its reports never got through) is retried at once.
+   */
+  private ReplyEffect<JobEvent, JobState> checkRun(JobState state, JobCommand.Wake c) {
+    resume(state);
+    if (watchedWorker != null) {
+      watchedWorker.tell(new RunCheck(jobId, state.attempt(), state.run(), ctx.getSelf()));
+      timers.startSingleTimer(RUN_CHECK_TIMER, new RunCheckTimedOut(state.attempt()), settings.askTimeout());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, JobState> runChecked(JobState state, RunChecked c) {
+    if (c.attempt() != state.attempt() || !c.run().equals(state.run())) return Effect().noReply();
+    timers.cancel(RUN_CHECK_TIMER);
+    if (c.running()) return Effect().noReply();
+    return retryLostRun(state, "the worker no longer runs attempt " + c.attempt());
+  }
+
+  /** A worker that does not answer (an older version, or overloaded) is trusted until the run timeout. */
+  private ReplyEffect<JobEvent, JobState> runCheckTimedOut(JobState state, RunCheckTimedOut c) {
+    if (c.attempt() != state.attempt() || now() - state.updatedAt() <= settings.runTimeout().toMillis())
+      return Effect().noReply();
+    return retryLostRun(state, "attempt " + state.attempt() + " ran longer than " + settings.runTimeout().toMinutes()
+        + " min without its worker answering");
+  }
+
+  private ReplyEffect<JobEvent, JobState> retryLostRun(JobState state, String reason) {
     ctx.getLog().warn("Job {}: {}", jobId, reason);
     return Effect().persist(failureEvent(state, reason, true)).thenRun((JobState s) -> afterPersist(s)).thenNoReply();
   }
@@ -253,31 +392,33 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return new JobEvent.JobFailed(state.attempt(), why, now);
   }
 
-  private ReplyEffect<JobEvent, JobState> enqueued(JobState state, Enqueued c) {
-    if (c.attempt() == state.attempt()) {
-      enqueued = c.attempt();
-      timers.cancel(ENQUEUE_TIMER);
-    }
-    return Effect().noReply();
+  // ---- finished ----
+
+  private ReplyEffect<JobEvent, JobState> refuseStart(JobState state, Start c) {
+    return Effect().reply(c.replyTo(), skip(c.attempt(), state, "job is " + state.status()));
   }
 
-  /** The sweeper saw no progress for a while: re-send the ticket, re-arm the timer or watch the worker. */
-  private ReplyEffect<JobEvent, JobState> wake(JobState state) {
-    if (state.status() == JobStatus.RUNNING && now() - state.updatedAt() > settings.runTimeout().toMillis()) {
-      String reason = "attempt " + state.attempt() + " ran longer than " + settings.runTimeout().toMinutes() + " min";
-      return Effect().persist(failureEvent(state, reason, true)).thenRun((JobState s) -> afterPersist(s)).thenNoReply();
-    }
-    if (state.status() == JobStatus.QUEUED) {
-      enqueued = 0;
-      sentAttempt = 0;
-    }
-    resume(state);
-    return Effect().noReply();
+  private ReplyEffect<JobEvent, JobState> refuseCancel(JobState state, Cancel c) {
+    return Effect().reply(c.replyTo(), JobReply.error(JobError.Kind.FINISHED,
+        "job " + jobId + " has already finished (" + state.status() + ")"));
   }
 
-  private ReplyEffect<JobEvent, JobState> passivate() {
-    watchers.forEach(w -> w.tell(WatchUpdate.suspendedUpdate()));
-    return Effect().stop().thenNoReply();
+  /**
+   * The accepted attempt asking again (its acknowledgement was lost) is told it was accepted; any
+   * other result is discarded: the job was cancelled, or another attempt's result is the published one.
+   */
+  private ReplyEffect<JobEvent, JobState> completeWhenFinished(JobState state, Complete c) {
+    if (state.status() == JobStatus.SUCCEEDED && c.attempt() == state.attempt() && c.output().equals(state.output()))
+      return Effect().reply(c.replyTo(), new Ack(true, false, ""));
+    String reason = state.status() == JobStatus.CANCELLED ? "job was cancelled; its result is discarded"
+        : "attempt " + c.attempt() + " is not the one that counts (job is " + state.status() + ")";
+    return Effect().reply(c.replyTo(), new Ack(false, true, reason));
+  }
+
+  /** The run of a job cancelled while running died: whatever it wrote before dying goes. */
+  private ReplyEffect<JobEvent, JobState> discardLostRun(JobState state, WorkerLost c) {
+    if (state.status() == JobStatus.CANCELLED) results.discard(jobId, List.of(c.attempt()));
+    return Effect().noReply();
   }
 
   // ---- side effects after each event, and after recovery ----
@@ -289,8 +430,20 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (state.isTerminal()) {
       watchers.forEach(ctx::unwatch);
       watchers.clear();
+      discardUncountedResults(state);
     }
     resume(state);
+  }
+
+  /**
+   * Results that runs wrote but that do not count: every attempt's but the accepted one. They exist
+   * when a run was lost between writing and reporting, or the job was cancelled meanwhile.
+   */
+  private void discardUncountedResults(JobState state) {
+    if (state.startedRuns() == 0) return;
+    int last = state.status() == JobStatus.SUCCEEDED ? state.attempt() - 1 : state.attempt();
+    List<Integer> attempts = IntStream.rangeClosed(1, last).boxed().toList();
+    if (!attempts.isEmpty()) results.discard(jobId, attempts);
   }
 
   /** Whatever the state needs next: a ticket, a retry timer, or a watch on the running worker. */
@@ -299,22 +452,17 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       long wait = state.notBefore() - now();
       if (wait > 0) timers.startSingleTimer(ENQUEUE_TIMER, new EnqueueDue(state.attempt()), Duration.ofMillis(wait));
       else if (enqueued != state.attempt() && sentAttempt != state.attempt()) sendTicket(state.attempt(), state.spec());
+      timers.cancel(RUN_CHECK_TIMER);
       unwatchWorker();
     } else if (state.status() == JobStatus.RUNNING) {
       timers.cancel(ENQUEUE_TIMER);
       watchWorker(state);
     } else {
       timers.cancel(ENQUEUE_TIMER);
-      unwatchWorker();
+      timers.cancel(RUN_CHECK_TIMER);
+      // A run of a cancelled job stays watched: if it dies, what it may have written is discarded.
+      if (state.status() != JobStatus.CANCELLED) unwatchWorker();
     }
-  }
-
-  private ReplyEffect<JobEvent, JobState> enqueueIfDue(JobState state, int attempt) {
-    if (state.status() == JobStatus.QUEUED && state.attempt() == attempt) {
-      if (state.notBefore() > now()) resume(state);
-      else if (enqueued != attempt) sendTicket(attempt, state.spec());
-    }
-    return Effect().noReply();
   }
 
   /** At-least-once into the dispatcher: re-sent until acknowledged (the dispatcher drops duplicates). */
@@ -373,10 +521,6 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           if (state.exists()) resume(state);
         })
         .build();
-  }
-
-  private static JobReply notFound() {
-    return JobReply.error(JobError.Kind.NOT_FOUND, "no such job");
   }
 
   private static StartReply skip(int attempt, JobState state, String reason) {

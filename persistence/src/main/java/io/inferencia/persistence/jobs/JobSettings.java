@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param enqueueRetry how often an entity re-sends its ticket until the dispatcher acknowledges it
  * @param sweepInterval how often the sweeper looks for unfinished jobs that went quiet
  * @param staleAfter how long an unfinished job may go without an event before the sweeper wakes it
- * @param runTimeout how long one attempt may run before a wake-up treats it as lost
+ * @param runTimeout how long after its start an attempt whose worker does not answer run checks is treated as lost
  */
 public record JobSettings(int maxAttempts, Duration minBackoff, Duration maxBackoff, double randomFactor,
     int snapshotEvery, Duration enqueueRetry, Duration sweepInterval, Duration staleAfter, int sweepBatch,

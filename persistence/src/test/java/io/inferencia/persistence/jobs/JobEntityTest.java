@@ -17,9 +17,12 @@ import io.inferencia.protocols.jobs.JobEvent;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTimings;
+import io.inferencia.protocols.jobs.RunCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,7 +32,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The job state machine through its commands, on the persistence testkit's in-memory journal. */
+/**
+ * The job state machine through its commands, on the persistence testkit's in-memory journal, grouped
+ * by the status the job is in when the command arrives: absent, queued, running, finished.
+ */
 class JobEntityTest {
   private static final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
       .withFallback(ConfigFactory.parseString("pekko.actor.serialize-messages = on"))
@@ -40,6 +46,8 @@ class JobEntityTest {
       new JobSpec("acme", "ocr", "s3://intake/acme/u1/page.png", Map.of("lang", "en"), 1234, "image/png");
 
   private TestProbe<JobDispatcher.Command> dispatcher;
+  /** The attempts whose results the entity had discarded, one list per call. */
+  private final LinkedBlockingQueue<List<Integer>> discarded = new LinkedBlockingQueue<>();
   private EventSourcedBehaviorTestKit<JobCommand, JobEvent, JobState> job;
 
   @AfterAll
@@ -50,7 +58,10 @@ class JobEntityTest {
   @BeforeEach
   void setUp() {
     dispatcher = testKit.createTestProbe();
-    job = EventSourcedBehaviorTestKit.create(testKit.system(), JobEntity.create("job-1", SETTINGS, dispatcher.ref()));
+    discarded.clear();
+    job = EventSourcedBehaviorTestKit.create(testKit.system(), JobEntity.create("job-1", SETTINGS, dispatcher.ref(),
+        (jobId, attempts) -> discarded.add(attempts)));
+    job.clear();
   }
 
   @Test
@@ -276,6 +287,130 @@ class JobEntityTest {
     testKit.stop(worker);
     JobEvent.JobRetryScheduled retry = awaitEvent(JobEvent.JobRetryScheduled.class);
     assertEquals(2, retry.attempt());
+  }
+
+  // ---- absent ----
+
+  @Test
+  void reportsAndStartsForAnUnknownJobAreRefused() {
+    assertFalse(start(1, testKit.createTestProbe().ref()).go());
+    var done = job.<Ack>runCommand(r -> new JobCommand.Complete(1, "s3://results/job-1.json", JobTimings.NONE, r));
+    assertFalse(done.reply().accepted());
+    assertTrue(done.hasNoEvents());
+  }
+
+  // ---- queued ----
+
+  @Test
+  void aCompleteFromAnEarlierAttemptIsDiscardedWhileTheRetryWaits() {
+    submit();
+    start(1, testKit.createTestProbe().ref());
+    job.<Ack>runCommand(r -> new JobCommand.Fail(1, "storage answered 503", true, r));
+    var late = job.<Ack>runCommand(r -> new JobCommand.Complete(1, "s3://results/job-1.json", JobTimings.NONE, r));
+    assertFalse(late.reply().accepted());
+    assertTrue(late.reply().discard(), "a stale attempt's result is never the published one");
+    assertEquals(JobStatus.QUEUED, job.getState().status());
+  }
+
+  // ---- running ----
+
+  @Test
+  void aWokenRunningJobAsksItsWorkerAndLeavesARunThatIsStillWorking() {
+    submit();
+    TestProbe<Object> worker = testKit.createTestProbe();
+    start(1, worker.ref(), "run-a");
+    job.runCommand(JobCommand.Wake.INSTANCE);
+    RunCheck check = worker.expectMessageClass(RunCheck.class);
+    assertEquals("run-a", check.run());
+    assertEquals(1, check.attempt());
+    check.replyTo().tell(new JobCommand.RunChecked(1, "run-a", true));
+    worker.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(JobStatus.RUNNING, job.getState().status());
+    assertEquals(2, job.getState().history().size(), "a run that is still working is not retried");
+  }
+
+  @Test
+  void aRunItsWorkerGaveUpOnIsRetriedWhenTheJobIsWoken() {
+    submit();
+    TestProbe<Object> worker = testKit.createTestProbe();
+    start(1, worker.ref(), "run-a");
+    job.runCommand(JobCommand.Wake.INSTANCE);
+    RunCheck check = worker.expectMessageClass(RunCheck.class);
+    check.replyTo().tell(new JobCommand.RunChecked(1, "run-a", false));
+    JobEvent.JobRetryScheduled retry = awaitEvent(JobEvent.JobRetryScheduled.class);
+    assertEquals(2, retry.attempt());
+    assertTrue(retry.reason().contains("no longer runs"), retry.reason());
+  }
+
+  @Test
+  void aLongRunIsNotRetriedWhileItsWorkerSaysItIsRunningButASilentOneIsAfterTheRunTimeout() {
+    JobSettings shortRuns = new JobSettings(3, Duration.ofMillis(100), Duration.ofMillis(400), 0.0, 4,
+        Duration.ofMillis(300), Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 1000, Duration.ofMillis(200), Duration.ZERO);
+    var longJob = EventSourcedBehaviorTestKit.<JobCommand, JobEvent, JobState>create(testKit.system(),
+        JobEntity.create("job-long", shortRuns, dispatcher.ref(), ResultDiscarder.NONE));
+    longJob.<JobReply>runCommand(r -> new JobCommand.Submit(SPEC, r));
+    TestProbe<Object> worker = testKit.createTestProbe();
+    longJob.<StartReply>runCommand(r -> new JobCommand.Start(1, worker.ref(), "node-a", "run-a", r));
+    longJob.runCommand(JobCommand.Wake.INSTANCE);
+    worker.expectMessageClass(RunCheck.class).replyTo().tell(new JobCommand.RunChecked(1, "run-a", true));
+    sleep(400);
+    assertEquals(JobStatus.RUNNING, longJob.getState().status(), "past the run timeout, but its worker answered");
+    longJob.runCommand(JobCommand.Wake.INSTANCE);
+    worker.expectMessageClass(RunCheck.class); // and no answer this time
+    long deadline = System.currentTimeMillis() + 5000;
+    while (longJob.getState().attempt() != 2) {
+      assertTrue(System.currentTimeMillis() < deadline, "a silent worker past the run timeout must be given up on");
+      sleep(20);
+    }
+    assertTrue(longJob.getState().error().contains("without its worker answering"), longJob.getState().error());
+  }
+
+  // ---- finished ----
+
+  @Test
+  void theAcceptedAttemptAskingAgainIsAcceptedAndAnyOtherResultIsDiscarded() {
+    submit();
+    start(1, testKit.createTestProbe().ref());
+    job.<Ack>runCommand(r -> new JobCommand.Fail(1, "storage answered 503", true, r));
+    awaitStartable(2);
+    var done = job.<Ack>runCommand(r -> new JobCommand.Complete(2, "s3://results/job-1.attempt-2.json", JobTimings.NONE, r));
+    assertTrue(done.reply().accepted());
+    var again = job.<Ack>runCommand(r -> new JobCommand.Complete(2, "s3://results/job-1.attempt-2.json", JobTimings.NONE, r));
+    assertTrue(again.reply().accepted(), "a lost acknowledgement is answered again");
+    assertTrue(again.hasNoEvents());
+    var stale = job.<Ack>runCommand(r -> new JobCommand.Complete(1, "s3://results/job-1.json", JobTimings.NONE, r));
+    assertFalse(stale.reply().accepted());
+    assertTrue(stale.reply().discard());
+    assertEquals("s3://results/job-1.attempt-2.json", job.getState().output(), "the accepted result stays the published one");
+    assertEquals(List.of(1), poll(discarded), "what attempt 1 may have written before it was lost goes");
+  }
+
+  @Test
+  void aJobCancelledWhileRunningDiscardsItsResultAndThatOfARunThatDiesAfterwards() {
+    submit();
+    ActorRef<Object> worker = testKit.spawn(Behaviors.empty());
+    start(1, worker);
+    job.<JobReply>runCommand(r -> new JobCommand.Cancel("client", r));
+    assertEquals(List.of(1), poll(discarded));
+    testKit.stop(worker);
+    assertEquals(List.of(1), poll(discarded), "a run that wrote its result and died before reporting leaves nothing");
+  }
+
+  @Test
+  void aJobThatSucceedsAtOnceDiscardsNothing() {
+    submit();
+    start(1, testKit.createTestProbe().ref());
+    job.<Ack>runCommand(r -> new JobCommand.Complete(1, "s3://results/job-1.json", JobTimings.NONE, r));
+    assertEquals(JobStatus.SUCCEEDED, job.getState().status());
+    assertTrue(discarded.isEmpty());
+  }
+
+  private static List<Integer> poll(LinkedBlockingQueue<List<Integer>> queue) {
+    try {
+      return queue.poll(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   // ---- helpers ----

@@ -105,6 +105,47 @@ abstract class JobsOnDatabaseTest {
   }
 
   @Test
+  void afterARestartQueuedJobsAreDispatchedAtOnceRatherThanWhenTheyGoStale() throws Exception {
+    DatabaseSettings db = database();
+    JobSettings fast = JobsNode.fastSettings();
+    // The periodic sweep alone would not find the job for an hour: only the sweep at start can.
+    JobSettings slowSweep = new JobSettings(fast.maxAttempts(), fast.minBackoff(), fast.maxBackoff(), fast.randomFactor(),
+        fast.snapshotEvery(), fast.enqueueRetry(), Duration.ofHours(1), Duration.ofHours(1), fast.sweepBatch(),
+        fast.dispatcherBuffer(), fast.askTimeout(), fast.runTimeout());
+    try (JobsNode node = new JobsNode(db, slowSweep)) {
+      submit(node, "job-restarted", spec("acme", "s3://intake/acme/u/r.png"));
+      eventually(() -> node.views.find("job-restarted").isPresent(), "the job reached the read side");
+    }
+    try (JobsNode node = new JobsNode(db, slowSweep)) {
+      LinkedBlockingQueue<JobTicket> tickets = worker(node);
+      JobTicket t = tickets.poll(15, TimeUnit.SECONDS);
+      assertNotNull(t, "the sweep at start should have put the queued job back on its way");
+      assertEquals("job-restarted", t.jobId());
+    }
+  }
+
+  @Test
+  void theSweepPagesOnPastJobsThatStayStuck() throws Exception {
+    try (JobsNode node = new JobsNode(database(), JobsNode.fastSettings())) {
+      try (var c = node.database.dataSource().getConnection(); var st = c.createStatement()) {
+        for (int i = 0; i < 5; i++)
+          st.execute("INSERT INTO job_view VALUES ('stuck-" + i + "', 'acme', 'ocr', 'RUNNING', 's3://intake/x', NULL, NULL,"
+              + " 1, 1000, 1000, 2)");
+        st.execute("INSERT INTO job_view VALUES ('done', 'acme', 'ocr', 'SUCCEEDED', 's3://intake/x', NULL, NULL, 1, 10, 10, 3)");
+      }
+      List<String> swept = new ArrayList<>();
+      JdbcJobViewRepository.SweepPosition after = null;
+      for (int page = 0; page < 3; page++) {
+        List<JdbcJobViewRepository.StaleJob> jobs = node.views.staleJobs(5000, after, 2);
+        jobs.forEach(j -> swept.add(j.jobId()));
+        after = jobs.get(jobs.size() - 1).position();
+      }
+      assertEquals(List.of("stuck-0", "stuck-1", "stuck-2", "stuck-3", "stuck-4"), swept);
+      assertTrue(node.views.staleJobs(5000, after, 2).isEmpty(), "the end of the sweep");
+    }
+  }
+
+  @Test
   void aRunLostWithItsWorkerIsRetriedAndFinishes() throws Exception {
     try (JobsNode node = new JobsNode(database(), JobsNode.fastSettings())) {
       LinkedBlockingQueue<JobTicket> tickets = worker(node);

@@ -10,6 +10,7 @@ import io.inferencia.persistence.jobs.JobDispatcher;
 import io.inferencia.persistence.jobs.JobEntity;
 import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobSweeper;
+import io.inferencia.persistence.jobs.ResultDiscarder;
 import io.inferencia.persistence.jobs.JobsProjection;
 import io.inferencia.protocols.jobs.JobCommand;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class JobsNode implements AutoCloseable {
         .toCompletableFuture().get();
     views = new JdbcJobViewRepository(database.dataSource());
     dispatcher = JobDispatcher.init(system, settings);
-    JobEntity.init(system, settings, dispatcher);
+    JobEntity.init(system, settings, dispatcher, ResultDiscarder.NONE);
     JobsProjection.init(system, database.dataSource());
     JobSweeper.init(system, settings, views, blocking);
   }

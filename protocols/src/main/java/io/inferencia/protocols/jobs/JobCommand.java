@@ -30,9 +30,9 @@ public sealed interface JobCommand extends CborSerializable {
   // ---- from workers and the sweeper ----
 
   /**
-   * A worker asks for the go-ahead to run attempt {@code attempt}; {@code worker} is watched while it runs.
-   * {@code run} names the run: the same run asking again (its reply was lost) gets the go-ahead again, any
-   * other run of a started attempt is refused.
+   * A worker asks for the go-ahead to run attempt {@code attempt}; {@code worker} is watched while it runs and
+   * answers {@link RunCheck}s. {@code run} names the run: the same run asking again (its reply was lost) gets
+   * the go-ahead again, any other run of a started attempt is refused.
    */
   record Start(int attempt, ActorRef<?> worker, String node, String run, ActorRef<StartReply> replyTo) implements JobCommand {}
 
@@ -41,8 +41,11 @@ public sealed interface JobCommand extends CborSerializable {
   /** {@code retryable}: a transient failure (storage 5xx, timeouts, full queues) that another attempt may fix. */
   record Fail(int attempt, String reason, boolean retryable, ActorRef<Ack> replyTo) implements JobCommand {}
 
-  /** From the sweeper: re-check that this unfinished job is on its way (enqueued, timed, or watched). */
+  /** From the sweeper: re-check that this unfinished job is on its way (enqueued, timed, or still running). */
   enum Wake implements JobCommand { INSTANCE }
+
+  /** A worker's answer to a {@link RunCheck}: whether run {@code run} of attempt {@code attempt} still executes. */
+  record RunChecked(int attempt, String run, boolean running) implements JobCommand {}
 
   // ---- internal: sent by the entity to itself or by the dispatcher it enqueued with ----
 
@@ -54,6 +57,9 @@ public sealed interface JobCommand extends CborSerializable {
 
   /** The worker running attempt {@code attempt} stopped (its node left or crashed). */
   record WorkerLost(int attempt) implements JobCommand {}
+
+  /** The worker did not answer the run check of {@code attempt} in time. */
+  record RunCheckTimedOut(int attempt) implements JobCommand {}
 
   /** A subscriber stopped without unwatching (its stream ended). */
   record WatcherGone(ActorRef<WatchUpdate> subscriber) implements JobCommand {}
@@ -83,8 +89,8 @@ public sealed interface JobCommand extends CborSerializable {
   record StartReply(boolean go, String jobId, int attempt, JobSpec spec, String reason) implements CborSerializable {}
 
   /**
-   * {@code accepted}: recorded. Otherwise {@code discard} tells the worker to delete the result it wrote
-   * (the job was cancelled while running); a stale attempt's result is left alone.
+   * {@code accepted}: recorded. Otherwise {@code discard} tells the worker to delete the result it wrote:
+   * the job was cancelled, or the attempt is not the one that counts (its result is never published).
    */
   record Ack(boolean accepted, boolean discard, String reason) implements CborSerializable {}
 
