@@ -23,6 +23,7 @@ public final class Storage implements AutoCloseable {
     EmbeddedS3 server = new EmbeddedS3(settings.embedded(), EmbeddedS3.credentials(settings));
     server.start();
     try {
+      InterruptedWrites.removeFrom(settings.embedded().dataDir().resolve(settings.buckets().results()));
       return connect(S3Connection.embedded(settings, server), settings, server);
     } catch (RuntimeException e) {
       server.close();

@@ -49,6 +49,26 @@ class EmbeddedS3Test {
   }
 
   @Test
+  void aResultWriteInterruptedByAKillIsNotListedAfterTheRestart() throws Exception {
+    S3Uri result = new S3Uri("results", "job-1.json");
+    try (Storage first = EmbeddedStorage.start(dataDir)) {
+      first.objects().putObject(result, new byte[] {1}, "application/json");
+    }
+    // What the store leaves when the process dies between writing its temporary file and renaming it.
+    Path results = dataDir.resolve("results");
+    Files.write(results.resolve("job-2.json-0b9d8c3e-5f0a-4d57-9c1e-2a6f4b7d8e90"), new byte[] {2});
+    Files.write(dataDir.resolve("intake").resolve("upload-0b9d8c3e-5f0a-4d57-9c1e-2a6f4b7d8e90"), new byte[] {3});
+
+    try (Storage second = EmbeddedStorage.start(dataDir)) {
+      assertTrue(second.objects().head(result).isPresent(), "a finished write stays");
+      assertTrue(second.objects().head(new S3Uri("results", "job-2.json-0b9d8c3e-5f0a-4d57-9c1e-2a6f4b7d8e90")).isEmpty(),
+          "the interrupted write is gone");
+      assertTrue(second.objects().head(new S3Uri("intake", "upload-0b9d8c3e-5f0a-4d57-9c1e-2a6f4b7d8e90")).isPresent(),
+          "intake keys end in what clients name them: nothing there is touched");
+    }
+  }
+
+  @Test
   void aConfiguredSecretKeyIsUsedAndNotWritten() {
     StorageSettings settings = EmbeddedStorage.settings(dataDir, "storage { access-key = \"me\", secret-key = \"configured-secret\" }");
     try (Storage storage = Storage.start(settings)) {
