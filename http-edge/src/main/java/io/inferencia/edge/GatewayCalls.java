@@ -1,20 +1,19 @@
 package io.inferencia.edge;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** Bounds every call into the inference core by the edge's ask timeout, without blocking a thread. */
+/**
+ * Calls into the inference core from the edges. The time limit is not set here: the edges hold the
+ * gateway {@link io.inferencia.protocols.inference.InferenceGateway#within within} {@code edge.ask-timeout},
+ * so the gateway's own ask is the request's one timeout.
+ */
 public final class GatewayCalls {
   private GatewayCalls() {}
 
-  /**
-   * Runs the call, turning a synchronous throw into a failed stage (a gateway may validate eagerly)
-   * and a late answer into a {@link java.util.concurrent.TimeoutException}.
-   */
-  public static <T> CompletableFuture<T> call(Duration timeout, Supplier<CompletionStage<T>> call) {
+  /** Runs the call, turning a synchronous throw into a failed stage (a gateway may validate eagerly). */
+  public static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
       call.get().whenComplete((v, t) -> {
@@ -24,6 +23,6 @@ public final class GatewayCalls {
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
-    return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return result;
   }
 }

@@ -75,6 +75,15 @@ class JobInputsTest {
   }
 
   @Test
+  void invalidJsonSaysWhereItBrokeWithoutParserInternals() throws Exception {
+    for (String path : new String[] {"/v1/jobs", "/v1/uploads"}) {
+      JobApi.Response r = api.post(path, "{\"task\": \"ocr\",\n  \"input\": }");
+      assertProblem(r, 400, "invalid-json");
+      assertEquals("the body is not valid JSON (line 2, column 12)", r.json().get("detail").asText(), path);
+    }
+  }
+
+  @Test
   void malformedBodiesAre400() throws Exception {
     assertProblem(api.post("/v1/jobs", "{\"task\": \"ocr\""), 400, "invalid-json");
     assertProblem(api.post("/v1/jobs", "{\"task\": \"ocr\"}"), 400, "invalid-job");

@@ -22,11 +22,13 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The inference core seen through asks to the {@link ModelRepositoryManager}: one ask per call, bounded
- * by {@code inference.ask-timeout}. Every failure completes the stage with an {@link InferenceException}
+ * by {@code inference.ask-timeout}, or by the caller's own deadline through {@link #within}. Every failure completes the stage with an {@link InferenceException}
  * ({@link InferenceErrors}): reply failures keep their kind, an ask timeout is DEADLINE_EXCEEDED,
  * anything else INTERNAL.
  */
 public final class ActorInferenceGateway implements InferenceGateway {
+  /** What a caller is told when the ask ran out; the edges show it as is (504 / DEADLINE_EXCEEDED). */
+  public static final String TIMEOUT_MESSAGE = "the inference core did not answer in time";
   private final ActorRef<ModelRepositoryManager.Command> manager;
   private final Scheduler scheduler;
   private final Duration timeout;
@@ -35,6 +37,12 @@ public final class ActorInferenceGateway implements InferenceGateway {
     this.manager = manager;
     this.scheduler = scheduler;
     this.timeout = timeout;
+  }
+
+  /** The same core, asked with the caller's timeout: the ask is the caller's only timer. */
+  @Override
+  public ActorInferenceGateway within(Duration timeout) {
+    return new ActorInferenceGateway(manager, scheduler, timeout);
   }
 
   @Override
@@ -122,7 +130,7 @@ public final class ActorInferenceGateway implements InferenceGateway {
   }
 
   private InferenceException classify(Throwable error) {
-    return InferenceErrors.toException(error, "no answer from the inference core within " + timeout);
+    return InferenceErrors.toException(error, TIMEOUT_MESSAGE);
   }
 
   private static String orEmpty(String version) {

@@ -69,23 +69,12 @@ public final class PipelineRequests {
                     "model '" + response.model() + "' returned no output '" + name + "'"));
   }
 
-  /** Escapes a string for a JSON string literal. */
-  public static String jsonString(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
-        }
-      }
+  /** A result document (records, lists) as JSON text, written by the shared mapper. */
+  public static String json(Object value) {
+    try {
+      return io.inferencia.protocols.json.JsonMappers.shared().writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InferenceException(io.inferencia.protocols.inference.ErrorKind.INTERNAL, "a pipeline result could not be written as JSON");
     }
-    return b.append('"').toString();
   }
 }

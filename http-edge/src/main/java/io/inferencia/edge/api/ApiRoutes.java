@@ -1,23 +1,25 @@
 package io.inferencia.edge.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencia.edge.BodyReader;
 import java.io.IOException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.marshalling.Marshaller;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.util.ByteString;
 import io.inferencia.protocols.json.JsonMappers;
 
 /** Shared pieces of the {@code /v1} routes: the caller's tenant, small JSON bodies, JSON replies, problems. */
 public abstract class ApiRoutes extends AllDirectives {
   protected static final ObjectMapper MAPPER = JsonMappers.shared();
+  private static final Marshaller<Object, RequestEntity> JSON = Jackson.marshaller(MAPPER);
   /** Control-plane bodies are small; anything bigger is a mistake (and is answered 413). */
   private static final long MAX_BODY = 1024 * 1024;
   protected final Tenants tenants;
@@ -45,7 +47,7 @@ public abstract class ApiRoutes extends AllDirectives {
             if (node == null || !node.isObject()) throw ApiProblem.badRequest("invalid-json", "the body must be a JSON object");
             return inner.apply(node);
           } catch (IOException e) {
-            return problem(ApiProblem.badRequest("invalid-json", "the body is not valid JSON: " + e.getMessage()));
+            return problem(invalidJson(e));
           } catch (ApiProblem p) {
             return problem(p);
           }
@@ -59,16 +61,29 @@ public abstract class ApiRoutes extends AllDirectives {
             : guarded(() -> inner.apply(bytes.get().toArray())))));
   }
 
-  /** Completes with the stage's JSON (with {@code status}) or its problem. */
-  protected Route replyJson(CompletionStage<? extends JsonNode> stage, StatusCode status) {
+  /** Completes with the stage's record as JSON (with {@code status}) or its problem. */
+  protected Route replyJson(CompletionStage<?> stage, StatusCode status) {
     return onComplete(stage, result -> result.isSuccess()
-        ? complete(json(status, result.get()))
+        ? json(status, result.get())
         : problem(Problems.classify(result.failed().get())));
   }
 
-  protected static HttpResponse json(StatusCode status, JsonNode body) {
-    return HttpResponse.create().withStatus(status)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ByteString.fromArray(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+  /** A record (or list of records) as {@code application/json}, marshalled by the shared mapper. */
+  protected Route json(StatusCode status, Object body) {
+    return complete(status, body, JSON);
+  }
+
+  /**
+   * A parse failure said plainly: where the JSON broke, never the parser's own message (it names
+   * internal classes and echoes token details).
+   */
+  public static ApiProblem invalidJson(IOException e) {
+    if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+      JsonLocation at = j.getLocation();
+      return ApiProblem.badRequest("invalid-json",
+          "the body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+    }
+    return ApiProblem.badRequest("invalid-json", "the body is not valid JSON");
   }
 
   protected Route problem(ApiProblem p) {

@@ -1,7 +1,7 @@
 package io.inferencia.edge.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -31,13 +31,12 @@ public final class Problems {
 
   private Problems() {}
 
+  /** The problem+json body; {@code instance} (the request path) is left out when unknown. */
+  public record Body(String type, String title, int status, String detail,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String instance) {}
+
   public static HttpResponse response(ApiProblem p, String instance) {
-    ObjectNode body = MAPPER.createObjectNode()
-        .put("type", TYPE_BASE + p.type())
-        .put("title", p.title())
-        .put("status", p.status())
-        .put("detail", p.detail());
-    if (instance != null) body.put("instance", instance);
+    Body body = new Body(TYPE_BASE + p.type(), p.title(), p.status(), p.detail(), instance);
     try {
       return HttpResponse.create().withStatus(p.status())
           .withEntity(HttpEntities.create(PROBLEM_JSON, MAPPER.writeValueAsBytes(body)));

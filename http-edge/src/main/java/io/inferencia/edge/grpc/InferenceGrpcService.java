@@ -77,7 +77,8 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions,
       LogControl logs, AdminAccess admins, ReadinessChecks readiness) {
     this.readiness = readiness;
-    this.gateway = gateway;
+    // The edge's deadline is the gateway's own ask timeout: one timer per request.
+    this.gateway = gateway.within(settings.askTimeout());
     this.settings = settings;
     this.regions = regions;
     this.logs = logs;
@@ -130,7 +131,7 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
     // The call's deadline covers the whole stream: each request gets what is left of it.
     long timeout = GrpcTimeout.micros(metadata);
     long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(timeout);
-    return in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(settings.askTimeout(), () -> infer(req, timeout == 0 ? 0
+    return in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(() -> infer(req, timeout == 0 ? 0
             : remaining(deadline)))
         .handle((resp, failure) -> failure == null
             ? ModelStreamInferResponse.newBuilder().setInferResponse(resp).build()
@@ -250,7 +251,7 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   /** Calls the gateway within the ask timeout; any failure becomes a GrpcServiceException. */
   private <T, R> CompletionStage<R> ask(Supplier<CompletionStage<T>> call, Function<T, R> map) {
     CompletableFuture<R> result = new CompletableFuture<>();
-    GatewayCalls.call(settings.askTimeout(), call).whenComplete((v, failure) -> {
+    GatewayCalls.call(call).whenComplete((v, failure) -> {
       if (failure != null) {
         result.completeExceptionally(ErrorMapping.toGrpc(failure));
         return;

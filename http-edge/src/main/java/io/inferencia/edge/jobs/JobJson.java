@@ -1,7 +1,6 @@
 package io.inferencia.edge.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTransition;
 import io.inferencia.protocols.jobs.JobView;
@@ -10,15 +9,15 @@ import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
 import java.time.Duration;
 import java.time.Instant;
-import io.inferencia.protocols.json.JsonMappers;
+import java.util.List;
 
 /**
- * The jobs API's JSON: a job ({@code jobId, task, input, status, createdAt, updatedAt, attempts, error,
- * output: {uri, url}}), where {@code url} is a pre-signed GET of the result (signing is local, no I/O),
- * and a transition as sent over Server-Sent Events.
+ * The jobs API's JSON as records bound by the shared mapper: a job ({@code jobId, task, input, status,
+ * createdAt, updatedAt, attempts, error, output: {uri, url}}), where {@code url} is a pre-signed GET of
+ * the result (signing is local, no I/O), a page of jobs, a submission's answer, and a transition as sent
+ * over Server-Sent Events.
  */
 public final class JobJson {
-  static final ObjectMapper MAPPER = JsonMappers.shared();
   private final ObjectStore objects;
   private final Duration urlTtl;
 
@@ -27,65 +26,60 @@ public final class JobJson {
     this.urlTtl = urlTtl;
   }
 
-  public ObjectNode job(JobView v) {
-    ObjectNode o = MAPPER.createObjectNode()
-        .put("jobId", v.jobId())
-        .put("task", v.task())
-        .put("input", v.input())
-        .put("status", v.status().name())
-        .put("createdAt", iso(v.createdAt()))
-        .put("updatedAt", iso(v.updatedAt()))
-        .put("attempts", v.attempts());
-    if (v.error() == null || v.error().isEmpty()) o.putNull("error");
-    else o.put("error", v.error());
-    output(o, v.status(), v.output());
-    if (v.status() == JobStatus.SUCCEEDED && v.timings() != null) {
-      ObjectNode t = o.putObject("timings");
-      t.put("downloadMs", v.timings().downloadMicros() / 1000.0);
-      t.put("inferenceMs", v.timings().inferenceMicros() / 1000.0);
-      t.put("uploadMs", v.timings().uploadMicros() / 1000.0);
+  /** A job as GET shows it; {@code timings} only once it succeeded. */
+  public record Job(String jobId, String task, String input, String status, String createdAt, String updatedAt,
+      int attempts, String error, Output output, @JsonInclude(JsonInclude.Include.NON_NULL) Timings timings) {}
+
+  /** Where the result is: its {@code s3://} URI and, when it parses as one, a pre-signed GET. */
+  public record Output(String uri, @JsonInclude(JsonInclude.Include.NON_NULL) String url) {}
+
+  public record Timings(double downloadMs, double inferenceMs, double uploadMs) {}
+
+  /** A page of the list: {@code nextCursor} is null on the last page. */
+  public record Page(List<Job> jobs, String nextCursor) {}
+
+  public record Submitted(String jobId, String status, String statusUrl) {}
+
+  /** One SSE event's data; the final transition carries the job as GET shows it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Transition(String jobId, long seq, String event, String status, int attempt, String at, String detail,
+      Job job) {
+    Transition withJob(Job j) {
+      return new Transition(jobId, seq, event, status, attempt, at, detail, j);
     }
-    return o;
   }
 
-  public ObjectNode row(JobViewRepository.Row r) {
-    ObjectNode o = MAPPER.createObjectNode()
-        .put("jobId", r.jobId())
-        .put("task", r.task())
-        .put("input", r.input())
-        .put("status", r.status().name())
-        .put("createdAt", iso(r.createdAt()))
-        .put("updatedAt", iso(r.updatedAt()))
-        .put("attempts", r.attempts());
-    if (r.error() == null) o.putNull("error");
-    else o.put("error", r.error());
-    output(o, r.status(), r.output());
-    return o;
+  public Job job(JobView v) {
+    Timings timings = v.status() == JobStatus.SUCCEEDED && v.timings() != null
+        ? new Timings(v.timings().downloadMicros() / 1000.0, v.timings().inferenceMicros() / 1000.0,
+            v.timings().uploadMicros() / 1000.0)
+        : null;
+    return new Job(v.jobId(), v.task(), v.input(), v.status().name(), iso(v.createdAt()), iso(v.updatedAt()),
+        v.attempts(), v.error() == null || v.error().isEmpty() ? null : v.error(), output(v.status(), v.output()), timings);
   }
 
-  public ObjectNode submitted(JobView v, String statusUrl) {
-    return MAPPER.createObjectNode().put("jobId", v.jobId()).put("status", v.status().name()).put("statusUrl", statusUrl);
+  public Job row(JobViewRepository.Row r) {
+    return new Job(r.jobId(), r.task(), r.input(), r.status().name(), iso(r.createdAt()), iso(r.updatedAt()),
+        r.attempts(), r.error(), output(r.status(), r.output()), null);
   }
 
-  public ObjectNode transition(String jobId, JobTransition t) {
-    ObjectNode o = MAPPER.createObjectNode()
-        .put("jobId", jobId)
-        .put("seq", t.seqNr())
-        .put("event", t.event())
-        .put("status", t.status().name())
-        .put("attempt", t.attempt())
-        .put("at", iso(t.at()));
-    if (t.detail() != null && !t.detail().isEmpty()) o.put("detail", t.detail());
-    return o;
+  public Page page(JobViewRepository.Page p) {
+    return new Page(p.jobs().stream().map(this::row).toList(), p.nextCursor());
   }
 
-  private void output(ObjectNode o, JobStatus status, String output) {
-    if (status != JobStatus.SUCCEEDED || output == null || output.isEmpty()) {
-      o.putNull("output");
-      return;
-    }
-    ObjectNode out = o.putObject("output").put("uri", output);
-    S3Uri.parse(output).ifPresent(uri -> out.put("url", objects.presignGet(uri, urlTtl).url()));
+  public Submitted submitted(JobView v, String statusUrl) {
+    return new Submitted(v.jobId(), v.status().name(), statusUrl);
+  }
+
+  public Transition transition(String jobId, JobTransition t) {
+    return new Transition(jobId, t.seqNr(), t.event(), t.status().name(), t.attempt(), iso(t.at()),
+        t.detail() == null || t.detail().isEmpty() ? null : t.detail(), null);
+  }
+
+  private Output output(JobStatus status, String output) {
+    if (status != JobStatus.SUCCEEDED || output == null || output.isEmpty()) return null;
+    String url = S3Uri.parse(output).map(uri -> objects.presignGet(uri, urlTtl).url()).orElse(null);
+    return new Output(output, url);
   }
 
   static String iso(long epochMillis) {

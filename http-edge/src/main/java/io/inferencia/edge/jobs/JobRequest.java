@@ -3,6 +3,7 @@ package io.inferencia.edge.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencia.edge.api.ApiProblem;
+import io.inferencia.edge.api.ApiRoutes;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,10 +30,8 @@ public record JobRequest(String task, String input, Map<String, String> params) 
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw ApiProblem.badRequest("invalid-json", "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiProblem.badRequest("invalid-json", "the body could not be read: " + e.getMessage());
+      throw ApiRoutes.invalidJson(e);
     }
     if (root == null || !root.isObject()) throw ApiProblem.badRequest("invalid-job", "the body must be a JSON object");
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {

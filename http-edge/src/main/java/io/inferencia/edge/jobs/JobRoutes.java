@@ -1,7 +1,5 @@
 package io.inferencia.edge.jobs;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.ApiRoutes;
 import io.inferencia.edge.api.Problems;
@@ -73,7 +71,7 @@ public final class JobRoutes extends ApiRoutes {
         JobView v = result.get();
         String statusUrl = "/v1/jobs/" + v.jobId();
         return respondWithHeader(Location.create(statusUrl), () ->
-            complete(json(StatusCodes.ACCEPTED, json.submitted(v, statusUrl))));
+            json(StatusCodes.ACCEPTED, json.submitted(v, statusUrl)));
       });
     }));
   }
@@ -82,19 +80,12 @@ public final class JobRoutes extends ApiRoutes {
     return parameterOptional("status", status -> parameterOptional("limit", limit -> parameterOptional("cursor", cursor -> {
       JobStatus s = status.map(JobRoutes::status).orElse(null);
       int n = limit.map(JobRoutes::limit).orElse(DEFAULT_LIMIT);
-      CompletionStage<ObjectNode> page = CompletableFuture.supplyAsync(() -> {
-        JobViewRepository.Page p;
+      CompletionStage<JobJson.Page> page = CompletableFuture.supplyAsync(() -> {
         try {
-          p = views.list(tenant, s, n, cursor.orElse(null));
+          return json.page(views.list(tenant, s, n, cursor.orElse(null)));
         } catch (IllegalArgumentException e) {
           throw ApiProblem.badRequest("invalid-cursor", e.getMessage());
         }
-        ObjectNode out = JobJson.MAPPER.createObjectNode();
-        ArrayNode arr = out.putArray("jobs");
-        p.jobs().forEach(r -> arr.add(json.row(r)));
-        if (p.nextCursor() == null) out.putNull("nextCursor");
-        else out.put("nextCursor", p.nextCursor());
-        return out;
       }, blocking);
       return replyJson(page, StatusCodes.OK);
     })));
@@ -114,11 +105,20 @@ public final class JobRoutes extends ApiRoutes {
 
   /** The last transition carries the job as GET shows it, with its result URL. */
   private CompletionStage<ServerSentEvent> sse(String jobId, JobTransition t) {
-    ObjectNode data = json.transition(jobId, t);
-    CompletionStage<ObjectNode> full = t.status().isTerminal()
-        ? jobs.get(jobId).thenApply(v -> data.set("job", json.job(v)))
+    JobJson.Transition data = json.transition(jobId, t);
+    CompletionStage<JobJson.Transition> full = t.status().isTerminal()
+        ? jobs.get(jobId).thenApply(v -> data.withJob(json.job(v)))
         : CompletableFuture.completedFuture(data);
-    return full.thenApply(d -> ServerSentEvent.create(d.toString(), t.event(), Long.toString(t.seqNr())));
+    return full.thenApply(d -> ServerSentEvent.create(sseData(d), t.event(), Long.toString(t.seqNr())));
+  }
+
+  /** SSE data is text: the record written by the shared mapper (one line, JSON escapes newlines). */
+  private static String sseData(JobJson.Transition d) {
+    try {
+      return MAPPER.writeValueAsString(d);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a job transition could not be written as JSON", e);
+    }
   }
 
   /** The job, if it belongs to the caller; someone else's job is as unknown as a missing one. */

@@ -52,7 +52,8 @@ public final class KServeRoutes extends AllDirectives {
   public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs,
       AdminAccess admins, ReadinessChecks readiness) {
     this.readiness = readiness;
-    this.gateway = gateway;
+    // The edge's deadline is the gateway's own ask timeout: one timer per request.
+    this.gateway = gateway.within(settings.askTimeout());
     this.settings = settings;
     this.regions = regions;
     this.logs = logs;
@@ -131,7 +132,7 @@ public final class KServeRoutes extends AllDirectives {
         p.properties().forEach(e -> params.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
       }
       String config = ConfigOverride.configText(params);
-      return GatewayCalls.call(settings.askTimeout(), () -> gateway.load(model, config)).thenApply(v -> emptyOk());
+      return GatewayCalls.call(() -> gateway.load(model, config)).thenApply(v -> emptyOk());
     });
   }
 
@@ -143,7 +144,7 @@ public final class KServeRoutes extends AllDirectives {
         readyOnly = req.path("ready").asBoolean(false);
       }
       boolean onlyReady = readyOnly;
-      return GatewayCalls.call(settings.askTimeout(), () -> gateway.index(onlyReady))
+      return GatewayCalls.call(() -> gateway.index(onlyReady))
           .thenApply(entries -> json(KServeJson.index(entries)));
     });
   }
@@ -152,7 +153,7 @@ public final class KServeRoutes extends AllDirectives {
     return optionalHeaderValueByName(InferResponseJson.HEADER_LENGTH, headerLength -> readBody(body -> {
       InferRequestJson.Decoded decoded =
           InferRequestJson.decode(model, version, body, headerLength(headerLength, body.length), regions);
-      return GatewayCalls.call(settings.askTimeout(), () -> gateway.infer(decoded.request()))
+      return GatewayCalls.call(() -> gateway.infer(decoded.request()))
           .thenApply(response -> InferResponseJson.encode(response, decoded.plan()));
     }));
   }
@@ -181,7 +182,7 @@ public final class KServeRoutes extends AllDirectives {
 
   /** Asks the gateway and renders the answer, or the mapped error. */
   private <T> Route reply(Supplier<CompletionStage<T>> call, java.util.function.Function<T, HttpResponse> render) {
-    return completeWithFuture(GatewayCalls.call(settings.askTimeout(), call)
+    return completeWithFuture(GatewayCalls.call(call)
         .thenApply(render)
         .exceptionally(RestErrors::response));
   }

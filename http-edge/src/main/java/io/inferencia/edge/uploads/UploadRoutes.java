@@ -1,8 +1,6 @@
 package io.inferencia.edge.uploads;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.ApiRoutes;
 import io.inferencia.edge.api.Tenants;
@@ -15,6 +13,7 @@ import io.inferencia.protocols.storage.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -58,7 +57,7 @@ public final class UploadRoutes extends ApiRoutes {
                 : problem(io.inferencia.edge.api.Problems.classify(r.failed().get()))))))))));
   }
 
-  private CompletionStage<JsonNode> create(String tenant, JsonNode body) {
+  private CompletionStage<Object> create(String tenant, JsonNode body) {
     String filename = requiredText(body, "filename");
     String contentType = requiredText(body, "contentType").trim();
     if (!CONTENT_TYPE.matcher(contentType).matches() || contentType.length() > 200)
@@ -76,31 +75,20 @@ public final class UploadRoutes extends ApiRoutes {
       if (size <= settings.singlePutMax()) {
         UploadToken token = new UploadToken(tenant, uri.key(), size, contentType, "", 0, expires);
         PresignedUrl put = objects.presignPut(uri, contentType, size, settings.urlTtl());
-        ObjectNode out = MAPPER.createObjectNode()
-            .put("uploadId", token.encode(settings.signingKey()))
-            .put("input", uri.toString())
-            .put("url", put.url())
-            .put("expiresAt", put.expiresAt().toString());
-        out.set("headers", MAPPER.valueToTree(put.signedHeaders()));
-        return out;
+        return new SinglePut(token.encode(settings.signingKey()), uri.toString(), put.url(),
+            put.expiresAt().toString(), put.signedHeaders());
       }
       String multipartId = objects.createMultipartUpload(uri, contentType);
       UploadToken token = new UploadToken(tenant, uri.key(), size, contentType, multipartId, settings.partSizeFor(size), expires);
       List<Integer> first = new ArrayList<>();
       for (int n = 1; n <= Math.min(token.partCount(), settings.firstParts()); n++) first.add(n);
-      ObjectNode out = MAPPER.createObjectNode()
-          .put("uploadId", token.encode(settings.signingKey()))
-          .put("input", uri.toString())
-          .put("partSize", token.partSize())
-          .put("partCount", token.partCount());
       PartUrls urls = partUrls(token, uri, first);
-      out.set("parts", urls.parts());
-      out.put("expiresAt", urls.expiresAt().toString());
-      return out;
+      return new Multipart(token.encode(settings.signingKey()), uri.toString(), token.partSize(), token.partCount(),
+          urls.parts(), urls.expiresAt().toString());
     });
   }
 
-  private CompletionStage<JsonNode> moreParts(String tenant, String id, JsonNode body) {
+  private CompletionStage<PartUrlsReply> moreParts(String tenant, String id, JsonNode body) {
     UploadToken token = multipartToken(tenant, id);
     JsonNode numbers = body.get("partNumbers");
     if (numbers == null || !numbers.isArray() || numbers.isEmpty() || numbers.size() > MAX_PARTS_PER_CALL)
@@ -114,15 +102,12 @@ public final class UploadRoutes extends ApiRoutes {
     S3Uri uri = new S3Uri(intakeBucket, token.key());
     return storage(() -> {
       PartUrls urls = partUrls(token, uri, wanted);
-      ObjectNode out = MAPPER.createObjectNode();
-      out.set("parts", urls.parts());
-      out.put("expiresAt", urls.expiresAt().toString());
-      return out;
+      return new PartUrlsReply(urls.parts(), urls.expiresAt().toString());
     });
   }
 
   /** Multipart: assembles exactly parts 1..N; single PUT: confirms the object arrived. Sizes must match what was declared. */
-  private CompletionStage<JsonNode> complete(String tenant, String id, JsonNode body) {
+  private CompletionStage<Completed> complete(String tenant, String id, JsonNode body) {
     UploadToken token = UploadToken.decode(id, settings.signingKey(), tenant, Instant.now().getEpochSecond());
     S3Uri uri = new S3Uri(intakeBucket, token.key());
     List<CompletedPart> parts = token.multipart() ? completedParts(token, body) : List.of();
@@ -147,8 +132,7 @@ public final class UploadRoutes extends ApiRoutes {
         throw ApiProblem.badRequest("upload-size-mismatch",
             "the upload has " + info.size() + " bytes but " + token.size() + " were declared; it was discarded");
       }
-      return MAPPER.createObjectNode().put("input", uri.toString()).put("size", info.size())
-          .put("contentType", token.contentType());
+      return new Completed(uri.toString(), info.size(), token.contentType());
     });
   }
 
@@ -200,14 +184,26 @@ public final class UploadRoutes extends ApiRoutes {
     return token;
   }
 
-  private record PartUrls(ArrayNode parts, Instant expiresAt) {}
+  /** A single-PUT upload: one URL, to be sent with exactly the signed {@code headers}. */
+  record SinglePut(String uploadId, String input, String url, String expiresAt, Map<String, String> headers) {}
+
+  /** A multipart upload: its part size and count, and URLs for the first parts. */
+  record Multipart(String uploadId, String input, long partSize, int partCount, List<PartUrl> parts, String expiresAt) {}
+
+  record PartUrl(int partNumber, long size, String url) {}
+
+  record PartUrlsReply(List<PartUrl> parts, String expiresAt) {}
+
+  record Completed(String input, long size, String contentType) {}
+
+  private record PartUrls(List<PartUrl> parts, Instant expiresAt) {}
 
   private PartUrls partUrls(UploadToken token, S3Uri uri, List<Integer> numbers) {
-    ArrayNode arr = MAPPER.createArrayNode();
+    List<PartUrl> arr = new ArrayList<>();
     Instant expires = Instant.MAX;
     for (int n : numbers) {
       PresignedUrl url = objects.presignUploadPart(uri, token.multipartId(), n, token.partLength(n), settings.urlTtl());
-      arr.addObject().put("partNumber", n).put("size", token.partLength(n)).put("url", url.url());
+      arr.add(new PartUrl(n, token.partLength(n), url.url()));
       if (url.expiresAt().isBefore(expires)) expires = url.expiresAt();
     }
     return new PartUrls(arr, expires);

@@ -1,8 +1,7 @@
 package io.inferencia.edge.uploads;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferencia.edge.api.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -39,10 +38,13 @@ public record UploadToken(String tenant, String key, long size, String contentTy
   }
 
   public String encode(byte[] secret) {
-    ObjectNode o = MAPPER.createObjectNode()
-        .put("v", 1).put("t", tenant).put("k", key).put("s", size).put("c", contentType)
-        .put("m", multipartId).put("p", partSize).put("e", expiresAt);
-    String payload = B64.encodeToString(o.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] json;
+    try {
+      json = MAPPER.writeValueAsBytes(new Payload(1, tenant, key, size, contentType, multipartId, partSize, expiresAt));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an upload token could not be written", e);
+    }
+    String payload = B64.encodeToString(json);
     return payload + "." + B64.encodeToString(hmac(secret, payload));
   }
 
@@ -60,9 +62,8 @@ public record UploadToken(String tenant, String key, long size, String contentTy
     if (!MessageDigest.isEqual(signature, hmac(secret, payload))) throw invalid();
     UploadToken t;
     try {
-      JsonNode o = MAPPER.readTree(Base64.getUrlDecoder().decode(payload));
-      t = new UploadToken(o.get("t").asText(), o.get("k").asText(), o.get("s").asLong(), o.get("c").asText(),
-          o.get("m").asText(), o.get("p").asLong(), o.get("e").asLong());
+      Payload o = MAPPER.readValue(Base64.getUrlDecoder().decode(payload), Payload.class);
+      t = new UploadToken(o.t(), o.k(), o.s(), o.c(), o.m(), o.p(), o.e());
     } catch (Exception e) {
       throw invalid();
     }
@@ -70,6 +71,14 @@ public record UploadToken(String tenant, String key, long size, String contentTy
     if (!t.tenant.equals(tenant)) throw invalid();
     if (nowEpochSeconds > t.expiresAt) throw ApiProblem.gone("upload-expired", "this upload expired; start a new one");
     return t;
+  }
+
+  /** The signed payload; one-letter names keep ids short. {@code v} is the format version. */
+  private record Payload(int v, String t, String k, long s, String c, String m, long p, long e) {
+    Payload {
+      // A signed payload missing a field is not one this server wrote.
+      if (t == null || k == null || c == null || m == null) throw new IllegalArgumentException("incomplete upload token");
+    }
   }
 
   private static ApiProblem invalid() {

@@ -163,6 +163,12 @@ public final class FakeGateway implements InferenceGateway {
     });
   }
 
+  /** Bounded as the actor gateway is: the edges pass their deadline here. */
+  @Override
+  public InferenceGateway within(java.time.Duration timeout) {
+    return new BoundedGateway(this, timeout);
+  }
+
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
     if (request.model().equals("silent")) return new CompletableFuture<>();

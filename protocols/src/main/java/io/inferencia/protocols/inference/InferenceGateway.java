@@ -1,5 +1,6 @@
 package io.inferencia.protocols.inference;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -9,6 +10,13 @@ import java.util.concurrent.CompletionStage;
  * the error class the edges map to a status code.
  */
 public interface InferenceGateway extends Inferer {
+  /**
+   * This gateway with every call bounded by {@code timeout}: a call not answered in time fails with
+   * DEADLINE_EXCEEDED. A caller with its own deadline (the edge's {@code edge.ask-timeout}) passes it
+   * here instead of wrapping calls in a second timer, so a request times out exactly once.
+   */
+  InferenceGateway within(Duration timeout);
+
   /** True once the repository was scanned and every model that can load has been loaded. */
   CompletionStage<Boolean> serverReady();
 

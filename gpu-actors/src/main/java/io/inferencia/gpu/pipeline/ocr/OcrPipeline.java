@@ -182,34 +182,33 @@ public final class OcrPipeline implements PipelineModel {
     List<String> texts = new ArrayList<>(n);
     float[] confidences = new float[n];
     float[] boxes = new float[n * 8];
-    StringBuilder json = new StringBuilder("[");
+    List<LineJson> json = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       OcrLine line = lines.get(i);
       texts.add(line.text());
       confidences[i] = line.confidence();
-      if (i > 0) json.append(',');
-      json.append("{\"text\":").append(PipelineRequests.jsonString(line.text()))
-          .append(",\"confidence\":").append(line.confidence())
-          .append(",\"box\":[");
+      List<List<Number>> corners = new ArrayList<>(4);
       for (int k = 0; k < 4; k++) {
         boxes[i * 8 + 2 * k] = (float) line.box().x(k);
         boxes[i * 8 + 2 * k + 1] = (float) line.box().y(k);
-        if (k > 0) json.append(',');
-        json.append('[').append(number(line.box().x(k))).append(',').append(number(line.box().y(k))).append(']');
+        corners.add(List.of(number(line.box().x(k)), number(line.box().y(k))));
       }
-      json.append("]}");
+      json.add(new LineJson(line.text(), line.confidence(), corners));
     }
-    json.append(']');
     return List.of(
         Tensor.ofStrings(TEXT, new long[] {n}, texts),
         Tensor.ofFloats(CONFIDENCE, new long[] {n}, confidences),
         Tensor.ofFloats(BOX, new long[] {n, 4, 2}, boxes),
-        Tensor.ofStrings(RESULT_JSON, new long[] {1}, List.of(json.toString())));
+        Tensor.ofStrings(RESULT_JSON, new long[] {1}, List.of(PipelineRequests.json(json))));
   }
 
-  private static String number(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  /** Whole pixel coordinates are written as integers. */
+  private static Number number(double v) {
+    return v == Math.rint(v) ? (Number) (long) v : (Number) v;
   }
+
+  /** One line in {@code result_json}: its text, confidence and box corners as {@code [x, y]}. */
+  record LineJson(String text, float confidence, List<List<Number>> box) {}
 
   private static InferenceException internal(String message) {
     return new InferenceException(ErrorKind.INTERNAL, message);

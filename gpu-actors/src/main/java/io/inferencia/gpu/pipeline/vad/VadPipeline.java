@@ -1,5 +1,6 @@
 package io.inferencia.gpu.pipeline.vad;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.PipelineRequests;
 import io.inferencia.gpu.pipeline.audio.PcmAudio;
@@ -9,6 +10,7 @@ import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
 import io.inferencia.protocols.inference.Inferer;
 import io.inferencia.protocols.inference.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,17 +62,18 @@ public final class VadPipeline implements PipelineModel {
 
   private static List<Tensor> toTensors(List<SpeechSegment> segments) {
     long[] ms = new long[segments.size() * 2];
-    StringBuilder json = new StringBuilder("[");
+    List<SegmentJson> json = new ArrayList<>(segments.size());
     for (int i = 0; i < segments.size(); i++) {
       SpeechSegment s = segments.get(i);
       ms[2 * i] = s.startMillis(SileroStream.SAMPLE_RATE);
       ms[2 * i + 1] = s.endMillis(SileroStream.SAMPLE_RATE);
-      if (i > 0) json.append(',');
-      json.append("{\"start_ms\":").append(ms[2 * i]).append(",\"end_ms\":").append(ms[2 * i + 1]).append('}');
+      json.add(new SegmentJson(ms[2 * i], ms[2 * i + 1]));
     }
-    json.append(']');
     return List.of(
         Tensor.ofLongs(SEGMENTS_MS, new long[] {segments.size(), 2}, ms),
-        Tensor.ofStrings(RESULT_JSON, new long[] {1}, List.of(json.toString())));
+        Tensor.ofStrings(RESULT_JSON, new long[] {1}, List.of(PipelineRequests.json(json))));
   }
+
+  /** One speech segment in {@code result_json}. */
+  record SegmentJson(@JsonProperty("start_ms") long startMs, @JsonProperty("end_ms") long endMs) {}
 }
