@@ -1,58 +1,90 @@
 package io.inferencia.node;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.LightArrayRevolverScheduler;
+import org.apache.pekko.dispatch.ExecutionContexts;
+import org.apache.pekko.event.NoLogging;
+import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tries a start-up step (opening storage or the database) until it succeeds or a deadline passes,
- * backing off from 250 ms to 5 s. Attempts run on a timer thread of their own; the caller, the main
- * thread before any actor system exists, waits for the outcome.
+ * backing off from 250 ms to 5 s, with {@link Patterns#retry}, the retry style of the rest of the node.
+ * No actor system exists yet (the node's needs the opened services), so the retry runs on a scheduler
+ * and a thread of its own that live as long as the step; the caller, the main thread, waits for the outcome.
  */
 final class StartupRetry {
   private static final Logger log = LoggerFactory.getLogger(StartupRetry.class);
   private static final long FIRST_BACKOFF_MS = 250;
   private static final long MAX_BACKOFF_MS = 5_000;
+  /** Pekko's scheduler settings, without loading all of Pekko's reference configuration for them. */
+  private static final Config SCHEDULER = ConfigFactory.parseString("""
+      pekko.scheduler {
+        tick-duration = 10ms
+        ticks-per-wheel = 512
+        shutdown-timeout = 5s
+        error-on-tick-duration-verification-failed = on
+      }
+      """);
 
   private StartupRetry() {}
 
   /** The step's result, or an IllegalStateException naming {@code what} once the deadline has passed. */
   static <T> T run(String what, long deadlineNanos, Supplier<T> step) {
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    ThreadFactory daemons = r -> {
       Thread t = new Thread(r, "startup-retry");
       t.setDaemon(true);
       return t;
-    });
+    };
+    ExecutorService worker = Executors.newSingleThreadExecutor(daemons);
+    LightArrayRevolverScheduler scheduler =
+        new LightArrayRevolverScheduler(SCHEDULER, NoLogging.getInstance(), daemons);
     try {
-      CompletableFuture<T> outcome = new CompletableFuture<>();
-      timer.execute(() -> attempt(what, deadlineNanos, step, 1, FIRST_BACKOFF_MS, timer, outcome));
-      return outcome.join();
+      int[] attempt = {0};
+      return Patterns.<T>retry(
+              () -> CompletableFuture.supplyAsync(step, worker).whenComplete((result, error) -> {
+                attempt[0]++;
+                if (error != null && leftMs(deadlineNanos) > 0) {
+                  log.warn("{} not reachable yet (attempt {}): {}; trying again", what, attempt[0],
+                      rootCause(error).getMessage());
+                }
+              }),
+              (result, error) -> error != null && leftMs(deadlineNanos) > 0,
+              Integer.MAX_VALUE,
+              retried -> Optional.of(Duration.ofMillis(backoffMs(retried, leftMs(deadlineNanos)))),
+              scheduler,
+              ExecutionContexts.fromExecutor(worker))
+          .toCompletableFuture().join();
     } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      Throwable cause = rootCause(e);
+      throw new IllegalStateException(what + ": " + cause.getMessage(), cause);
     } finally {
-      timer.shutdownNow();
+      scheduler.close();
+      worker.shutdownNow();
     }
   }
 
-  private static <T> void attempt(String what, long deadlineNanos, Supplier<T> step, int attempt, long backoffMs,
-      ScheduledExecutorService timer, CompletableFuture<T> outcome) {
-    try {
-      outcome.complete(step.get());
-    } catch (RuntimeException e) {
-      long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
-      if (leftMs <= 0) {
-        outcome.completeExceptionally(new IllegalStateException(what + ": " + e.getMessage(), e));
-        return;
-      }
-      long delay = Math.min(backoffMs, leftMs);
-      log.warn("{} not reachable yet (attempt {}): {}; trying again in {} ms", what, attempt, e.getMessage(), delay);
-      timer.schedule(() -> attempt(what, deadlineNanos, step, attempt + 1, Math.min(MAX_BACKOFF_MS, backoffMs * 2),
-          timer, outcome), delay, TimeUnit.MILLISECONDS);
-    }
+  /** 250 ms before the first retry, doubling up to 5 s, never past the deadline. */
+  static long backoffMs(int retry, long leftMs) {
+    long backoff = FIRST_BACKOFF_MS << Math.min(retry - 1, 5);
+    return Math.max(0, Math.min(Math.min(backoff, MAX_BACKOFF_MS), leftMs));
+  }
+
+  private static long leftMs(long deadlineNanos) {
+    return (deadlineNanos - System.nanoTime()) / 1_000_000;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? rootCause(e.getCause()) : e;
   }
 }
