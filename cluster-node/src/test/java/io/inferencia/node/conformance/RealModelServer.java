@@ -1,5 +1,8 @@
 package io.inferencia.node.conformance;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -92,15 +95,12 @@ final class RealModelServer implements AutoCloseable {
   }
 
   /** Polls the index until every named model reports its expected state (loading takes a while). */
-  void awaitStates(Map<String, String> expected) throws InterruptedException {
-    long deadline = System.nanoTime() + LOAD_DEADLINE.toNanos();
-    Map<String, String> states = states();
-    while (!states.entrySet().containsAll(expected.entrySet())) {
-      if (System.nanoTime() > deadline)
-        throw new AssertionError("models did not reach " + expected + " in " + LOAD_DEADLINE + "; index: " + states);
-      Thread.sleep(50);
-      states = states();
-    }
+  void awaitStates(Map<String, String> expected) {
+    await().atMost(LOAD_DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      Map<String, String> states = states();
+      assertTrue(states.entrySet().containsAll(expected.entrySet()),
+          "models did not reach " + expected + " in " + LOAD_DEADLINE + "; index: " + states);
+    });
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.inferencia.node.jobs;
 
+import static org.awaitility.Awaitility.await;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.gpu.testkit.TestModels;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A whole node in this JVM, wired exactly as Main wires it (embedded S3, H2 under a temp data dir,
@@ -90,20 +93,17 @@ public final class InProcessNode implements AutoCloseable {
   /** Ready when the KServe edge says so and every shipped model is READY. */
   private void awaitReady(Duration timeout) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(http() + "/v2/repository/index"))
-            .POST(HttpRequest.BodyPublishers.ofString("{\"ready\":true}")).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("\"ocr\"") && r.body().contains("\"vad\"")
-            && r.body().contains("\"vad_segments\"") && r.body().contains("\"ocr_rec\"")) return;
-      } catch (java.io.IOException notYet) {
-        // edge not bound yet
-      }
-      Thread.sleep(200);
+    try {
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+          .ignoreExceptionsInstanceOf(java.io.IOException.class) // edge not bound yet
+          .until(() -> client.send(HttpRequest.newBuilder(URI.create(http() + "/v2/repository/index"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"ready\":true}")).build(), HttpResponse.BodyHandlers.ofString()),
+              r -> r.statusCode() == 200 && r.body().contains("\"ocr\"") && r.body().contains("\"vad\"")
+                  && r.body().contains("\"vad_segments\"") && r.body().contains("\"ocr_rec\""));
+    } catch (ConditionTimeoutException e) {
+      close();
+      throw new AssertionError("node not ready within " + timeout);
     }
-    close();
-    throw new AssertionError("node not ready within " + timeout);
   }
 
   @Override

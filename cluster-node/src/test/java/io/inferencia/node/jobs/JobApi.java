@@ -1,17 +1,19 @@
 package io.inferencia.node.jobs;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The /v1 API as a client program sees it, over plain HTTP: uploads straight to storage through the
@@ -204,15 +207,15 @@ public final class JobApi {
 
   /** Polls GET until the job is finished. */
   public JsonNode awaitFinished(String jobId, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Response r = get("/v1/jobs/" + jobId);
-      String s = r.json().path("status").asText();
-      if (s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED")) return r.json();
-      Thread.sleep(100);
+    try {
+      return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+          .until(() -> get("/v1/jobs/" + jobId).json(), job -> FINISHED.contains(job.path("status").asText()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("job " + jobId + " did not finish within " + timeout + ": " + get("/v1/jobs/" + jobId).body());
     }
-    throw new AssertionError("job " + jobId + " did not finish within " + timeout + ": " + get("/v1/jobs/" + jobId).body());
   }
+
+  private static final java.util.Set<String> FINISHED = java.util.Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
   // ---- plumbing ----
 

@@ -1,5 +1,7 @@
 package io.inferencia.node.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The packaged node (cluster-node.jar) run as a child JVM on free ports, as a user would run it. */
 public final class NodeProcess implements AutoCloseable {
@@ -109,20 +112,18 @@ public final class NodeProcess implements AutoCloseable {
   public void awaitReady(Duration timeout) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     URI ready = URI.create("http://127.0.0.1:" + httpPort + "/v2/health/ready");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive())
-        throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + Files.readString(log));
-      try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) return;
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
+    try {
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+          .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+          .until(() -> {
+            if (!process.isAlive())
+              throw new IllegalStateException("node exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+          });
+    } catch (ConditionTimeoutException e) {
+      close();
+      throw new IllegalStateException("node not ready within " + timeout + ":\n" + Files.readString(log));
     }
-    close();
-    throw new IllegalStateException("node not ready within " + timeout + ":\n" + Files.readString(log));
   }
 
   /**

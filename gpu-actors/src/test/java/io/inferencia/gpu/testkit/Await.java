@@ -1,5 +1,6 @@
 package io.inferencia.gpu.testkit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.InferenceGateway;
+import io.inferencia.protocols.inference.ModelState;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionFactory;
 
 /** Blocking helpers for tests against the gateway. */
 public final class Await {
@@ -38,23 +41,21 @@ public final class Await {
    * Waits until the repository is scanned and no model is LOADING any more, whether or not all loaded
    * (with a broken model in the repository, strict readiness never reports the server ready).
    */
-  public static void settled(InferenceGateway gateway) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (true) {
+  public static void settled(InferenceGateway gateway) {
+    loading().untilAsserted(() -> {
       var index = result(gateway.index(false));
-      if (!index.isEmpty() && index.stream().noneMatch(e -> e.state() == io.inferencia.protocols.inference.ModelState.LOADING))
-        return;
-      if (System.nanoTime() > deadline) throw new AssertionError("models still loading after 120 s: " + index);
-      Thread.sleep(50);
-    }
+      assertTrue(!index.isEmpty() && index.stream().noneMatch(e -> e.state() == ModelState.LOADING),
+          "models still loading: " + index);
+    });
   }
 
   /** Waits until the server reports ready: every model loaded (strict readiness). */
-  public static void serverReady(InferenceGateway gateway) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!result(gateway.serverReady())) {
-      if (System.nanoTime() > deadline) throw new AssertionError("server not ready after 120 s");
-      Thread.sleep(50);
-    }
+  public static void serverReady(InferenceGateway gateway) {
+    loading().untilAsserted(() -> assertTrue(result(gateway.serverReady()), "server not ready"));
+  }
+
+  /** Loading models takes a while: checked every 50 ms for up to 120 s. */
+  private static ConditionFactory loading() {
+    return await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50));
   }
 }

@@ -1,5 +1,6 @@
 package io.inferencia.persistence.jobs;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,6 +22,7 @@ import io.inferencia.protocols.jobs.RunCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -28,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,18 +206,10 @@ class JobEntityTest {
     ActorRef<Object> worker = testKit.spawn(Behaviors.empty());
     start(1, worker);
     job.<Ack>runCommand(r -> new JobCommand.Fail(1, "storage answered 503", true, r));
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!start(2, worker).go()) {
-      assertTrue(System.currentTimeMillis() < deadline, "attempt 2 never became startable");
-      sleep(20);
-    }
+    within5s("attempt 2 never became startable").until(() -> start(2, worker).go());
     assertEquals(JobStatus.RUNNING, job.getState().status());
     testKit.stop(worker);
-    deadline = System.currentTimeMillis() + 5000;
-    while (job.getState().attempt() != 3) {
-      assertTrue(System.currentTimeMillis() < deadline, "the lost worker of attempt 2 went unnoticed: " + job.getState());
-      sleep(20);
-    }
+    within5s("the lost worker of attempt 2 went unnoticed").until(() -> job.getState().attempt() == 3);
     assertTrue(job.getState().error().contains("attempt 2 was lost"), job.getState().error());
   }
 
@@ -357,11 +352,7 @@ class JobEntityTest {
     assertEquals(JobStatus.RUNNING, longJob.getState().status(), "past the run timeout, but its worker answered");
     longJob.runCommand(JobCommand.Wake.INSTANCE);
     worker.expectMessageClass(RunCheck.class); // and no answer this time
-    long deadline = System.currentTimeMillis() + 5000;
-    while (longJob.getState().attempt() != 2) {
-      assertTrue(System.currentTimeMillis() < deadline, "a silent worker past the run timeout must be given up on");
-      sleep(20);
-    }
+    within5s("a silent worker past the run timeout must be given up on").until(() -> longJob.getState().attempt() == 2);
     assertTrue(longJob.getState().error().contains("without its worker answering"), longJob.getState().error());
   }
 
@@ -430,22 +421,21 @@ class JobEntityTest {
 
   /** Waits out a retry's backoff, then starts the attempt. */
   private void awaitStartable(int attempt) {
-    long deadline = System.currentTimeMillis() + 5000;
-    while (System.currentTimeMillis() < deadline) {
-      if (start(attempt, testKit.createTestProbe().ref()).go()) return;
-      sleep(20);
-    }
-    throw new AssertionError("attempt " + attempt + " never became startable");
+    within5s("attempt " + attempt + " never became startable")
+        .until(() -> start(attempt, testKit.createTestProbe().ref()).go());
   }
 
   private <E extends JobEvent> E awaitEvent(Class<E> type) {
-    long deadline = System.currentTimeMillis() + 5000;
-    while (System.currentTimeMillis() < deadline) {
-      var events = job.persistenceTestKit().persistedInStorage(JobEntity.persistenceId("job-1").id());
-      for (Object e : events) if (type.isInstance(e)) return type.cast(e);
-      sleep(20);
-    }
-    throw new AssertionError("no " + type.getSimpleName() + " was persisted");
+    Object event = within5s("no " + type.getSimpleName() + " was persisted")
+        .until(() -> job.persistenceTestKit().persistedInStorage(JobEntity.persistenceId("job-1").id()).stream()
+            .filter(type::isInstance).findFirst(), Optional::isPresent).get();
+    return type.cast(event);
+  }
+
+  /** Checked every 20 ms, on the test's thread (the behaviour test kit is not shared across threads), up to 5 s. */
+  private static ConditionFactory within5s(String what) {
+    return await(what).atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+        .pollInSameThread();
   }
 
   private static void sleep(long ms) {
