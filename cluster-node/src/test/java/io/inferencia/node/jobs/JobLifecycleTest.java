@@ -1,5 +1,6 @@
 package io.inferencia.node.jobs;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -158,11 +159,9 @@ class JobLifecycleTest {
     String id;
     try {
       id = api.submit("ocr", input, null, null).json().get("jobId").asText();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (api.get("/v1/jobs/" + id).json().path("attempts").asInt() < 2) {
-        assertTrue(System.nanoTime() < deadline, "no retry was scheduled: " + api.get("/v1/jobs/" + id).body());
-        Thread.sleep(50);
-      }
+      String job = id;
+      await("no retry was scheduled").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50)).until(() -> api.get("/v1/jobs/" + job).json().path("attempts").asInt() >= 2);
     } finally {
       assertEquals(200, api.post("/v2/repository/models/ocr_det/load", Map.of()).status());
     }
@@ -181,13 +180,9 @@ class JobLifecycleTest {
 
   // ---- helpers ----
 
-  private static void awaitStatus(String jobId, String status) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (api.get("/v1/jobs/" + jobId).json().get("status").asText().equals(status)) return;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("job " + jobId + " never reached " + status);
+  private static void awaitStatus(String jobId, String status) {
+    await("job " + jobId + " never reached " + status).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20)).until(() -> api.get("/v1/jobs/" + jobId).json().get("status").asText().equals(status));
   }
 
   /** White noise, 16-bit mono PCM. */
