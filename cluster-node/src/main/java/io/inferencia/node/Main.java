@@ -50,7 +50,7 @@ public final class Main {
       return;
     }
     ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
-        db.pekkoConfig().withFallback(config));
+        db.dialectConfig().withFallback(config));
   }
 
   /**

@@ -113,4 +113,36 @@ class NodeSettingsTest {
     Path file = Files.writeString(tmp.resolve("file"), "x");
     assertTrue(rejected(Map.of("DATA_DIR", file.toString())).startsWith("DATA_DIR (node.data-dir): "));
   }
+
+  @Test
+  void theJournalFollowsTheDatabaseVariables() {
+    Config c = ShippedConfig.withEnv(Map.of("DB_URL", "jdbc:postgresql://db:5432/jobs", "DB_USER", "svc",
+        "DB_PASSWORD", "s3cret", "DB_POOL_SIZE", "12"));
+    var db = io.inferencia.persistence.db.DatabaseSettings.fromConfig(c.getConfig("persistence.db"), tmp);
+    Config node = db.dialectConfig().withFallback(c);
+    assertEquals("jdbc-journal", node.getString("pekko.persistence.journal.plugin"));
+    assertEquals("jdbc-snapshot-store", node.getString("pekko.persistence.snapshot-store.plugin"));
+    Config slick = node.getConfig("pekko-persistence-jdbc.shared-databases.slick");
+    assertEquals("slick.jdbc.PostgresProfile$", slick.getString("profile"));
+    assertEquals("org.postgresql.Driver", slick.getString("db.driver"));
+    assertEquals("jdbc:postgresql://db:5432/jobs", slick.getString("db.url"));
+    assertEquals("svc", slick.getString("db.user"));
+    assertEquals("s3cret", slick.getString("db.password"));
+    assertEquals(12, slick.getInt("db.numThreads"));
+    assertEquals(12, slick.getInt("db.maxConnections"));
+    assertEquals(12, node.getInt("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size"));
+    assertEquals("postgres-dialect", node.getString("pekko.projection.jdbc.dialect"));
+    assertEquals(Duration.ofSeconds(2), node.getDuration("jdbc-journal.circuit-breaker.reset-timeout"));
+    assertEquals(Duration.ofSeconds(2), node.getDuration("jdbc-snapshot-store.circuit-breaker.reset-timeout"));
+  }
+
+  @Test
+  void withoutADatabaseUrlTheJournalIsTheEmbeddedH2File() {
+    Config c = ShippedConfig.withEnv(Map.of("DATA_DIR", tmp.toString()));
+    var db = io.inferencia.persistence.db.DatabaseSettings.fromConfig(c.getConfig("persistence.db"), tmp);
+    Config slick = db.dialectConfig().withFallback(c).getConfig("pekko-persistence-jdbc.shared-databases.slick");
+    assertEquals("slick.jdbc.H2Profile$", slick.getString("profile"));
+    assertTrue(slick.getString("db.url").startsWith("jdbc:h2:file:" + tmp.resolve("db")), slick.getString("db.url"));
+    assertEquals(8, slick.getInt("db.numThreads"));
+  }
 }

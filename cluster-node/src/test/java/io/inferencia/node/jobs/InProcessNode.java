@@ -79,7 +79,7 @@ public final class InProcessNode implements AutoCloseable {
     DatabaseSettings db = DatabaseSettings.fromConfig(config.getConfig("persistence.db"), settings.dataDir());
     NodeServices services = NodeServices.open(StorageSettings.fromConfig(config.getConfig("storage")), db, java.time.Duration.ZERO);
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, services), NodeSettings.SYSTEM_NAME,
-        db.pekkoConfig().withFallback(config));
+        db.pekkoConfig(config));
     InProcessNode n = new InProcessNode(config.getInt("edge.http-port"), config.getInt("edge.grpc-port"),
         config.getInt("storage.embedded.port"), dataDir, system, services);
     n.awaitReady(Duration.ofSeconds(120));

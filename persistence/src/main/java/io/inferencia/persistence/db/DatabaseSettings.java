@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.protocols.config.SettingReader;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -78,40 +77,32 @@ public record DatabaseSettings(String url, String user, String password, int poo
     throw new IllegalArgumentException("persistence.db.url '" + url + "' is neither jdbc:h2: nor jdbc:postgresql:");
   }
 
+  /** The classpath file with the journal's settings over {@code persistence.db}; a node's application config includes it. */
+  public static final String JOURNAL_CONF = "inferencia-journal.conf";
+
   /**
-   * The Pekko settings (journal, snapshot store, read journal, projections) for this database. Layer
-   * them over the loaded config: they must win over every reference.conf.
+   * The four journal settings that HOCON cannot express (see {@link #JOURNAL_CONF}): the Slick profile,
+   * JDBC driver and projection dialect of this URL, and the URL itself (the embedded H2 file when
+   * {@code DB_URL} is empty). Layer them over the loaded config.
    */
-  public Config pekkoConfig() {
-    Map<String, Object> o = new HashMap<>();
-    o.put("pekko.persistence.journal.plugin", "jdbc-journal");
-    o.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
-    o.put("jdbc-journal.use-shared-db", "slick");
-    o.put("jdbc-snapshot-store.use-shared-db", "slick");
-    o.put("jdbc-read-journal.use-shared-db", "slick");
-    // The jobs read side follows the journal this closely.
-    o.put("jdbc-read-journal.refresh-interval", "200ms");
+  public Config dialectConfig() {
     String db = "pekko-persistence-jdbc.shared-databases.slick.";
-    o.put(db + "profile", dialect().slickProfile);
-    o.put(db + "db.url", url);
-    o.put(db + "db.user", user);
-    o.put(db + "db.password", password);
-    o.put(db + "db.driver", dialect().driver);
-    o.put(db + "db.numThreads", poolSize);
-    o.put(db + "db.maxConnections", poolSize);
-    o.put(db + "db.minConnections", Math.min(2, poolSize));
-    // Back within seconds of the database: waits for a connection fail after 3 s (not 180 s, which
-    // piled up writes that ran long after their callers gave up), and the circuit breakers try again
-    // after 2 s (not 30 s for the journal and 60 s for the snapshot store, which every recovery reads).
-    o.put(db + "db.connectionTimeout", Database.CONNECTION_TIMEOUT_MS);
-    for (String plugin : new String[] {"jdbc-journal", "jdbc-snapshot-store"}) {
-      o.put(plugin + ".circuit-breaker.max-failures", 10);
-      o.put(plugin + ".circuit-breaker.call-timeout", "10s");
-      o.put(plugin + ".circuit-breaker.reset-timeout", "2s");
-    }
-    o.put("pekko.projection.jdbc.dialect", dialect().projectionDialect);
-    o.put("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", poolSize);
-    return ConfigFactory.parseMap(o, "database settings");
+    return ConfigFactory.parseMap(Map.of(
+        db + "profile", dialect().slickProfile,
+        db + "db.driver", dialect().driver,
+        db + "db.url", url,
+        "pekko.projection.jdbc.dialect", dialect().projectionDialect), "database dialect of " + dialect());
+  }
+
+  /**
+   * {@code loaded} with the journal's settings over this database, for a process whose application config
+   * does not include them or whose settings were not read from {@code persistence.db} (tests).
+   */
+  public Config pekkoConfig(Config loaded) {
+    Config db = ConfigFactory.parseMap(Map.of("persistence.db.url", url, "persistence.db.user", user,
+        "persistence.db.password", password, "persistence.db.pool-size", poolSize), "database settings");
+    return dialectConfig().withFallback(db).withFallback(ConfigFactory.parseResources(JOURNAL_CONF))
+        .withFallback(loaded).resolve();
   }
 
   /** The schema script (journal, snapshots, jobs read side) for this dialect, on the classpath. */

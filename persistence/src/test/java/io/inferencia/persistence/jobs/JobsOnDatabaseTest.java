@@ -205,8 +205,11 @@ abstract class JobsOnDatabaseTest {
     return ask(node, id, r -> new JobCommand.Submit(spec, r));
   }
 
+  /** Names the stand-in workers uniquely: the sweeper may resend a ticket that a test then starts again. */
+  private static final java.util.concurrent.atomic.AtomicInteger WORKERS = new java.util.concurrent.atomic.AtomicInteger();
+
   private static StartReply start(JobsNode node, JobTicket t) throws Exception {
-    ActorRef<Object> worker = node.system.systemActorOf(Behaviors.empty(), "w-" + t.jobId() + "-" + t.attempt(),
+    ActorRef<Object> worker = node.system.systemActorOf(Behaviors.empty(), "w-" + t.jobId() + "-" + t.attempt() + "-" + WORKERS.incrementAndGet(),
         org.apache.pekko.actor.typed.Props.empty());
     return ask(node, t.jobId(), r -> new JobCommand.Start(t.attempt(), worker, "node-a", "run-" + t.jobId(), r));
   }

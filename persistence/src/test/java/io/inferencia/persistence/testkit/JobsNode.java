@@ -48,8 +48,7 @@ public final class JobsNode implements AutoCloseable {
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.loglevel = WARNING
             """)
-        .withFallback(db.pekkoConfig())
-        .withFallback(ConfigFactory.load());
+        .withFallback(db.pekkoConfig(ConfigFactory.load()));
     system = ActorSystem.create(Behaviors.empty(), "jobs-test", config);
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
