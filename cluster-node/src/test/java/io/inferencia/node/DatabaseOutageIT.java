@@ -1,5 +1,6 @@
 package io.inferencia.node;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -159,13 +161,13 @@ class DatabaseOutageIT {
   }
 
   /** When readiness first answered as {@code ready} (epoch ms), or 0 if not within the timeout. */
-  private static long awaitReadiness(NodeProcess node, boolean ready, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (isReady(node) == ready) return System.currentTimeMillis();
-      Thread.sleep(200);
+  private static long awaitReadiness(NodeProcess node, boolean ready, Duration timeout) {
+    try {
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> isReady(node) == ready);
+      return System.currentTimeMillis();
+    } catch (ConditionTimeoutException e) {
+      return 0;
     }
-    return 0;
   }
 
   /** Polls readiness until {@code until} (epoch ms); returns how many times it answered ready. */
@@ -189,21 +191,26 @@ class DatabaseOutageIT {
     }
   }
 
-  /** Polls every acknowledged job until all SUCCEEDED or the deadline passes; the last status of each. */
-  private Map<String, String> awaitAllSucceeded(JobApi api, long deadline) throws InterruptedException {
+  /** Polls every acknowledged job until all finished or the deadline passes; the last status of each. */
+  private Map<String, String> awaitAllSucceeded(JobApi api, long deadline) {
     Map<String, String> status = new HashMap<>();
     Set<String> open = ConcurrentHashMap.newKeySet();
     open.addAll(acknowledged.keySet());
-    while (true) {
-      for (String id : List.copyOf(open)) {
-        JobApi.Response r = api.get("/v1/jobs/" + id);
-        String s = r.json() == null ? "HTTP " + r.status() : r.json().path("status").asText();
-        status.put(id, s);
-        if (s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED")) open.remove(id);
-      }
-      if (open.isEmpty() || System.currentTimeMillis() > deadline) return status;
-      Thread.sleep(500);
+    try {
+      await().atMost(Duration.ofMillis(Math.max(1, deadline - System.currentTimeMillis()))).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(500)).until(() -> {
+            for (String id : List.copyOf(open)) {
+              JobApi.Response r = api.get("/v1/jobs/" + id);
+              String s = r.json() == null ? "HTTP " + r.status() : r.json().path("status").asText();
+              status.put(id, s);
+              if (s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED")) open.remove(id);
+            }
+            return open.isEmpty();
+          });
+    } catch (ConditionTimeoutException e) {
+      // the caller reports what did not finish
     }
+    return status;
   }
 
   /** JobSucceeded events per job, counted in the journal itself. */

@@ -130,10 +130,8 @@ class JobLifecycleTest {
     for (int i = 0; i < 5; i++) mine.add(api.submit("ocr", input, Map.of("i", i), null).json().get("jobId").asText());
     for (String id : mine) api.awaitFinished(id, Duration.ofSeconds(60));
     // The read side follows the journal within moments.
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    Set<String> listed = new HashSet<>();
-    while (System.nanoTime() < deadline && !listed.containsAll(mine)) {
-      listed.clear();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      Set<String> listed = new HashSet<>();
       String cursor = null;
       do {
         JsonNode page = api.get("/v1/jobs?status=SUCCEEDED&limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
@@ -144,9 +142,8 @@ class JobLifecycleTest {
         });
         cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
       } while (cursor != null);
-      Thread.sleep(100);
-    }
-    assertTrue(listed.containsAll(mine), "every finished job is listed exactly where it belongs");
+      assertTrue(listed.containsAll(mine), "every finished job is listed exactly where it belongs");
+    });
     JsonNode newest = api.get("/v1/jobs?limit=1").json().get("jobs").get(0);
     assertTrue(newest.has("createdAt") && newest.has("input") && newest.has("task"), newest.toString());
   }
