@@ -119,7 +119,7 @@ public final class NodeGuardian {
 
     InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
         ? InferenceCore.start(ctx, config, pipelines()).gateway()
-        : InferenceCore.remote(ctx, config).gateway();
+        : InferenceCore.remote(ctx, config);
     JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())
       ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking)), "job-worker");

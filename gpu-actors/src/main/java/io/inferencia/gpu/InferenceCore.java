@@ -3,16 +3,15 @@ package io.inferencia.gpu;
 import com.typesafe.config.Config;
 import io.inferencia.gpu.actors.ActorInferenceGateway;
 import io.inferencia.gpu.actors.ModelRepositoryManager;
+import io.inferencia.gpu.cluster.ClusterGateway;
+import io.inferencia.gpu.cluster.GpuNodeWatcher;
+import io.inferencia.gpu.cluster.GpuNodes;
 import io.inferencia.gpu.pipeline.PipelineFactory;
-import io.inferencia.gpu.sequence.SequenceId;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.GroupRouter;
-import org.apache.pekko.actor.typed.javadsl.Routers;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
@@ -26,18 +25,6 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
   /** Every node's repository manager registers under this key so edge-only nodes can reach gpu nodes. */
   public static final ServiceKey<ModelRepositoryManager.Command> MANAGERS =
       ServiceKey.create(ModelRepositoryManager.Command.class, "inference-model-managers");
-
-  // Enough points on the ring per node for an even spread of the non-sequence requests.
-  private static final int VIRTUAL_NODES = 100;
-
-  /** A sequence's model and id, so its requests meet its state; anything else a fresh key each time. */
-  static String routingKey(ModelRepositoryManager.Command command, AtomicLong spread) {
-    if (command instanceof ModelRepositoryManager.Infer infer) {
-      String id = infer.request().parameters().get(SequenceId.ID);
-      if (id != null && !id.isBlank()) return "sequence:" + infer.request().model() + ":" + id.trim();
-    }
-    return Long.toString(spread.incrementAndGet());
-  }
 
   /**
    * As a child of a guardian; {@code config} is the root config holding {@code inference { }}. The
@@ -63,16 +50,14 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
   }
 
   /**
-   * For a node without the gpu role: a gateway whose requests go to the model managers of the
-   * cluster's gpu nodes (found through the receptionist), spread evenly, except that all requests of
-   * one sequence (sequence_id) go to the same node, where its state is.
+   * For a node without the gpu role: a gateway whose calls go to the repository managers of the
+   * cluster's gpu nodes (found through the receptionist, watched through cluster membership), as
+   * {@link ClusterGateway} routes and re-sends them.
    */
-  public static InferenceCore remote(ActorContext<?> context, Config config) {
+  public static ClusterGateway remote(ActorContext<?> context, Config config) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
-    AtomicLong spread = new AtomicLong();
-    GroupRouter<ModelRepositoryManager.Command> group = Routers.group(MANAGERS)
-        .withConsistentHashingRouting(VIRTUAL_NODES, command -> routingKey(command, spread));
-    ActorRef<ModelRepositoryManager.Command> router = context.spawn(group, "remote-model-managers");
-    return new InferenceCore(router, new ActorInferenceGateway(router, context.getSystem().scheduler(), settings.askTimeout()));
+    GpuNodes nodes = new GpuNodes();
+    context.spawn(GpuNodeWatcher.create(nodes), "gpu-nodes");
+    return new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout());
   }
 }

@@ -1,0 +1,139 @@
+package io.inferencia.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inferencia.edge.testkit.InferBody;
+import io.inferencia.edge.testkit.RestClient;
+import io.inferencia.node.conformance.Samples;
+import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.persistence.db.DatabaseSettings;
+import io.inferencia.persistence.testkit.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An edge-only node in front of two gpu-only nodes (packaged jars on loopback, one PostgreSQL). Tensors
+ * of any size the edge accepts cross nodes both ways (ocr_rec answers 1 MiB of logits), and when one
+ * gpu node is killed with SIGKILL under a steady load, the calls it held are sent again to the other:
+ * no client sees an error.
+ */
+class GpuFailoverIT {
+  private static final Path JAR = Path.of(System.getProperty("node.jar"));
+  private static final Path REPO = Path.of(System.getProperty("model.repository"));
+  private static final String SECRET = "failover-test-secret-5d2a";
+  private static final int CLIENTS = 6;
+  private static final long[] CLS_SHAPE = {1, 3, 48, 192};
+  private static final long[] REC_SHAPE = {1, 3, 48, 320};
+
+  @Test
+  void callsSurviveTheLossOfAGpuNode() throws Exception {
+    DatabaseSettings db = TestDatabases.freshPostgres();
+    int seedPort = NodeProcess.freePort();
+    int s3Port = NodeProcess.freePort();
+    Map<String, String> shared = Map.of("DB_URL", db.url(), "DB_USER", db.user(),
+        "SEED_NODES", "pekko://inferencia@127.0.0.1:" + seedPort, "S3_ACCESS_KEY", "inferencia", "S3_SECRET_KEY", SECRET);
+    Map<String, String> gpuOnly = with(shared, Map.of("NODE_ROLES", "gpu", "S3_ENDPOINT", "http://127.0.0.1:" + s3Port,
+        "INFERENCE_CPU_CORES", "1"));
+    try (NodeProcess edge = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("edge-node"), with(shared, Map.of(
+            "NODE_ROLES", "edge", "REMOTE_PORT", Integer.toString(seedPort), "S3_PORT", Integer.toString(s3Port))));
+        NodeProcess gpuA = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("gpu-a"), gpuOnly);
+        NodeProcess gpuB = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("gpu-b"), gpuOnly)) {
+      edge.awaitReady(Duration.ofSeconds(240));
+      RestClient rest = new RestClient("127.0.0.1", edge.httpPort);
+      await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+          .until(() -> metric(rest, "inferencia_cluster_gpu_nodes") == 2);
+
+      // Large tensors both ways: ocr_rec's logits are 40 x 6625 floats per item, over Artery's 256 KiB frame.
+      RestClient.Response rec = rest.post("/v2/models/ocr_rec/infer",
+          InferBody.builder().input("x", "FP32", REC_SHAPE, new float[3 * 48 * 320]).build());
+      assertEquals(200, rec.status(), new String(rec.body()));
+      JsonNode out = rec.json().get("outputs").get(0);
+      assertEquals(40 * 6625, out.get("data").size(), out.get("shape").toString());
+
+      AtomicBoolean on = new AtomicBoolean(true);
+      AtomicLong served = new AtomicLong();
+      AtomicLong servedAfterKill = new AtomicLong();
+      AtomicLong worstMillis = new AtomicLong();
+      AtomicBoolean killed = new AtomicBoolean();
+      ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+      ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+      List<Future<?>> load = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        int client = c;
+        load.add(clients.submit(() -> {
+          RestClient mine = new RestClient("127.0.0.1", edge.httpPort);
+          for (long i = 0; on.get(); i++) {
+            boolean big = (i + client) % 4 == 0;
+            InferBody body = big
+                ? InferBody.builder().input("x", "FP32", REC_SHAPE, new float[3 * 48 * 320]).build()
+                : InferBody.builder().input("x", "FP32", CLS_SHAPE, Samples.clsInput(1, i)).build();
+            long start = System.nanoTime();
+            RestClient.Response r = mine.post(big ? "/v2/models/ocr_rec/infer" : "/v2/models/ocr_cls/infer", body);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (r.status() != 200) failures.add(r.status() + " " + new String(r.body()));
+            else {
+              served.incrementAndGet();
+              if (killed.get()) servedAfterKill.incrementAndGet();
+            }
+            worstMillis.accumulateAndGet(millis, Math::max);
+          }
+          return null;
+        }));
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> served.get() >= 100);
+      long beforeKill = served.get();
+      gpuB.kill();
+      killed.set(true);
+      long killedAt = System.nanoTime();
+      // Calls keep being answered: by the surviving node, once the lost one's calls were re-sent.
+      await().atMost(Duration.ofSeconds(60)).until(() -> servedAfterKill.get() >= 100);
+      double recoveredAfter = (System.nanoTime() - killedAt) / 1e9;
+      on.set(false);
+      for (Future<?> f : load) f.get(2, TimeUnit.MINUTES);
+      clients.shutdown();
+
+      long resent = metric(rest, "inferencia_cluster_calls_resent_total");
+      new String(rest.get("/metrics").body()).lines().filter(l -> l.startsWith("inferencia_cluster")).forEach(System.out::println);
+      System.out.printf("gpu node killed under %d clients: %d calls served before, %d after (100 within %.1f s);"
+              + " %d re-sent; worst latency %d ms; %d failed%n",
+          CLIENTS, beforeKill, servedAfterKill.get(), recoveredAfter, resent, worstMillis.get(), failures.size());
+      assertTrue(failures.isEmpty(), failures.size() + " calls failed, e.g. " + failures.peek());
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> metric(rest, "inferencia_cluster_gpu_nodes") == 1);
+      assertEquals(200, rest.get("/v2/health/ready").status(), "the edge stays ready on the surviving node");
+    } finally {
+      TestDatabases.dropPostgres(db);
+    }
+  }
+
+  /** The value of an untagged metric on the edge's /metrics (0 when not there yet). */
+  private static long metric(RestClient rest, String name) {
+    String text = new String(rest.get("/metrics").body());
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> all = new HashMap<>(a);
+    all.putAll(b);
+    return all;
+  }
+}

@@ -1,0 +1,198 @@
+package io.inferencia.gpu.cluster;
+
+import io.inferencia.gpu.actors.ActorInferenceGateway;
+import io.inferencia.gpu.sequence.SequenceId;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferRequest;
+import io.inferencia.protocols.inference.InferResponse;
+import io.inferencia.protocols.inference.InferenceErrors;
+import io.inferencia.protocols.inference.InferenceException;
+import io.inferencia.protocols.inference.InferenceGateway;
+import io.inferencia.protocols.inference.ModelIndexEntry;
+import io.inferencia.protocols.inference.ModelMetadata;
+import io.inferencia.protocols.inference.ModelStatistics;
+import io.inferencia.protocols.modelconfig.ModelConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import kamon.Kamon;
+import kamon.metric.Counter;
+import org.apache.pekko.actor.typed.Scheduler;
+
+/**
+ * The inference core of an edge-only node: each call goes to one of the gpu nodes' repository managers,
+ * the one with fewer calls in flight from here of two picked at random (power of two choices); all
+ * calls of one sequence ({@code sequence_id}) to the same node, where its state is. Inference has no
+ * side effects, so a call whose node is lost (unreachable, downed, gone) is sent again to another node,
+ * or waits for one, within the call's deadline: the client sees a slower answer, not an error. With no
+ * node at all, a call waits until its deadline and then fails DEADLINE_EXCEEDED.
+ */
+public final class ClusterGateway implements InferenceGateway {
+  private static final Counter RESENT = Kamon.counter("inferencia.cluster.calls.resent",
+      "Calls sent again to another gpu node because theirs was lost before answering").withoutTags();
+
+  private final GpuNodes nodes;
+  private final Scheduler scheduler;
+  private final Duration timeout;
+
+  public ClusterGateway(GpuNodes nodes, Scheduler scheduler, Duration timeout) {
+    this.nodes = nodes;
+    this.scheduler = scheduler;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public ClusterGateway within(Duration timeout) {
+    return new ClusterGateway(nodes, scheduler, timeout);
+  }
+
+  @Override
+  public CompletionStage<InferResponse> infer(InferRequest request) {
+    String sequence = request.parameters().get(SequenceId.ID);
+    String sticky = sequence == null || sequence.isBlank() ? null : request.model() + ":" + sequence.trim();
+    return call(sticky, core -> core.infer(request));
+  }
+
+  /** Ready when some gpu node is reachable and says it is ready; never waits for one. */
+  @Override
+  public CompletionStage<Boolean> serverReady() {
+    if (nodes.available().isEmpty()) return CompletableFuture.completedFuture(false);
+    return call(null, ActorInferenceGateway::serverReady);
+  }
+
+  @Override
+  public CompletionStage<List<ModelIndexEntry>> index(boolean readyOnly) {
+    return call(null, core -> core.index(readyOnly));
+  }
+
+  @Override
+  public CompletionStage<ModelMetadata> metadata(String model, String version) {
+    return call(null, core -> core.metadata(model, version));
+  }
+
+  @Override
+  public CompletionStage<ModelConfig> config(String model, String version) {
+    return call(null, core -> core.config(model, version));
+  }
+
+  @Override
+  public CompletionStage<Boolean> modelReady(String model, String version) {
+    return call(null, core -> core.modelReady(model, version));
+  }
+
+  @Override
+  public CompletionStage<List<ModelStatistics>> statistics(String model, String version) {
+    return call(null, core -> core.statistics(model, version));
+  }
+
+  /** Every gpu node loads it: one that did not would answer the model's requests NOT_FOUND. */
+  @Override
+  public CompletionStage<Void> load(String model, String configText) {
+    return everywhere(core -> core.load(model, configText));
+  }
+
+  @Override
+  public CompletionStage<Void> unload(String model) {
+    return everywhere(core -> core.unload(model));
+  }
+
+  private <T> CompletionStage<T> call(String sticky, Function<ActorInferenceGateway, CompletionStage<T>> op) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    attempt(result, System.nanoTime() + timeout.toNanos(), sticky, op);
+    return result;
+  }
+
+  private <T> void attempt(CompletableFuture<T> result, long deadline, String sticky,
+      Function<ActorInferenceGateway, CompletionStage<T>> op) {
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      result.completeExceptionally(new InferenceException(ErrorKind.DEADLINE_EXCEEDED, ActorInferenceGateway.TIMEOUT_MESSAGE));
+      return;
+    }
+    List<GpuNode> available = nodes.available();
+    GpuNode first = choose(available, sticky);
+    // Lost a moment before the watcher published it: choose among the others.
+    GpuNode node = first != null && first.isLost() ? choose(available.stream().filter(n -> !n.isLost()).toList(), sticky) : first;
+    if (node == null) {
+      // No gpu node to send to: wait for one (a node joining or coming back) until the deadline.
+      nodes.nextChange().toCompletableFuture().copy().completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
+          .thenRun(() -> attempt(result, deadline, sticky, op));
+      return;
+    }
+    AtomicBoolean settled = new AtomicBoolean();
+    Runnable resend = () -> {
+      if (settled.compareAndSet(false, true)) {
+        RESENT.increment();
+        attempt(result, deadline, sticky, op);
+      }
+    };
+    if (!node.track(resend)) {
+      // Lost between the choice and now: the next attempt no longer picks it.
+      resend.run();
+      return;
+    }
+    op.apply(new ActorInferenceGateway(node.manager, scheduler, Duration.ofNanos(remaining))).whenComplete((value, error) -> {
+      if (!settled.compareAndSet(false, true)) return; // re-sent already: the other node answers
+      node.untrack(resend);
+      if (error == null) result.complete(value);
+      else result.completeExceptionally(InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE));
+    });
+  }
+
+  private CompletionStage<Void> everywhere(Function<ActorInferenceGateway, CompletionStage<Void>> op) {
+    List<GpuNode> all = nodes.available();
+    if (all.isEmpty())
+      return CompletableFuture.failedFuture(new InferenceException(ErrorKind.UNAVAILABLE, "no gpu node is reachable"));
+    List<CompletableFuture<Void>> each = new ArrayList<>();
+    for (GpuNode node : all)
+      each.add(op.apply(new ActorInferenceGateway(node.manager, scheduler, timeout)).toCompletableFuture());
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+      if (error == null) result.complete(null);
+      else result.completeExceptionally(InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE));
+    });
+    return result;
+  }
+
+  /**
+   * A sequence's node by rendezvous hashing (it moves only when its node goes); anything else the less
+   * busy of two random nodes.
+   */
+  static GpuNode choose(List<GpuNode> available, String sticky) {
+    int n = available.size();
+    if (n == 0) return null;
+    if (n == 1) return available.get(0);
+    if (sticky != null) {
+      GpuNode best = null;
+      long bestScore = Long.MIN_VALUE;
+      for (GpuNode node : available) {
+        long score = mix(sticky.hashCode() * 31L + node.address.toString().hashCode());
+        if (best == null || score > bestScore) {
+          best = node;
+          bestScore = score;
+        }
+      }
+      return best;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int i = random.nextInt(n);
+    int j = random.nextInt(n - 1);
+    if (j >= i) j++;
+    GpuNode a = available.get(i);
+    GpuNode b = available.get(j);
+    return a.outstanding() <= b.outstanding() ? a : b;
+  }
+
+  /** A 64-bit finalizer (SplitMix64), so close hash codes still score far apart. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,58 @@
+package io.inferencia.gpu.cluster;
+
+import io.inferencia.gpu.actors.ModelRepositoryManager;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * One gpu node's repository manager as this edge sees it: the requests in flight to it from here (the
+ * load that power-of-two choices compares) and whether it was lost. Losing it re-sends those requests.
+ */
+final class GpuNode {
+  final Address address;
+  final ActorRef<ModelRepositoryManager.Command> manager;
+  /** Each in-flight call's re-send, run once if the node is lost before the call is answered. */
+  private final Set<Runnable> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean lost;
+
+  GpuNode(Address address, ActorRef<ModelRepositoryManager.Command> manager) {
+    this.address = address;
+    this.manager = manager;
+  }
+
+  int outstanding() {
+    return inFlight.size();
+  }
+
+  /** Registers a call; false when the node is already lost (the caller re-sends at once). */
+  boolean track(Runnable resend) {
+    inFlight.add(resend);
+    if (!lost) return true;
+    inFlight.remove(resend);
+    return false;
+  }
+
+  void untrack(Runnable resend) {
+    inFlight.remove(resend);
+  }
+
+  /** Unreachable or gone: every call still waiting on it is sent elsewhere. */
+  void markLost() {
+    lost = true;
+    for (Runnable resend : inFlight) {
+      inFlight.remove(resend);
+      resend.run();
+    }
+  }
+
+  boolean isLost() {
+    return lost;
+  }
+
+  @Override
+  public String toString() {
+    return "gpu node " + address;
+  }
+}

@@ -1,0 +1,68 @@
+package io.inferencia.gpu.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.Address;
+import org.junit.jupiter.api.Test;
+
+/** How an edge-only node picks the gpu node for a call. */
+class GpuNodeChoiceTest {
+  private static List<GpuNode> nodes(int n) {
+    return IntStream.range(0, n).mapToObj(i -> new GpuNode(new Address("pekko", "inferencia", "10.0.0." + i, 2551), null)).toList();
+  }
+
+  @Test
+  void aSequenceStaysOnOneNodeAndSequencesSpread() {
+    List<GpuNode> three = nodes(3);
+    GpuNode first = ClusterGateway.choose(three, "vad_stream:42");
+    for (int i = 0; i < 20; i++) assertEquals(first, ClusterGateway.choose(three, "vad_stream:42"));
+    Set<GpuNode> used = new HashSet<>();
+    for (int s = 0; s < 60; s++) used.add(ClusterGateway.choose(three, "vad_stream:" + s));
+    assertEquals(3, used.size(), "sequences spread over every node");
+  }
+
+  @Test
+  void aSequenceMovesOnlyWhenItsNodeIsGone() {
+    List<GpuNode> three = nodes(3);
+    int moved = 0;
+    for (int s = 0; s < 100; s++) {
+      GpuNode before = ClusterGateway.choose(three, "m:" + s);
+      List<GpuNode> withoutLast = three.subList(0, 2);
+      GpuNode after = ClusterGateway.choose(withoutLast, "m:" + s);
+      if (before != three.get(2)) assertEquals(before, after, "a sequence whose node stays keeps it");
+      else moved++;
+    }
+    assertTrue(moved > 0);
+  }
+
+  @Test
+  void theLessBusyOfTwoIsChosen() {
+    List<GpuNode> two = nodes(2);
+    for (int i = 0; i < 5; i++) assertTrue(two.get(0).track(() -> {}));
+    for (int i = 0; i < 20; i++) assertEquals(two.get(1), ClusterGateway.choose(two, null));
+  }
+
+  @Test
+  void noNodeNoChoice() {
+    assertNull(ClusterGateway.choose(List.of(), null));
+  }
+
+  @Test
+  void losingANodeResendsWhatIsInFlightOnce() {
+    GpuNode node = nodes(1).get(0);
+    int[] resent = new int[1];
+    assertTrue(node.track(() -> resent[0]++));
+    assertTrue(node.track(() -> resent[0]++));
+    node.markLost();
+    assertEquals(2, resent[0]);
+    assertEquals(0, node.outstanding());
+    assertFalse(node.track(() -> resent[0]++), "a lost node takes no new calls");
+  }
+}
