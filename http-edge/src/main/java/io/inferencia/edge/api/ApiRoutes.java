@@ -1,11 +1,9 @@
 package io.inferencia.edge.api;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencia.edge.BodyReader;
-import java.io.IOException;
+import io.inferencia.edge.json.BodyRejected;
+import io.inferencia.edge.json.StrictJson;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
@@ -38,20 +36,23 @@ public abstract class ApiRoutes extends AllDirectives {
     }));
   }
 
-  protected Route withJsonBody(Function<JsonNode, Route> inner) {
-    return extractRequestEntity(entity -> extractMaterializer(mat -> onComplete(
-        BodyReader.read(entity, MAX_BODY, mat), bytes -> {
-          if (bytes.isFailure()) return problem(ApiProblem.tooLarge("body-too-large", "request bodies are limited to 1 MiB"));
-          try {
-            JsonNode node = MAPPER.readTree(bytes.get().toArray());
-            if (node == null || !node.isObject()) throw ApiProblem.badRequest("invalid-json", "the body must be a JSON object");
-            return inner.apply(node);
-          } catch (IOException e) {
-            return problem(invalidJson(e));
-          } catch (ApiProblem p) {
-            return problem(p);
-          }
-        })));
+  /**
+   * Reads the body and binds it to {@code type} strictly (see {@link StrictJson}); a body that does not
+   * bind answers 400 with the problem type {@code problemType} gives for the field at fault (null: the
+   * body as a whole), or {@code invalid-json} when it is not JSON.
+   */
+  protected <T> Route withBody(Class<T> type, Function<String, String> problemType, Function<T, Route> inner) {
+    return withBytes(bytes -> inner.apply(bind(bytes, type, problemType)));
+  }
+
+  /** Binds a body as {@link #withBody} does; a record's own refusal (an {@link ApiProblem}) passes through. */
+  protected static <T> T bind(byte[] body, Class<T> type, Function<String, String> problemType) {
+    try {
+      return StrictJson.read(body, type);
+    } catch (BodyRejected r) {
+      String problem = r.kind() == BodyRejected.Kind.SYNTAX ? "invalid-json" : problemType.apply(r.field());
+      throw ApiProblem.badRequest(problem, r.getMessage());
+    }
   }
 
   protected Route withBytes(Function<byte[], Route> inner) {
@@ -73,19 +74,6 @@ public abstract class ApiRoutes extends AllDirectives {
     return complete(status, body, JSON);
   }
 
-  /**
-   * A parse failure said plainly: where the JSON broke, never the parser's own message (it names
-   * internal classes and echoes token details).
-   */
-  public static ApiProblem invalidJson(IOException e) {
-    if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
-      JsonLocation at = j.getLocation();
-      return ApiProblem.badRequest("invalid-json",
-          "the body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
-    }
-    return ApiProblem.badRequest("invalid-json", "the body is not valid JSON");
-  }
-
   protected Route problem(ApiProblem p) {
     return extractUri(uri -> complete(Problems.response(p, uri.path())));
   }
@@ -97,12 +85,5 @@ public abstract class ApiRoutes extends AllDirectives {
     } catch (ApiProblem p) {
       return problem(p);
     }
-  }
-
-  protected static String requiredText(JsonNode body, String field) {
-    JsonNode n = body.get(field);
-    if (n == null || !n.isTextual() || n.asText().isBlank())
-      throw ApiProblem.badRequest("invalid-request", "'" + field + "' is required and must be a non-empty string");
-    return n.asText();
   }
 }

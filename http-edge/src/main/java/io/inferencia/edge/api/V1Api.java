@@ -61,9 +61,14 @@ public final class V1Api extends AllDirectives {
     UploadRoutes uploads = new UploadRoutes(tenants, objects, blocking,
         UploadSettings.fromConfig(config.getConfig("uploads"), storageSecret), intake);
     JobRoutes jobRoutes = new JobRoutes(tenants, submissions, jobs, views, json, blocking);
-    Route v1 = Directives.pathPrefix("v1", () -> Directives.handleExceptions(Problems.exceptionHandler(), () ->
-        Directives.handleRejections(Problems.rejectionHandler(), () -> Directives.concat(uploads.route(), jobRoutes.route()))));
-    return new V1Api(v1, new MetricsRoutes(edgeMetrics), new JobGrpcService(tenants, submissions, jobs, objects, resultTtl));
+    return new V1Api(v1(uploads, jobRoutes), new MetricsRoutes(edgeMetrics),
+        new JobGrpcService(tenants, submissions, jobs, objects, resultTtl));
+  }
+
+  /** {@code /v1/uploads} and {@code /v1/jobs}, every error and rejection an RFC 9457 problem. */
+  public static Route v1(UploadRoutes uploads, JobRoutes jobs) {
+    return Directives.pathPrefix("v1", () -> Directives.handleExceptions(Problems.exceptionHandler(), () ->
+        Directives.handleRejections(Problems.rejectionHandler(), () -> Directives.concat(uploads.route(), jobs.route()))));
   }
 
   /** {@code /v1/...} and {@code /metrics}. */

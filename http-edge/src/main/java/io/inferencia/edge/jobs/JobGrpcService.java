@@ -47,9 +47,11 @@ public final class JobGrpcService implements JobServicePowerApi {
   public CompletionStage<Job> submit(SubmitJobRequest in, Metadata metadata) {
     return call(() -> {
       String tenant = tenant(metadata);
-      JobRequest request = new JobRequest(in.getTask(), in.getInput(), in.getParamsMap());
+      // Proto3 has no null: an empty field is an absent one.
       if (in.getTask().isBlank()) throw ApiProblem.badRequest("invalid-job", "'task' is required");
       if (in.getInput().isBlank()) throw ApiProblem.badRequest("invalid-job", "'input' is required");
+      JobRequest request = new JobRequest(in.getTask(), in.getInput(), in.getParamsMap());
+      request.validate();
       Optional<String> key = in.getIdempotencyKey().isEmpty() ? Optional.empty() : Optional.of(in.getIdempotencyKey());
       return submissions.submit(tenant, request, key).thenApply(this::job);
     });

@@ -64,16 +64,14 @@ public final class JobRoutes extends ApiRoutes {
   }
 
   private Route submit(String tenant) {
-    return optionalHeaderValueByName("Idempotency-Key", key -> withBytes(body -> {
-      JobRequest request = JobRequest.parse(body);
-      return onComplete(submissions.submit(tenant, request, key), result -> {
+    return optionalHeaderValueByName("Idempotency-Key", key -> withBody(JobRequest.class, field -> "invalid-job", request ->
+      onComplete(submissions.submit(tenant, request, key), result -> {
         if (result.isFailure()) return problem(Problems.classify(result.failed().get()));
         JobView v = result.get();
         String statusUrl = "/v1/jobs/" + v.jobId();
         return respondWithHeader(Location.create(statusUrl), () ->
             json(StatusCodes.ACCEPTED, json.submitted(v, statusUrl)));
-      });
-    }));
+      })));
   }
 
   private Route list(String tenant) {

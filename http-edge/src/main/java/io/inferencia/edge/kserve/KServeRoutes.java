@@ -3,7 +3,6 @@ package io.inferencia.edge.kserve;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.inferencia.edge.BodyReader;
@@ -17,7 +16,6 @@ import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.InferenceGateway;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -124,13 +122,8 @@ public final class KServeRoutes extends AllDirectives {
   /** Triton's load, optionally with {"parameters": {"config": "<model config JSON>"}}. */
   private Route load(String model) {
     return readBody(body -> {
-      Map<String, String> params = new HashMap<>();
-      if (body.length > 0) {
-        JsonNode p = parse(body).path("parameters");
-        if (!p.isMissingNode() && !p.isObject()) throw InferenceException.invalid("'parameters' must be an object");
-        // Triton sends the config as a JSON string; an object is taken as the same config.
-        p.properties().forEach(e -> params.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
-      }
+      Map<String, String> params = body.length == 0 ? Map.of()
+          : ControlBodies.read(body, ControlBodies.LoadRequest.class, "load request").parameters();
       String config = ConfigOverride.configText(params);
       return GatewayCalls.call(() -> gateway.load(model, config)).thenApply(v -> emptyOk());
     });
@@ -138,13 +131,9 @@ public final class KServeRoutes extends AllDirectives {
 
   private Route index() {
     return readBody(body -> {
-      boolean readyOnly = false;
-      if (body.length > 0) {
-        JsonNode req = parse(body);
-        readyOnly = req.path("ready").asBoolean(false);
-      }
-      boolean onlyReady = readyOnly;
-      return GatewayCalls.call(() -> gateway.index(onlyReady))
+      boolean readyOnly = body.length > 0
+          && ControlBodies.read(body, ControlBodies.IndexRequest.class, "index request").readyOnly();
+      return GatewayCalls.call(() -> gateway.index(readyOnly))
           .thenApply(entries -> json(KServeJson.index(entries)));
     });
   }
@@ -192,16 +181,6 @@ public final class KServeRoutes extends AllDirectives {
       return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, CONFIG_PRINTER.print(config)));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("model config cannot be printed as JSON", e);
-    }
-  }
-
-  static JsonNode parse(byte[] body) {
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw InferenceException.invalid("malformed JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw InferenceException.invalid("unreadable body: " + e.getMessage());
     }
   }
 

@@ -1,11 +1,7 @@
 package io.inferencia.edge.kserve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.logging.LogSettings;
-import io.inferencia.protocols.inference.InferenceException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -31,19 +27,8 @@ final class LoggingRoutes extends AllDirectives {
           }
         }),
         post(() -> readBody.apply(body -> {
-          JsonNode req = KServeRoutes.parse(body);
-          if (!req.isObject()) throw InferenceException.invalid("log settings request must be a JSON object");
-          Map<String, Object> changes = new LinkedHashMap<>();
-          req.properties().forEach(e -> changes.put(e.getKey(), value(e.getValue())));
-          return CompletableFuture.completedFuture(json(control.update(changes)));
+          return CompletableFuture.completedFuture(json(control.update(ControlBodies.logSettings(body))));
         }))));
-  }
-
-  private static Object value(JsonNode v) {
-    if (v.isTextual()) return v.asText();
-    if (v.isBoolean()) return v.booleanValue();
-    if (v.isIntegralNumber() && v.canConvertToLong()) return v.asLong();
-    return v.toString();
   }
 
   static HttpResponse json(LogSettings s) {

@@ -3,7 +3,6 @@ package io.inferencia.edge.kserve;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.shm.RegionStatus;
 import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -58,12 +57,8 @@ final class SharedMemoryRoutes extends AllDirectives {
   /** {"key": "/name", "offset": n, "byte_size": n}. */
   private Route register(String name) {
     return readBody.apply(body -> {
-      JsonNode req = KServeRoutes.parse(body);
-      if (!req.isObject()) throw InferenceException.invalid("register request must be a JSON object");
-      JsonNode key = req.get("key");
-      if (key == null || !key.isTextual()) throw InferenceException.invalid("register request needs 'key' (string)");
-      return regions.register(name, key.asText(), count(req, "offset", false), count(req, "byte_size", true))
-          .thenApply(v -> KServeRoutes.emptyOk());
+      ControlBodies.RegisterRequest req = ControlBodies.read(body, ControlBodies.RegisterRequest.class, "register request");
+      return regions.register(name, req.key(), req.offset(), req.byteSize()).thenApply(v -> KServeRoutes.emptyOk());
     });
   }
 
@@ -72,17 +67,6 @@ final class SharedMemoryRoutes extends AllDirectives {
       regions.unregister(name);
       return CompletableFuture.completedFuture(KServeRoutes.emptyOk());
     });
-  }
-
-  private static long count(JsonNode req, String field, boolean required) {
-    JsonNode v = req.get(field);
-    if (v == null) {
-      if (required) throw InferenceException.invalid("register request needs '" + field + "' (integer)");
-      return 0;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0)
-      throw InferenceException.invalid("register request: '" + field + "' must be a non-negative integer, got " + v);
-    return v.asLong();
   }
 
   private Route answer(java.util.function.Supplier<HttpResponse> render) {

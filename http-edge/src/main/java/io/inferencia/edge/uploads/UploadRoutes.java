@@ -1,6 +1,5 @@
 package io.inferencia.edge.uploads;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.ApiRoutes;
 import io.inferencia.edge.api.Tenants;
@@ -18,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -30,9 +28,6 @@ import org.apache.pekko.http.javadsl.server.Route;
  * tenant prefix; declared size and type are signed into the URLs and checked again at completion.
  */
 public final class UploadRoutes extends ApiRoutes {
-  private static final Pattern CONTENT_TYPE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]*/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]*");
-  private static final int MAX_PARTS_PER_CALL = 1000;
-
   private final ObjectStore objects;
   private final Executor blocking;
   private final UploadSettings settings;
@@ -48,25 +43,22 @@ public final class UploadRoutes extends ApiRoutes {
 
   public Route route() {
     return pathPrefix("uploads", () -> withTenant(tenant -> concat(
-        pathEndOrSingleSlash(() -> post(() -> withJsonBody(body -> replyJson(create(tenant, body), StatusCodes.CREATED)))),
+        pathEndOrSingleSlash(() -> post(() -> withBody(UploadBodies.Create.class, UploadBodies::problemType,
+            body -> replyJson(create(tenant, body), StatusCodes.CREATED)))),
         pathPrefix(PathMatchers.segment(), id -> concat(
-            path("parts", () -> post(() -> withJsonBody(body -> replyJson(moreParts(tenant, id, body), StatusCodes.OK)))),
-            path("complete", () -> post(() -> withJsonBody(body -> replyJson(complete(tenant, id, body), StatusCodes.OK)))),
+            path("parts", () -> post(() -> withBody(UploadBodies.MoreParts.class, UploadBodies::problemType,
+                body -> replyJson(moreParts(tenant, id, body), StatusCodes.OK)))),
+            path("complete", () -> post(() -> withBody(UploadBodies.Complete.class, UploadBodies::problemType,
+                body -> replyJson(complete(tenant, id, body), StatusCodes.OK)))),
             pathEndOrSingleSlash(() -> delete(() -> onComplete(abort(tenant, id), r -> r.isSuccess()
                 ? complete(StatusCodes.NO_CONTENT)
                 : problem(io.inferencia.edge.api.Problems.classify(r.failed().get()))))))))));
   }
 
-  private CompletionStage<Object> create(String tenant, JsonNode body) {
-    String filename = requiredText(body, "filename");
-    String contentType = requiredText(body, "contentType").trim();
-    if (!CONTENT_TYPE.matcher(contentType).matches() || contentType.length() > 200)
-      throw ApiProblem.badRequest("invalid-content-type", "'" + contentType + "' is not a media type like image/png");
-    JsonNode sizeNode = body.get("size");
-    if (sizeNode == null || !sizeNode.canConvertToLong() || !sizeNode.isIntegralNumber())
-      throw ApiProblem.badRequest("invalid-size", "'size' is required and must be the file's size in bytes");
-    long size = sizeNode.asLong();
-    if (size < 1) throw ApiProblem.badRequest("invalid-size", "'size' must be at least 1 byte");
+  private CompletionStage<Object> create(String tenant, UploadBodies.Create body) {
+    String filename = body.filename();
+    String contentType = body.contentType();
+    long size = body.size();
     if (size > settings.maxSize())
       throw ApiProblem.tooLarge("upload-too-large", "uploads are limited to " + settings.maxSize() + " bytes");
     S3Uri uri = new S3Uri(intakeBucket, UploadKeys.newKey(tenant, filename));
@@ -88,17 +80,9 @@ public final class UploadRoutes extends ApiRoutes {
     });
   }
 
-  private CompletionStage<PartUrlsReply> moreParts(String tenant, String id, JsonNode body) {
+  private CompletionStage<PartUrlsReply> moreParts(String tenant, String id, UploadBodies.MoreParts body) {
     UploadToken token = multipartToken(tenant, id);
-    JsonNode numbers = body.get("partNumbers");
-    if (numbers == null || !numbers.isArray() || numbers.isEmpty() || numbers.size() > MAX_PARTS_PER_CALL)
-      throw ApiProblem.badRequest("invalid-part-numbers", "'partNumbers' must be a list of 1 to " + MAX_PARTS_PER_CALL + " part numbers");
-    List<Integer> wanted = new ArrayList<>();
-    for (JsonNode n : numbers) {
-      if (!n.isInt() || n.asInt() < 1 || n.asInt() > token.partCount())
-        throw ApiProblem.badRequest("invalid-part-numbers", "part numbers run from 1 to " + token.partCount() + ", got " + n);
-      wanted.add(n.asInt());
-    }
+    List<Integer> wanted = body.within(token.partCount());
     S3Uri uri = new S3Uri(intakeBucket, token.key());
     return storage(() -> {
       PartUrls urls = partUrls(token, uri, wanted);
@@ -107,10 +91,10 @@ public final class UploadRoutes extends ApiRoutes {
   }
 
   /** Multipart: assembles exactly parts 1..N; single PUT: confirms the object arrived. Sizes must match what was declared. */
-  private CompletionStage<Completed> complete(String tenant, String id, JsonNode body) {
+  private CompletionStage<Completed> complete(String tenant, String id, UploadBodies.Complete body) {
     UploadToken token = UploadToken.decode(id, settings.signingKey(), tenant, Instant.now().getEpochSecond());
     S3Uri uri = new S3Uri(intakeBucket, token.key());
-    List<CompletedPart> parts = token.multipart() ? completedParts(token, body) : List.of();
+    List<CompletedPart> parts = token.multipart() ? body.checked(token.partCount()) : List.of();
     return storage(() -> {
       ObjectInfo info;
       if (token.multipart()) {
@@ -156,25 +140,6 @@ public final class UploadRoutes extends ApiRoutes {
       objects.delete(uri);
       return null;
     });
-  }
-
-  private List<CompletedPart> completedParts(UploadToken token, JsonNode body) {
-    JsonNode parts = body.get("parts");
-    if (parts == null || !parts.isArray())
-      throw ApiProblem.badRequest("invalid-parts", "'parts' must be a list of {partNumber, etag}");
-    if (parts.size() != token.partCount())
-      throw ApiProblem.badRequest("upload-incomplete", "the upload has " + token.partCount() + " parts, " + parts.size() + " were listed");
-    List<CompletedPart> out = new ArrayList<>();
-    for (int i = 0; i < parts.size(); i++) {
-      JsonNode p = parts.get(i);
-      JsonNode n = p.get("partNumber");
-      JsonNode etag = p.get("etag");
-      if (n == null || !n.isInt() || n.asInt() != i + 1 || etag == null || !etag.isTextual() || etag.asText().isBlank())
-        throw ApiProblem.badRequest("invalid-parts", "'parts' must list partNumber 1.." + token.partCount()
-            + " in order, each with the ETag its PUT returned");
-      out.add(new CompletedPart(n.asInt(), etag.asText()));
-    }
-    return out;
   }
 
   private UploadToken multipartToken(String tenant, String id) {
