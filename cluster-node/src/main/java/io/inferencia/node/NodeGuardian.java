@@ -127,7 +127,7 @@ public final class NodeGuardian {
       V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret());
       EdgeServer.bind(system, gateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
-          List.of(v1.grpcHandler(system)));
+          List.of(v1.grpcService(system)));
     }
   }
 

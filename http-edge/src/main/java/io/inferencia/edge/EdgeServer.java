@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.grpc.GrpcHandler;
+import io.inferencia.edge.grpc.GrpcService;
 import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.grpc.InferenceGrpcService;
 import io.inferencia.edge.logging.LogControl;
@@ -15,11 +16,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
-import org.apache.pekko.japi.function.Function;
 
 /**
  * Binds the edge's two servers: KServe v2 REST over HTTP/1.1 and KServe v2 gRPC over HTTP/2 (h2c).
@@ -53,7 +51,7 @@ public final class EdgeServer {
    * and on the gRPC port the inference service plus the services of {@code moreGrpc}.
    */
   public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings,
-      java.util.function.UnaryOperator<Route> wrap, Route v1, List<Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
+      java.util.function.UnaryOperator<Route> wrap, Route v1, List<GrpcService> moreGrpc) {
     Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
         admins(system), ReadinessChecks.get(system), v1));
     return bindRest(system, settings, rest).thenCombine(bindGrpc(system, gateway, settings, moreGrpc), Bindings::new);
@@ -79,7 +77,7 @@ public final class EdgeServer {
    * for calls not theirs), joined by {@link GrpcHandler}.
    */
   public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
-      EdgeSettings settings, List<Function<HttpRequest, CompletionStage<HttpResponse>>> moreGrpc) {
+      EdgeSettings settings, List<GrpcService> moreGrpc) {
     InferenceGrpcService inference = new InferenceGrpcService(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
         admins(system), ReadinessChecks.get(system));
     CompletionStage<ServerBinding> binding = Http.get(system)

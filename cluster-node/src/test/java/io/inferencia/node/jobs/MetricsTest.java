@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.GrpcInfer;
 import io.inferencia.edge.testkit.InferBody;
+import io.inferencia.edge.testkit.PrometheusText;
 import io.inferencia.edge.testkit.Raw;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
@@ -108,6 +109,9 @@ class MetricsTest {
       assertEquals(3, delta(before, after, "inferencia_http_server_requests_total", with(infer, "status", "200")));
       assertEquals(1, delta(before, after, "inferencia_http_server_requests_total", with(infer, "status", "400")));
       assertTrue(delta(before, after, "inferencia_edge_request_body_bytes_total", Map.of()) > 3 * 4 * 3 * 48 * 192);
+      Map<String, String> grpcInfer = Map.of("protocol", "grpc", "method", "inference.GRPCInferenceService/ModelInfer", "status", "OK");
+      assertEquals(2, delta(before, after, "inferencia_grpc_server_requests_total", grpcInfer));
+      assertEquals(2, delta(before, after, "inferencia_grpc_server_request_duration_seconds_count", grpcInfer));
       return null;
     });
 

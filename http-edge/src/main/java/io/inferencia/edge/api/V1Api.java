@@ -1,6 +1,7 @@
 package io.inferencia.edge.api;
 
 import com.typesafe.config.Config;
+import io.inferencia.edge.grpc.GrpcService;
 import io.inferencia.edge.jobs.JobGrpcService;
 import io.inferencia.edge.jobs.JobJson;
 import io.inferencia.edge.jobs.JobRoutes;
@@ -14,19 +15,16 @@ import io.inferencia.edge.uploads.UploadSettings;
 import io.inferencia.protocols.inference.InferenceGateway;
 import io.inferencia.protocols.jobs.JobStore;
 import io.inferencia.protocols.jobs.JobViewRepository;
+import io.inferencia.protocols.jobs.grpc.JobService;
 import io.inferencia.protocols.jobs.grpc.JobServicePowerApiHandlerFactory;
 import io.inferencia.protocols.storage.ObjectStore;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.function.Function;
 
 /**
  * The {@code /v1} API (uploads and jobs, RFC 9457 problems), {@code /metrics}, and the gRPC JobService,
@@ -81,7 +79,8 @@ public final class V1Api extends AllDirectives {
     return metrics.counting(all);
   }
 
-  public Function<HttpRequest, CompletionStage<HttpResponse>> grpcHandler(ActorSystem<?> system) {
-    return JobServicePowerApiHandlerFactory.create(grpc, system);
+  /** The gRPC JobService, for the edge's gRPC port. */
+  public GrpcService grpcService(ActorSystem<?> system) {
+    return new GrpcService(JobService.description, JobServicePowerApiHandlerFactory.create(grpc, system));
   }
 }

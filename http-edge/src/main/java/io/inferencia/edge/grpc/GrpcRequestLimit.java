@@ -82,13 +82,10 @@ public final class GrpcRequestLimit {
         .withEntity(HttpEntities.createChunked(request.entity().getContentType(), input.second()));
     return service.apply(checked).thenApply(response -> {
       if (!(response.entity() instanceof HttpEntity.Chunked chunked)) return response;
-      Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts = chunked.getChunks()
+      return response.withEntity(ChunkedParts.replace(chunked, chunked.getChunks()
           .map(part -> part.isLastChunk() && scanner.refused.isDone()
               ? HttpEntity.ChunkStreamPart.createLast("", GrpcStatusResponses.statusHeaders(scanner.refused.join(), scanner.refused.join().getDescription()))
-              : part)
-          .map(part -> (org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart) part);
-      return response.withEntity(new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
-          (org.apache.pekko.http.scaladsl.model.ContentType) chunked.getContentType(), parts.asScala()));
+              : part)));
     });
   }
 

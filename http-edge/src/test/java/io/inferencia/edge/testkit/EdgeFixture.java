@@ -9,6 +9,7 @@ import io.inferencia.protocols.inference.InferenceGateway;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.grpc.GrpcClientSettings;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * A running edge on free ports (REST and gRPC) in front of a gateway, with a REST client and a gRPC
@@ -40,11 +41,16 @@ public final class EdgeFixture implements AutoCloseable {
 
   /** As {@link #start(InferenceGateway)} with config overrides (e.g. a short {@code edge.ask-timeout}). */
   public static EdgeFixture start(InferenceGateway gateway, Config overrides) throws Exception {
+    return start(gateway, overrides, new Route[0]);
+  }
+
+  /** As {@link #start(InferenceGateway, Config)}, serving {@code moreRoutes} (e.g. {@code /metrics}) on the REST port too. */
+  public static EdgeFixture start(InferenceGateway gateway, Config overrides, Route... moreRoutes) throws Exception {
     // application.conf (not the testkit's application-test.conf) carries the edge test settings.
     ActorTestKit testKit = ActorTestKit.create("edge", overrides.withFallback(ConfigFactory.load()));
     EdgeSettings settings = EdgeSettings.fromConfig(testKit.system().settings().config()).withPorts(0, 0);
     EdgeServer.Bindings bindings =
-        EdgeServer.bind(testKit.system(), gateway, settings).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        EdgeServer.bind(testKit.system(), gateway, settings, moreRoutes).toCompletableFuture().get(10, TimeUnit.SECONDS);
     return new EdgeFixture(testKit, settings, bindings);
   }
 

@@ -1,4 +1,4 @@
-package io.inferencia.node.jobs;
+package io.inferencia.edge.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** A parsed Prometheus text exposition: samples with their labels, and each metric's declared type. */
-record PrometheusText(List<Sample> samples, Map<String, String> types) {
-  record Sample(String name, Map<String, String> labels, double value) {}
+public record PrometheusText(List<Sample> samples, Map<String, String> types) {
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
-  static PrometheusText parse(String text) {
+  public static PrometheusText parse(String text) {
     List<Sample> samples = new ArrayList<>();
     Map<String, String> types = new TreeMap<>();
     for (String line : text.split("\n")) {
@@ -42,7 +42,7 @@ record PrometheusText(List<Sample> samples, Map<String, String> types) {
   }
 
   /** The sum of the samples of {@code name} whose labels include {@code labels}; 0 when there are none. */
-  double value(String name, Map<String, String> labels) {
+  public double value(String name, Map<String, String> labels) {
     return samples.stream()
         .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
         .mapToDouble(Sample::value).sum();
