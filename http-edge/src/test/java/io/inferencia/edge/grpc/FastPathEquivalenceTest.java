@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
-import io.inferencia.edge.testkit.EdgeFixture;
 import io.inferencia.edge.testkit.FakeGateway;
+import io.inferencia.edge.testkit.GrpcEdge;
 import io.inferencia.edge.testkit.GrpcInfer;
 import io.inferencia.edge.testkit.RawGrpc;
 import io.inferencia.protocols.grpc.InferParameter;
@@ -17,15 +17,11 @@ import io.inferencia.protocols.inference.DataType;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pins the fast unary ModelInfer to the generated Pekko gRPC handler: a corpus of calls (raw and typed
@@ -36,20 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class FastPathEquivalenceTest {
   private static final String PATH = "/inference.GRPCInferenceService/ModelInfer";
-  private static EdgeFixture fast;
-  private static EdgeFixture generated;
-
-  @BeforeAll
-  static void start() throws Exception {
-    fast = EdgeFixture.start(new FakeGateway());
-    generated = EdgeFixture.start(new FakeGateway(), ConfigFactory.parseString("edge.grpc-compress-responses = on"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fast.close();
-    generated.close();
-  }
+  @RegisterExtension static final GrpcEdge fast = new GrpcEdge();
+  @RegisterExtension static final GrpcEdge generated = new GrpcEdge(ConfigFactory.parseString("edge.grpc-compress-responses = on"));
 
   /** One call of the corpus: its body and grpc-encoding. */
   record Call(byte[] body, Optional<String> encoding) {}
@@ -159,18 +143,9 @@ class FastPathEquivalenceTest {
     return GrpcInfer.addTyped(GrpcInfer.request("identity", ""), "X", type.wireName(), new long[] {3}, c.build()).build();
   }
 
-  private static Seen send(EdgeFixture edge, Call call) throws Exception {
-    HttpResponse response = RawGrpc.post(edge, PATH, call.body(), call.encoding(), List.of());
-    // Pekko gRPC's handler always announces grpc-encoding; the fast path has nothing to announce.
-    boolean fastPath = response.getHeader("grpc-encoding").isEmpty();
-    Optional<String> status = response.getHeader("grpc-status").map(h -> h.value());
-    Optional<String> message = response.getHeader("grpc-message").map(h -> h.value());
-    RawGrpc.Answer answer = RawGrpc.read(edge, response);
-    if (status.isEmpty()) {
-      status = Optional.of(answer.trailer("grpc-status"));
-      message = answer.trailers().stream().filter(h -> h.name().equalsIgnoreCase("grpc-message")).map(h -> h.value()).findFirst();
-    }
-    return new Seen(status.get(), message.orElse(""), ByteString.copyFrom(answer.data().toArray()), fastPath);
+  private static Seen send(GrpcEdge edge, Call call) throws Exception {
+    GrpcEdge.Outcome o = edge.call(PATH, call.body(), call.encoding());
+    return new Seen(o.status(), o.message(), ByteString.copyFrom(o.data().toArray()), o.fastPath());
   }
 
   private static byte[] concat(byte[]... parts) {

@@ -11,18 +11,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.grpc.Status;
-import io.inferencia.edge.testkit.EdgeFixture;
-import io.inferencia.edge.testkit.FakeGateway;
-import io.inferencia.edge.testkit.RawGrpc;
+import io.inferencia.edge.testkit.GrpcEdge;
 import io.inferencia.protocols.grpc.ModelMetadataRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -34,31 +30,14 @@ import org.slf4j.LoggerFactory;
 class GeneratedHandlerErrorsTest {
   private static final String METADATA = "/inference.GRPCInferenceService/ModelMetadata";
   private static final String STREAM = "/inference.GRPCInferenceService/ModelStreamInfer";
-  private static EdgeFixture edge;
-
-  @BeforeAll
-  static void start() throws Exception {
-    edge = EdgeFixture.start(new FakeGateway());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    edge.close();
-  }
+  @RegisterExtension static final GrpcEdge edge = new GrpcEdge();
 
   /** The call's status code and message, from the headers (trailers-only) or the trailer. */
   record Outcome(int code, String message) {}
 
   static Outcome call(String path, byte[] body, Optional<String> encoding) throws Exception {
-    HttpResponse response = RawGrpc.post(edge, path, body, encoding, List.of());
-    Optional<String> status = response.getHeader("grpc-status").map(h -> h.value());
-    Optional<String> message = response.getHeader("grpc-message").map(h -> h.value());
-    RawGrpc.Answer answer = RawGrpc.read(edge, response);
-    if (status.isEmpty()) {
-      status = Optional.of(answer.trailer("grpc-status"));
-      message = answer.trailers().stream().filter(h -> h.name().equalsIgnoreCase("grpc-message")).map(h -> h.value()).findFirst();
-    }
-    return new Outcome(Integer.parseInt(status.get()), URLDecoder.decode(message.orElse(""), StandardCharsets.UTF_8));
+    GrpcEdge.Outcome o = edge.call(path, body, encoding);
+    return new Outcome(Integer.parseInt(o.status()), URLDecoder.decode(o.message(), StandardCharsets.UTF_8));
   }
 
   private static void assertStatus(Status.Code code, String fragment, Outcome o) {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
-import io.inferencia.edge.testkit.EdgeFixture;
 import io.inferencia.edge.testkit.FakeGateway;
+import io.inferencia.edge.testkit.GrpcEdge;
 import io.inferencia.edge.testkit.GrpcInfer;
 import io.inferencia.edge.testkit.Raw;
 import io.inferencia.edge.testkit.RawGrpc;
@@ -21,9 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ModelStreamInfer over a hand-written HTTP/2 call: gzip messages are inflated within the request
@@ -33,23 +32,13 @@ import org.junit.jupiter.api.Test;
 class RawStreamInferTest {
   private static final String PATH = "/" + GRPCInferenceService.name + "/ModelStreamInfer";
   private static final long[] ONE_ROW = {1, FakeGateway.ADD_SUB_WIDTH};
-  private static EdgeFixture edge;
-
-  @BeforeAll
-  static void start() throws Exception {
-    edge = EdgeFixture.start(new FakeGateway());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    edge.close();
-  }
+  @RegisterExtension static final GrpcEdge edge = new GrpcEdge();
 
   @Test
   void gzipMessagesOnAStreamAreAnswered() throws Exception {
     byte[] body = concat(frame(1, gzip(request("one", 1).toByteArray())), frame(0, request("two", 2).toByteArray()),
         frame(1, gzip(request("three", 3).toByteArray())));
-    RawGrpc.Answer answer = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.of("gzip"), List.of()));
+    RawGrpc.Answer answer = edge.read(edge.post(PATH, body, Optional.of("gzip")));
     assertEquals("0", answer.trailer("grpc-status"));
     List<ModelStreamInferResponse> responses = responses(answer.data());
     assertEquals(List.of("one", "two", "three"), responses.stream().map(r -> r.getInferResponse().getId()).toList());
@@ -63,7 +52,7 @@ class RawStreamInferTest {
   void aMessageInflatingPastTheLimitEndsTheStreamAfterTheEarlierAnswers() throws Exception {
     byte[] body = concat(frame(1, gzip(request("first", 1).toByteArray())),
         frame(1, UnaryInferHandlerTest.gzippedZeros(64L << 20)));
-    RawGrpc.Answer answer = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.of("gzip"), List.of()));
+    RawGrpc.Answer answer = edge.read(edge.post(PATH, body, Optional.of("gzip")));
     assertEquals(String.valueOf(Status.Code.RESOURCE_EXHAUSTED.value()), answer.trailer("grpc-status"));
     assertTrue(answer.trailer("grpc-message").contains("decompresses to more than the limit of 1048576 bytes"),
         answer.trailer("grpc-message"));
@@ -75,14 +64,14 @@ class RawStreamInferTest {
     ModelInferRequest.Builder req = GrpcInfer.request("client_timeout", "");
     GrpcInfer.addRaw(req, "X", "FP32", new long[] {1}, Raw.floats(new float[] {0}));
     byte[] body = concat(frame(0, req.setId("a").build().toByteArray()), frame(0, req.setId("b").build().toByteArray()));
-    RawGrpc.Answer timed = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.empty(),
+    RawGrpc.Answer timed = edge.read(edge.post(PATH, body, Optional.empty(),
         List.of(org.apache.pekko.http.javadsl.model.headers.RawHeader.create("grpc-timeout", "2S"))));
     assertEquals("0", timed.trailer("grpc-status"));
     for (ModelStreamInferResponse r : responses(timed.data())) {
       long seen = ByteBuffer.wrap(GrpcInfer.rawOutput(r.getInferResponse(), "CLIENT_TIMEOUT_US")).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
       assertTrue(seen > 0 && seen <= 2_000_000, "what is left of the 2 s deadline: " + seen);
     }
-    RawGrpc.Answer untimed = RawGrpc.read(edge, RawGrpc.post(edge, PATH, body, Optional.empty(), List.of()));
+    RawGrpc.Answer untimed = edge.read(edge.post(PATH, body, Optional.empty()));
     long seen = ByteBuffer.wrap(GrpcInfer.rawOutput(responses(untimed.data()).get(0).getInferResponse(), "CLIENT_TIMEOUT_US"))
         .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     assertEquals(0, seen, "no deadline, no limit");

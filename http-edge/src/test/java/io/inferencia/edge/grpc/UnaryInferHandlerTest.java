@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
-import io.inferencia.edge.testkit.EdgeFixture;
 import io.inferencia.edge.testkit.FakeGateway;
+import io.inferencia.edge.testkit.GrpcEdge;
 import io.inferencia.edge.testkit.GrpcInfer;
 import io.inferencia.edge.testkit.Raw;
 import io.inferencia.edge.testkit.RawGrpc;
@@ -25,9 +25,8 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fast unary ModelInfer over a real HTTP/2 connection: an uncompressed message is answered by it,
@@ -36,17 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class UnaryInferHandlerTest {
   private static final long[] ONE_ROW = {1, FakeGateway.ADD_SUB_WIDTH};
-  private static EdgeFixture edge;
-
-  @BeforeAll
-  static void start() throws Exception {
-    edge = EdgeFixture.start(new FakeGateway());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    edge.close();
-  }
+  @RegisterExtension static final GrpcEdge edge = new GrpcEdge();
 
   @Test
   void uncompressedCallIsAnsweredByTheFastPathWithStatusInTheTrailer() throws Exception {
@@ -115,7 +104,7 @@ class UnaryInferHandlerTest {
   }
 
   private static Answer read(HttpResponse response) throws Exception {
-    return RawGrpc.read(edge, response);
+    return edge.read(response);
   }
 
   @Test
@@ -188,6 +177,6 @@ class UnaryInferHandlerTest {
   }
 
   private static HttpResponse post(byte[] body, Optional<String> encoding, List<HttpHeader> extra) throws Exception {
-    return RawGrpc.post(edge, UnaryInferHandler.PATH, body, encoding, extra);
+    return edge.post(UnaryInferHandler.PATH, body, encoding, extra);
   }
 }
