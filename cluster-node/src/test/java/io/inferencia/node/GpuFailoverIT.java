@@ -110,14 +110,18 @@ class GpuFailoverIT {
       for (Future<?> f : load) f.get(2, TimeUnit.MINUTES);
       clients.shutdown();
 
-      long resent = metric(rest, "inferencia_cluster_calls_resent_total");
-      new String(rest.get("/metrics").body()).lines().filter(l -> l.startsWith("inferencia_cluster")).forEach(System.out::println);
+      // /metrics is rebuilt once per tick: wait until it shows the lost node gone and its calls re-sent
+      // (every client had a call in flight when the node died; the ones it held were answered elsewhere).
+      long[] resentSeen = new long[1];
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+        resentSeen[0] = metric(rest, "inferencia_cluster_calls_resent_total");
+        return metric(rest, "inferencia_cluster_gpu_nodes") == 1 && resentSeen[0] >= 1;
+      });
+      long resent = resentSeen[0];
       System.out.printf("gpu node killed under %d clients: %d calls served before, %d after (100 within %.1f s);"
               + " %d re-sent; worst latency %d ms; %d failed%n",
           CLIENTS, beforeKill, servedAfterKill.get(), recoveredAfter, resent, worstMillis.get(), failures.size());
       assertTrue(failures.isEmpty(), failures.size() + " calls failed, e.g. " + failures.peek());
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-          .until(() -> metric(rest, "inferencia_cluster_gpu_nodes") == 1);
       assertEquals(200, rest.get("/v2/health/ready").status(), "the edge stays ready on the surviving node");
     } finally {
       TestDatabases.dropPostgres(db);
