@@ -115,13 +115,15 @@ public final class ClusterGateway implements InferenceGateway {
       result.completeExceptionally(new InferenceException(ErrorKind.DEADLINE_EXCEEDED, ActorInferenceGateway.TIMEOUT_MESSAGE));
       return;
     }
+    // The change to wait for is taken before the set it follows, so a node published in between is not missed.
+    CompletionStage<Void> nextChange = nodes.nextChange();
     List<GpuNode> available = nodes.available();
     GpuNode first = choose(available, sticky);
     // Lost a moment before the watcher published it: choose among the others.
     GpuNode node = first != null && first.isLost() ? choose(available.stream().filter(n -> !n.isLost()).toList(), sticky) : first;
     if (node == null) {
       // No gpu node to send to: wait for one (a node joining or coming back) until the deadline.
-      nodes.nextChange().toCompletableFuture().copy().completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
+      nextChange.toCompletableFuture().copy().completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
           .thenRun(() -> attempt(result, deadline, sticky, op));
       return;
     }
