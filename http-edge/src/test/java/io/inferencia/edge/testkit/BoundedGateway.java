@@ -82,4 +82,20 @@ final class BoundedGateway implements InferenceGateway {
   public CompletionStage<Void> unload(String model) {
     return bounded(() -> fake.unload(model));
   }
+
+  @Override
+  public CompletionStage<List<io.inferencia.protocols.placement.ReplicaView>> placement() {
+    return bounded(fake::placement);
+  }
+
+  @Override
+  public CompletionStage<List<io.inferencia.protocols.placement.NodeView>> nodes() {
+    return bounded(fake::nodes);
+  }
+
+  @Override
+  public CompletionStage<io.inferencia.protocols.placement.ScalingPolicy> scale(String model, String version,
+      io.inferencia.protocols.placement.ScalingUpdate update) {
+    return bounded(() -> fake.scale(model, version, update));
+  }
 }

@@ -163,6 +163,56 @@ public final class FakeGateway implements InferenceGateway {
     });
   }
 
+  /** Each version's scaling policy as the admin API changed it (every version starts at min 1, max 1, target 2). */
+  public final Map<String, io.inferencia.protocols.placement.ScalingPolicy> scaling = new ConcurrentHashMap<>();
+
+  /** One replica per version of every model, on one node with one CPU device. */
+  @Override
+  public CompletionStage<List<io.inferencia.protocols.placement.ReplicaView>> placement() {
+    return attempt(() -> {
+      List<io.inferencia.protocols.placement.ReplicaView> out = new ArrayList<>();
+      for (FakeModel m : models.values())
+        for (String v : m.versions())
+          out.add(new io.inferencia.protocols.placement.ReplicaView(m.name(), v, FAKE_NODE, List.of("cpu"),
+              unloaded.contains(m.name()) ? "UNAVAILABLE" : m.state().name(), m.reason(), 0, 1 << 20, false, 0, 0,
+              policy(m.name(), v)));
+      return out;
+    });
+  }
+
+  public static final String FAKE_NODE = "pekko://inferencia@127.0.0.1:2551";
+
+  @Override
+  public CompletionStage<List<io.inferencia.protocols.placement.NodeView>> nodes() {
+    return attempt(() -> List.of(new io.inferencia.protocols.placement.NodeView(FAKE_NODE,
+        List.of(new io.inferencia.protocols.placement.DeviceBudget("cpu", 0, (long) models.size() << 20, models.size())), 0, 0)));
+  }
+
+  @Override
+  public CompletionStage<io.inferencia.protocols.placement.ScalingPolicy> scale(String model, String version,
+      io.inferencia.protocols.placement.ScalingUpdate update) {
+    return attempt(() -> {
+      FakeModel m = models.get(model);
+      if (m == null) throw InferenceException.notFound("unknown model '" + model + "'");
+      if (!version.isEmpty() && !m.versions().contains(version))
+        throw InferenceException.notFound("model '" + model + "' has no version " + version);
+      io.inferencia.protocols.placement.ScalingPolicy next = null;
+      for (String v : version.isEmpty() ? m.versions() : List.of(version)) {
+        try {
+          next = policy(model, v).with(update);
+        } catch (IllegalArgumentException e) {
+          throw new InferenceException(ErrorKind.INVALID_ARGUMENT, e.getMessage());
+        }
+        scaling.put(model + "/" + v, next);
+      }
+      return next;
+    });
+  }
+
+  private io.inferencia.protocols.placement.ScalingPolicy policy(String model, String version) {
+    return scaling.getOrDefault(model + "/" + version, new io.inferencia.protocols.placement.ScalingPolicy(1, 1, 2));
+  }
+
   /** Bounded as the actor gateway is: the edges pass their deadline here. */
   @Override
   public InferenceGateway within(java.time.Duration timeout) {

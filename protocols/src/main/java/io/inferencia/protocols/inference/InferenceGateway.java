@@ -1,5 +1,9 @@
 package io.inferencia.protocols.inference;
 
+import io.inferencia.protocols.placement.NodeView;
+import io.inferencia.protocols.placement.ReplicaView;
+import io.inferencia.protocols.placement.ScalingPolicy;
+import io.inferencia.protocols.placement.ScalingUpdate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -52,4 +56,17 @@ public interface InferenceGateway extends Inferer {
 
   @Override
   CompletionStage<InferResponse> infer(InferRequest request);
+
+  /** Every replica of every model version on the gpu nodes this gateway reaches (the admin API's placement). */
+  CompletionStage<List<ReplicaView>> placement();
+
+  /** The gpu nodes this gateway reaches, with their devices' memory budgets. */
+  CompletionStage<List<NodeView>> nodes();
+
+  /**
+   * Changes a model version's scaling policy at run time (version empty: every version of the model);
+   * answers the policy that now applies. NOT_FOUND for an unknown model or version, INVALID_ARGUMENT
+   * for a policy that does not hold together (min above max).
+   */
+  CompletionStage<ScalingPolicy> scale(String model, String version, ScalingUpdate update);
 }

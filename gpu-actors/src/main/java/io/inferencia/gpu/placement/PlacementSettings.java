@@ -1,0 +1,32 @@
+package io.inferencia.gpu.placement;
+
+import io.inferencia.protocols.config.SettingReader;
+import java.time.Duration;
+
+/**
+ * The {@code inference.placement} section: how much memory replicas may take on each device, how long
+ * a request waits for an on-demand load, when a replica counts as idle (evictable), and the scaling
+ * policy of a model version whose config.pbtxt says nothing.
+ *
+ * @param memoryBudgetBytes per device, 0 for no limit
+ * @param concurrentLoads loads that run at once on the node; the rest queue, so that serving is not
+ *     starved and each load's footprint can be measured on its own
+ */
+public record PlacementSettings(long memoryBudgetBytes, Duration loadWait, Duration idleAfter, int concurrentLoads,
+    int defaultMinReplicas, int defaultMaxReplicas, int defaultTargetInFlight) {
+
+  public static PlacementSettings from(SettingReader inference) {
+    SettingReader r = inference.child("placement");
+    int min = r.intAtLeast("default-min-replicas", "INFERENCE_DEFAULT_MIN_REPLICAS", 0);
+    int max = r.positiveInt("default-max-replicas", "INFERENCE_DEFAULT_MAX_REPLICAS");
+    if (min > max) throw r.invalid("default-min-replicas", "INFERENCE_DEFAULT_MIN_REPLICAS",
+        "must not exceed default-max-replicas (" + max + ")");
+    return new PlacementSettings(
+        r.bytesAtLeast("memory-budget", "INFERENCE_MEMORY_BUDGET", 0),
+        r.positiveDuration("load-wait", "INFERENCE_LOAD_WAIT"),
+        r.nonNegativeDuration("idle-after", "INFERENCE_IDLE_AFTER"),
+        r.positiveInt("concurrent-loads", "INFERENCE_CONCURRENT_LOADS"),
+        min, max,
+        r.positiveInt("default-target-in-flight", null));
+  }
+}
