@@ -2,6 +2,7 @@ package io.inferencia.gpu;
 
 import com.typesafe.config.Config;
 import io.inferencia.gpu.batching.AdaptiveSettings;
+import io.inferencia.gpu.placement.PlacementSettings;
 import io.inferencia.protocols.config.SettingReader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.time.Duration;
  */
 public record InferenceSettings(Path modelRepository, Duration askTimeout, AdaptiveSettings adaptive,
     boolean strictReadiness, long responseCacheBytes, Duration sequenceStepTimeout, Supervision supervision,
-    Config section) {
+    PlacementSettings placement, Config section) {
 
   /**
    * How the core's actors come back after a bug: restarted at most {@code maxRestarts} times within
@@ -56,6 +57,7 @@ public record InferenceSettings(Path modelRepository, Duration askTimeout, Adapt
         r.bytesAtLeast("response-cache.max-bytes", "INFERENCE_RESPONSE_CACHE_BYTES", 0),
         r.positiveDuration("sequence.step-timeout", null),
         Supervision.fromConfig(c.getConfig("supervision")),
+        PlacementSettings.from(r),
         c);
   }
 }

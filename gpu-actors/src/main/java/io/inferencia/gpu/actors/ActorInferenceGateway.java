@@ -11,7 +11,12 @@ import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.ModelStatistics;
 import io.inferencia.protocols.modelconfig.ModelConfig;
+import io.inferencia.protocols.placement.NodeView;
+import io.inferencia.protocols.placement.ReplicaView;
+import io.inferencia.protocols.placement.ScalingPolicy;
+import io.inferencia.protocols.placement.ScalingUpdate;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,9 +50,17 @@ public final class ActorInferenceGateway implements InferenceGateway {
     return new ActorInferenceGateway(manager, scheduler, timeout);
   }
 
+  /** Bounded by the client's own deadline (its grpc-timeout) where that is the shorter: answered at it, not after. */
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
-    return ask((ActorRef<InferResult> r) -> new ModelRepositoryManager.Infer(request, r), InferResult::orThrow);
+    return ask((ActorRef<InferResult> r) -> new ModelRepositoryManager.Infer(request, r), InferResult::orThrow,
+        deadline(timeout, request));
+  }
+
+  /** The shorter of {@code timeout} and the client's deadline (clientTimeoutMicros, 0 for none). */
+  public static Duration deadline(Duration timeout, InferRequest request) {
+    long client = request.clientTimeoutMicros();
+    return client > 0 && client < TimeUnit.NANOSECONDS.toMicros(timeout.toNanos()) ? Duration.ofNanos(client * 1000) : timeout;
   }
 
   @Override
@@ -94,10 +107,34 @@ public final class ActorInferenceGateway implements InferenceGateway {
     return ask((ActorRef<ModelRepositoryManager.ControlReply> r) -> new ModelRepositoryManager.Unload(model, r), this::done);
   }
 
+  @Override
+  public CompletionStage<List<ReplicaView>> placement() {
+    return ask((ActorRef<ModelRepositoryManager.PlacementReply> r) -> new ModelRepositoryManager.GetPlacement(r),
+        ModelRepositoryManager.PlacementReply::replicas);
+  }
+
+  @Override
+  public CompletionStage<List<NodeView>> nodes() {
+    return ask((ActorRef<ModelRepositoryManager.NodeReply> r) -> new ModelRepositoryManager.GetNode(r),
+        reply -> List.of(reply.node()));
+  }
+
+  @Override
+  public CompletionStage<ScalingPolicy> scale(String model, String version, ScalingUpdate update) {
+    return ask((ActorRef<ModelRepositoryManager.ScaleReply> r) -> new ModelRepositoryManager.Scale(model, orEmpty(version), update, r),
+        reply -> accepted(reply, ModelRepositoryManager.Scaled.class).policy());
+  }
+
   private <R, T> CompletionStage<T> ask(
       org.apache.pekko.japi.function.Function<ActorRef<R>, ModelRepositoryManager.Command> message, Function<R, T> unwrap) {
+    return ask(message, unwrap, timeout);
+  }
+
+  private <R, T> CompletionStage<T> ask(
+      org.apache.pekko.japi.function.Function<ActorRef<R>, ModelRepositoryManager.Command> message, Function<R, T> unwrap,
+      Duration within) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    AskPattern.ask(manager, message, timeout, scheduler).whenComplete((reply, error) -> {
+    AskPattern.ask(manager, message, within, scheduler).whenComplete((reply, error) -> {
       if (error != null) result.completeExceptionally(classify(error));
       else {
         try {

@@ -11,6 +11,12 @@ import io.inferencia.protocols.inference.ModelState;
 import io.inferencia.protocols.inference.ModelStatistics;
 import io.inferencia.protocols.inference.TensorSpec;
 import io.inferencia.protocols.modelconfig.ModelConfig;
+import io.inferencia.gpu.placement.MemoryLedger;
+import io.inferencia.gpu.placement.ReplicaPolicy;
+import io.inferencia.protocols.placement.ScalingPolicy;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +47,31 @@ final class ModelBooks {
     ActorRef<Enqueue> enqueue;
     /** Fresh on every (re)load, as Triton's are. */
     final VersionStatistics statistics;
+    /** What its lifecycle is started with, at each (re)load. */
+    VersionLifecycle.Spec spec;
+    /** Its replica policy (min_replicas and the rest), changed at run time through the admin API. */
+    ReplicaPolicy policy;
+    /** The devices its sessions go to (labels), what the memory ledger charges. */
+    List<String> devices = List.of();
+    /** The model file's size: the footprint estimate until one is measured. */
+    long fileBytes;
+    /** Not loaded, and loads on its next request (min_replicas 0, or evicted). */
+    boolean resting;
+    /** Unloading to make room for another version. */
+    boolean evicting;
+    /** The load under way was asked for by a request: it does not hold the node's readiness. */
+    boolean onDemand;
+    /** Waiting in the node's load queue. */
+    boolean queued;
+    /** Loads of this entry so far: each lifecycle gets a fresh actor name. */
+    int loads;
+    long lastUsedNanos;
+    long lastUsedMillis;
+    long loadStartNanos;
+    /** The node's resident memory when this load began, -1 when unknown. */
+    long residentAtStart = -1;
+    /** Requests that wait for it to load. */
+    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
     VersionEntry(VersionKey key, String note) {
       this.key = key;
@@ -48,7 +79,14 @@ final class ModelBooks {
       this.reason = note;
       this.statistics = new VersionStatistics(key.model(), key.version());
     }
+
+    boolean idle(long now) {
+      return now - lastUsedNanos >= policy.idleAfter().toNanos() && statistics.inFlight() == 0;
+    }
   }
+
+  /** A request held until its version is ready, or until {@code deadlineNanos}. */
+  record Waiting(ModelRepositoryManager.Infer infer, long deadlineNanos, boolean clientDeadline) {}
 
   /** The books for one model directory. */
   static final class ModelEntry {
@@ -77,11 +115,29 @@ final class ModelBooks {
 
     /** A broken config, or a version that failed to load or stopped serving (an unload on request is no failure). */
     boolean failed() {
-      return !unloadedOnRequest && (!source.servable() || any(ModelState.UNAVAILABLE));
+      return !unloadedOnRequest && (!source.servable()
+          || versions.values().stream().anyMatch(v -> v.state == ModelState.UNAVAILABLE && !v.resting && !v.evicting));
+    }
+
+    /** Loading for the node's own sake (at start, on an explicit load, for a pinned version): holds readiness. */
+    boolean loadingPinned() {
+      return versions.values().stream().anyMatch(v -> v.state == ModelState.LOADING && !v.onDemand);
     }
   }
 
   Devices devices = new Devices(List.of(), 1);
+  /** What the replicas take of each device's budget; made with the devices at the scan. */
+  MemoryLedger<VersionKey> ledger = new MemoryLedger<>(List.of(), 0);
+  /** Versions waiting for their turn to load, in order. */
+  final ArrayDeque<VersionEntry> loadQueue = new ArrayDeque<>();
+  /** Versions whose load has begun and not yet settled. */
+  final Set<VersionKey> loadsInProgress = new HashSet<>();
+  /** Footprints measured at a load, by model, version and file size: they outlive unloads. */
+  final Map<String, Long> footprints = new HashMap<>();
+  /** Scaling policies set through the admin API, by model/version: they outlive reloads. */
+  final Map<String, ScalingPolicy> scaling = new HashMap<>();
+  /** Queued versions that do not fit even after every evictable replica went. */
+  int unmetDemand;
   final TreeMap<String, ModelEntry> models = new TreeMap<>();
   /** The versions in the books (serving or incoming): a retired version's late events find nothing here. */
   final Map<VersionKey, VersionEntry> byKey = new HashMap<>();
@@ -113,6 +169,24 @@ final class ModelBooks {
     if (v.state != ModelState.READY)
       throw InferenceException.unavailable("model '" + model + "' version " + version + " is " + v.state + reasonSuffix(v.reason));
     return v;
+  }
+
+  /**
+   * The version a request for {@code model}/{@code version} (empty: the latest) may wait for: one that
+   * is loading, being evicted or resting (on demand). Null when it must fail now: an unknown model or
+   * version, one unloaded on request, a failed one.
+   */
+  VersionEntry onDemandTarget(String model, String version) {
+    if (!scanned) return null;
+    ModelEntry entry = models.get(model);
+    if (entry == null || !entry.source.servable() || entry.unloadedOnRequest || entry.versions.isEmpty()) return null;
+    VersionEntry v;
+    if (version.isEmpty()) v = entry.versions.lastEntry().getValue();
+    else if (version.matches("[0-9]{1,18}")) v = entry.versions.get(Long.parseLong(version));
+    else return null;
+    if (v == null) return null;
+    boolean coming = v.resting || v.evicting || v.state == ModelState.LOADING;
+    return coming ? v : null;
   }
 
   private static VersionEntry versionEntry(ModelEntry entry, String version) {
@@ -211,7 +285,7 @@ final class ModelBooks {
    * stopped for good) takes the node out of its load balancer.
    */
   boolean serverReady(boolean strict) {
-    boolean loading = models.values().stream().anyMatch(e -> e.any(ModelState.LOADING));
+    boolean loading = models.values().stream().anyMatch(ModelEntry::loadingPinned);
     boolean failed = strict && models.values().stream().anyMatch(ModelEntry::failed);
     return scanned && !loading && !failed;
   }

@@ -15,6 +15,20 @@ import io.inferencia.gpu.runtime.Devices;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.gpu.actors.ModelBooks.ModelEntry;
 import io.inferencia.gpu.actors.ModelBooks.VersionEntry;
+import io.inferencia.gpu.actors.ModelBooks.Waiting;
+import io.inferencia.gpu.placement.MemoryLedger;
+import io.inferencia.gpu.placement.PlacementMetrics;
+import io.inferencia.gpu.placement.PlacementSettings;
+import io.inferencia.gpu.placement.ReplicaPolicy;
+import io.inferencia.gpu.placement.ResidentMemory;
+import io.inferencia.protocols.placement.NodeView;
+import io.inferencia.protocols.placement.ReplicaView;
+import io.inferencia.protocols.placement.ScalingPolicy;
+import io.inferencia.protocols.placement.ScalingUpdate;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import io.inferencia.protocols.CborSerializable;
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -96,11 +110,30 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   public record Unload(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
 
+  /** Every version on this node as a replica (the admin API's placement). */
+  public record GetPlacement(ActorRef<PlacementReply> replyTo) implements Command, CborSerializable {}
+
+  /** This node's devices and their memory budgets. */
+  public record GetNode(ActorRef<NodeReply> replyTo) implements Command, CborSerializable {}
+
+  /** Changes a version's scaling policy (version empty: every version of the model). */
+  public record Scale(String model, String version, ScalingUpdate update, ActorRef<ScaleReply> replyTo)
+      implements Command, CborSerializable {}
+
   // ---- replies: sealed, the answer or Refused ----
 
   public record IndexReply(List<ModelIndexEntry> models) implements CborSerializable {}
 
   public record ReadyReply(boolean ready) implements CborSerializable {}
+
+  public record PlacementReply(List<ReplicaView> replicas) implements CborSerializable {}
+
+  public record NodeReply(NodeView node) implements CborSerializable {}
+
+  public sealed interface ScaleReply extends CborSerializable {}
+
+  /** The policy that now applies. */
+  public record Scaled(ScalingPolicy policy) implements ScaleReply {}
 
   public sealed interface MetadataReply extends CborSerializable {}
 
@@ -122,7 +155,8 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   public record Done() implements ControlReply {}
 
   /** Why a query, load or unload was refused: the one failure reply of every request that has one. */
-  public record Refused(InferenceFailure failure) implements MetadataReply, ConfigReply, StatisticsReply, ControlReply {
+  public record Refused(InferenceFailure failure)
+      implements MetadataReply, ConfigReply, StatisticsReply, ControlReply, ScaleReply {
     static Refused of(ErrorKind kind, String message) {
       return new Refused(new InferenceFailure(kind, message));
     }
@@ -132,7 +166,20 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   private record FromLifecycle(VersionLifecycle.Event event) implements Command, NoSerializationVerificationNeeded {}
 
-  private record LifecycleStopped(VersionKey key) implements Command, NoSerializationVerificationNeeded {}
+  private record LifecycleStopped(VersionKey key, ActorRef<VersionLifecycle.Command> lifecycle)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** Expires requests that waited too long for a load and retries the load queue (idleness changes with time). */
+  private enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  /** The node's resident memory read before a load (on the blocking pool): the load may start. */
+  private record LoadMayStart(VersionKey key, long resident) implements Command, NoSerializationVerificationNeeded {}
+
+  /** The node's resident memory read after a load: the growth is the version's footprint. */
+  private record Measured(VersionKey key, long resident) implements Command, NoSerializationVerificationNeeded {}
+
+  private static final Duration TICK = Duration.ofMillis(100);
+  static final String ON_DEMAND = "min_replicas is 0: it loads on its next request";
 
   /** Device detection loads the ONNX Runtime native library, so it runs with the scan on the blocking pool. */
   private record Scanned(Devices devices, List<ModelSource> sources, String error)
@@ -155,6 +202,9 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private final Optional<ResponseCache> responseCache;
   private final ActorRef<VersionLifecycle.Event> lifecycleEvents;
   private final ModelBooks books;
+  private final TimerScheduler<Command> timers;
+  private final PlacementSettings placement;
+  private final PlacementMetrics metrics;
 
   /**
    * Restarted after a bug in a handler with its books and lifecycles as they were, so the models keep
@@ -167,16 +217,21 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     return Behaviors.setup(outer -> {
       ModelBooks books = new ModelBooks();
       InferenceSettings.Supervision s = settings.supervision();
-      return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new ModelRepositoryManager(ctx, settings, factories, cache, books)))
+      PlacementMetrics metrics = new PlacementMetrics();
+      return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.<Command>withTimers(timers ->
+              new ModelRepositoryManager(ctx, timers, settings, factories, cache, books, metrics))))
           .onFailure(SupervisorStrategy.restart().withStopChildren(false).withLimit(s.maxRestarts(), s.window()));
     });
   }
 
-  private ModelRepositoryManager(ActorContext<Command> ctx, InferenceSettings settings, List<PipelineFactory> factories,
-      Optional<ResponseCache> responseCache, ModelBooks books) {
+  private ModelRepositoryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, InferenceSettings settings,
+      List<PipelineFactory> factories, Optional<ResponseCache> responseCache, ModelBooks books, PlacementMetrics metrics) {
     super(ctx);
     this.settings = settings;
     this.books = books;
+    this.timers = timers;
+    this.placement = settings.placement();
+    this.metrics = metrics;
     this.repository = new ModelRepository(settings.modelRepository());
     this.responseCache = responseCache;
     // Ensembles are Triton's own, not a plug-in: every node serves them.
@@ -210,6 +265,12 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         .onMessage(Rescanned.class, this::onRescanned)
         .onMessage(FromLifecycle.class, msg -> onLifecycleEvent(msg.event()))
         .onMessage(LifecycleStopped.class, this::onLifecycleStopped)
+        .onMessage(GetPlacement.class, this::onPlacement)
+        .onMessage(GetNode.class, this::onNode)
+        .onMessage(Scale.class, this::onScale)
+        .onMessage(Tick.class, msg -> onTick())
+        .onMessage(LoadMayStart.class, this::onLoadMayStart)
+        .onMessage(Measured.class, this::onMeasured)
         .build();
   }
 
@@ -223,17 +284,23 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private Behavior<Command> onScanned(Scanned msg) {
     if (!msg.error().isEmpty()) getContext().getLog().error("Model repository scan failed: {}", msg.error());
     books.devices = msg.devices();
+    books.ledger = new MemoryLedger<>(msg.devices().all().stream().map(Device::label).toList(), placement.memoryBudgetBytes());
     for (ModelSource source : msg.sources()) {
       ModelEntry entry = new ModelEntry(source);
       books.models.put(source.name(), entry);
-      entry.versions = start(source);
+      entry.versions = start(source, false);
     }
     books.scanned = true;
+    pump();
     return this;
   }
 
-  /** A lifecycle per version the source serves; none for a source that cannot be served. */
-  private TreeMap<Long, VersionEntry> start(ModelSource source) {
+  /**
+   * The books of each version the source serves (none for a source that cannot be served): queued to
+   * load when {@code forced} (an explicit load) or pinned (min_replicas of at least 1), otherwise
+   * resting until a request comes.
+   */
+  private TreeMap<Long, VersionEntry> start(ModelSource source, boolean forced) {
     TreeMap<Long, VersionEntry> versions = new TreeMap<>();
     if (!source.servable()) {
       getContext().getLog().warn("Model '{}' is unavailable: {}", source.name(), source.error());
@@ -246,29 +313,59 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     PipelineFactory pipeline = ModelSource.isPipeline(config) ? factories.get(ModelSource.pipelineKind(config)) : null;
     for (ModelVersionSource v : source.versions()) {
       VersionEntry entry = new VersionEntry(new VersionKey(source.name(), v.version(), ++books.generations), note);
-      var spec = new VersionLifecycle.Spec(entry.key, source, v, books.devices, entry.statistics,
+      entry.spec = new VersionLifecycle.Spec(entry.key, source, v, books.devices, entry.statistics,
           responseCache, pipeline, pipelineContext, settings, blocking);
-      entry.lifecycle = getContext().spawn(VersionLifecycle.supervised(spec, lifecycleEvents), entry.key.actorName());
-      getContext().watchWith(entry.lifecycle, new LifecycleStopped(entry.key));
+      entry.fileBytes = v.fileBytes();
+      entry.policy = policy(source.name(), v.version(), config);
+      entry.devices = pipeline != null ? List.of() : deviceLabels(config);
       books.byKey.put(entry.key, entry);
       versions.put(Long.parseLong(v.version()), entry);
+      if (forced || entry.policy.pinned() || !v.loadable()) requestLoad(entry, false);
+      else rest(entry, ON_DEMAND);
     }
     return versions;
+  }
+
+  private ReplicaPolicy policy(String model, String version, ModelConfig config) {
+    ReplicaPolicy policy = ReplicaPolicy.of(config, placement);
+    ScalingPolicy set = books.scaling.get(model + "/" + version);
+    return set == null ? policy : policy.withScaling(set);
+  }
+
+  /** Where its sessions go; empty when it cannot be placed (its load then fails and says why). */
+  private List<String> deviceLabels(ModelConfig config) {
+    try {
+      return books.devices.place(config).stream().map(p -> p.device().label()).distinct().toList();
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
   }
 
   /** Versions no longer in the books: unloaded in the background, their late events ignored. */
   private void retire(TreeMap<Long, VersionEntry> versions) {
     for (VersionEntry v : versions.values()) {
       books.byKey.remove(v.key);
+      books.loadQueue.remove(v);
       if (v.lifecycle != null) v.lifecycle.tell(new VersionLifecycle.Unload());
+      // Asked again once this message is handled: the versions that take over serve them.
+      v.waiting.forEach(w -> getContext().getSelf().tell(w.infer()));
+      v.waiting.clear();
     }
   }
 
   // ---- what the lifecycles tell ----
 
   private Behavior<Command> onLifecycleEvent(VersionLifecycle.Event event) {
+    // Memory comes back when a lifecycle unloaded, whether or not its version is still in the books.
+    if (event instanceof VersionLifecycle.Unloaded) {
+      books.ledger.release(event.key());
+      books.loadsInProgress.remove(event.key());
+    }
     VersionEntry v = books.byKey.get(event.key());
-    if (v == null) return this;
+    if (v == null) {
+      pump();
+      return this;
+    }
     if (event instanceof VersionLifecycle.Ready ready) {
       // Also after a failure: a lifecycle that restarted is ready again.
       if (v.state == ModelState.UNLOADING) return this;
@@ -276,29 +373,50 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       v.enqueue = ready.enqueue();
       v.reason = join(ready.note(), v.note);
       if (!v.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", v.key.model(), v.reason);
+      if (books.loadsInProgress.remove(v.key)) loaded(v);
     } else if (event instanceof VersionLifecycle.Failed failed) {
       if (v.state == ModelState.UNLOADING) return this;
       markUnavailable(v, failed.reason());
+      if (books.loadsInProgress.remove(v.key)) books.ledger.release(v.key);
+      failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version()
+          + " failed to load: " + failed.reason());
     } else if (event instanceof VersionLifecycle.Unloaded) {
-      v.state = ModelState.UNAVAILABLE;
-      v.reason = ModelBooks.UNLOADED;
       v.lifecycle = null;
       v.enqueue = null;
+      if (v.evicting) evicted(v);
+      else {
+        v.state = ModelState.UNAVAILABLE;
+        v.reason = ModelBooks.UNLOADED;
+      }
     }
     settle(v.key.model());
+    pump();
     return this;
   }
 
   /** A lifecycle out of restarts (or stopped after Unloaded, which is then already in the books). */
   private Behavior<Command> onLifecycleStopped(LifecycleStopped msg) {
     VersionEntry v = books.byKey.get(msg.key());
-    if (v == null || v.lifecycle == null) return this;
+    if (v == null || v.lifecycle != msg.lifecycle()) {
+      // A retired version's, or a lifecycle replaced since: its memory is free.
+      if (v == null) books.ledger.release(msg.key());
+      pump();
+      return this;
+    }
     v.lifecycle = null;
-    if (v.state == ModelState.UNLOADING) {
+    v.enqueue = null;
+    books.ledger.release(v.key);
+    books.loadsInProgress.remove(v.key);
+    if (v.evicting) evicted(v);
+    else if (v.state == ModelState.UNLOADING) {
       v.state = ModelState.UNAVAILABLE;
       v.reason = ModelBooks.UNLOADED;
-    } else markUnavailable(v, "its lifecycle stopped unexpectedly");
+    } else {
+      markUnavailable(v, "its lifecycle stopped unexpectedly");
+      failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version() + " stopped");
+    }
     settle(msg.key().model());
+    pump();
     return this;
   }
 
@@ -411,15 +529,16 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     entry.unloadedOnRequest = false;
     if (serving) {
       entry.incomingSource = source;
-      entry.incoming = start(source);
+      entry.incoming = start(source, true);
     } else {
       entry.incoming = null;
       entry.incomingSource = null;
       retire(entry.versions);
       entry.source = source;
-      entry.versions = start(source);
+      entry.versions = start(source, true);
     }
     settle(msg.model());
+    pump();
     return this;
   }
 
@@ -443,15 +562,23 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     }
     for (VersionEntry v : entry.versions.values()) {
       v.enqueue = null;
+      books.loadQueue.remove(v);
+      v.queued = false;
+      v.resting = false;
+      failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + msg.model() + "' was unloaded");
       if (v.lifecycle == null) {
         v.state = ModelState.UNAVAILABLE;
         v.reason = ModelBooks.UNLOADED;
-      } else {
+        v.evicting = false;
+      } else if (!v.evicting) {
         v.state = ModelState.UNLOADING;
         v.lifecycle.tell(new VersionLifecycle.Unload());
       }
+      // An eviction under way finishes as an unload on request: the version stays unloaded.
+      v.evicting = false;
     }
     settle(msg.model());
+    pump();
     return this;
   }
 
@@ -459,12 +586,316 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   /** Straight to what serves the version: the server checks the request against the config. */
   private Behavior<Command> onInfer(Infer msg) {
+    InferRequest request = msg.request();
+    VersionEntry v;
     try {
-      InferRequest request = msg.request();
-      VersionEntry v = books.readyVersion(request.model(), request.version());
-      v.enqueue.tell(new Enqueue(request.withVersion(v.key.version()), msg.replyTo()));
+      v = books.readyVersion(request.model(), request.version());
     } catch (InferenceException e) {
-      msg.replyTo().tell(InferResult.failed(e));
+      VersionEntry loading = books.onDemandTarget(request.model(), request.version());
+      if (loading == null) msg.replyTo().tell(InferResult.failed(e));
+      else hold(loading, msg);
+      return this;
+    }
+    dispatch(v, msg);
+    return this;
+  }
+
+  private static void dispatch(VersionEntry v, Infer msg) {
+    v.lastUsedNanos = System.nanoTime();
+    v.lastUsedMillis = System.currentTimeMillis();
+    v.statistics.accepted();
+    v.enqueue.tell(new Enqueue(msg.request().withVersion(v.key.version()), msg.replyTo()));
+  }
+
+  // ---- placement: loads on demand, in turn, within the memory budget ----
+
+  /** Holds a request until its version is ready, within its load_wait (or the client's shorter deadline). */
+  private void hold(VersionEntry v, Infer msg) {
+    long now = System.nanoTime();
+    long wait = v.policy.loadWait().toNanos();
+    long client = TimeUnit.MICROSECONDS.toNanos(msg.request().clientTimeoutMicros());
+    boolean clientFirst = client > 0 && client < wait;
+    v.waiting.add(new Waiting(msg, now + (clientFirst ? client : wait), clientFirst));
+    if (v.resting) {
+      requestLoad(v, true);
+      pump();
+    }
+    tickWhileNeeded();
+  }
+
+  private void rest(VersionEntry v, String reason) {
+    v.state = ModelState.UNAVAILABLE;
+    v.reason = join(reason, v.note);
+    v.resting = true;
+    v.onDemand = false;
+    v.enqueue = null;
+  }
+
+  private void requestLoad(VersionEntry v, boolean onDemand) {
+    if (v.queued || books.loadsInProgress.contains(v.key)) return;
+    v.state = ModelState.LOADING;
+    v.reason = v.note;
+    v.resting = false;
+    v.onDemand = onDemand;
+    v.queued = true;
+    books.loadQueue.add(v);
+  }
+
+  /** What the version is expected to take on each of its devices. */
+  private long expected(VersionEntry v) {
+    if (v.devices.isEmpty()) return 0;
+    if (v.policy.declaredBytes() > 0) return v.policy.declaredBytes();
+    // Weights plus ONNX Runtime's arena and scratch: twice the file until a load measured it.
+    return books.footprints.getOrDefault(footprintKey(v), 2 * v.fileBytes);
+  }
+
+  private static String footprintKey(VersionEntry v) {
+    return v.key.model() + "/" + v.key.version() + "/" + v.fileBytes;
+  }
+
+  /**
+   * Starts queued loads while slots are free: the first queued version that fits its devices' budget
+   * loads; when none fits, the least recently used idle replicas that are not pinned are evicted to
+   * make room for the first one. A pinned version that can never fit fails with the numbers.
+   */
+  private void pump() {
+    if (!books.scanned) return;
+    int unmet = 0;
+    while (books.loadsInProgress.size() < placement.concurrentLoads() && !books.loadQueue.isEmpty()) {
+      VersionEntry next = null;
+      for (Iterator<VersionEntry> it = books.loadQueue.iterator(); it.hasNext(); ) {
+        VersionEntry q = it.next();
+        if (!books.ledger.everFits(expected(q))) {
+          it.remove();
+          tooLarge(q);
+        } else if (books.ledger.fits(q.devices, expected(q))) {
+          next = q;
+          break;
+        }
+      }
+      if (next == null) {
+        if (!books.loadQueue.isEmpty() && !makeRoom(books.loadQueue.peekFirst())) unmet = 1;
+        break;
+      }
+      books.loadQueue.remove(next);
+      begin(next);
+    }
+    books.unmetDemand = unmet;
+    metrics.queue(books.loadQueue.size(), unmet);
+    metrics.devices(books.ledger.budgets());
+    metrics.replicas(replicaCounts());
+    tickWhileNeeded();
+  }
+
+  private void tooLarge(VersionEntry v) {
+    v.queued = false;
+    String why = "it needs " + expected(v) + " bytes on each of " + v.devices + ", more than the memory budget of "
+        + books.ledger.budget() + " bytes per device (INFERENCE_MEMORY_BUDGET)";
+    markUnavailable(v, why);
+    failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version() + " cannot load: " + why);
+    settle(v.key.model());
+  }
+
+  /** Evicts what makes room for {@code v}; false when even every evictable replica would not. */
+  private boolean makeRoom(VersionEntry v) {
+    long now = System.nanoTime();
+    List<MemoryLedger.Candidate<VersionKey>> candidates = new ArrayList<>();
+    List<VersionKey> freeing = new ArrayList<>();
+    for (VersionEntry e : books.byKey.values()) {
+      if (e.evicting) freeing.add(e.key);
+      else if (e.state == ModelState.READY && e.lifecycle != null && !e.devices.isEmpty())
+        candidates.add(new MemoryLedger.Candidate<>(e.key, e.devices, e.lastUsedNanos, !e.policy.pinned() && e.idle(now)));
+    }
+    Optional<List<VersionKey>> plan = books.ledger.makeRoom(v.devices, expected(v), candidates, freeing);
+    plan.ifPresent(keys -> keys.forEach(k -> evict(books.byKey.get(k), v)));
+    return plan.isPresent();
+  }
+
+  private void evict(VersionEntry v, VersionEntry forWhom) {
+    getContext().getLog().info("Evicting model '{}' version {} (idle) to make room for '{}' version {}",
+        v.key.model(), v.key.version(), forWhom.key.model(), forWhom.key.version());
+    v.evicting = true;
+    v.state = ModelState.UNLOADING;
+    v.enqueue = null;
+    v.lifecycle.tell(new VersionLifecycle.Unload());
+  }
+
+  private void evicted(VersionEntry v) {
+    v.evicting = false;
+    metrics.evicted(v.key.model());
+    rest(v, "evicted to make room for another model: it loads on its next request");
+    if (!v.waiting.isEmpty()) requestLoad(v, true);
+  }
+
+  private void begin(VersionEntry v) {
+    v.queued = false;
+    books.ledger.charge(v.key, v.devices, expected(v));
+    books.loadsInProgress.add(v.key);
+    v.loadStartNanos = System.nanoTime();
+    VersionKey key = v.key;
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(ResidentMemory::bytes, blocking),
+        (resident, error) -> new LoadMayStart(key, resident == null ? -1 : resident));
+  }
+
+  private Behavior<Command> onLoadMayStart(LoadMayStart msg) {
+    VersionEntry v = books.byKey.get(msg.key());
+    if (v == null || v.state != ModelState.LOADING || v.lifecycle != null) {
+      // Unloaded or replaced while its turn came.
+      books.ledger.release(msg.key());
+      books.loadsInProgress.remove(msg.key());
+      pump();
+      return this;
+    }
+    v.residentAtStart = msg.resident();
+    v.loads++;
+    v.lifecycle = getContext().spawn(VersionLifecycle.supervised(v.spec, lifecycleEvents), v.key.actorName() + "-l" + v.loads);
+    getContext().watchWith(v.lifecycle, new LifecycleStopped(v.key, v.lifecycle));
+    return this;
+  }
+
+  /** Its first Ready since the load began: the held requests go in, and the footprint is measured. */
+  private void loaded(VersionEntry v) {
+    long took = System.nanoTime() - v.loadStartNanos;
+    metrics.loaded(Duration.ofNanos(took));
+    v.lastUsedNanos = System.nanoTime();
+    if (v.onDemand)
+      getContext().getLog().info("Model '{}' version {} loaded on demand in {} ms", v.key.model(), v.key.version(),
+          TimeUnit.NANOSECONDS.toMillis(took));
+    while (!v.waiting.isEmpty()) dispatch(v, v.waiting.poll().infer());
+    if (!v.devices.isEmpty() && v.policy.declaredBytes() == 0 && v.residentAtStart >= 0) {
+      VersionKey key = v.key;
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(ResidentMemory::bytes, blocking),
+          (resident, error) -> new Measured(key, resident == null ? -1 : resident));
+    }
+  }
+
+  /**
+   * The growth of resident memory across the load, at least the model file (its weights are in memory
+   * whatever else happened meanwhile); kept for the version's later loads.
+   */
+  private Behavior<Command> onMeasured(Measured msg) {
+    VersionEntry v = books.byKey.get(msg.key());
+    if (v == null || msg.resident() < 0 || !books.ledger.charged(v.key)) return this;
+    long bytes = Math.max(v.fileBytes, msg.resident() - v.residentAtStart);
+    books.footprints.put(footprintKey(v), bytes);
+    books.ledger.charge(v.key, v.devices, bytes);
+    metrics.devices(books.ledger.budgets());
+    return this;
+  }
+
+  private void failWaiting(VersionEntry v, ErrorKind kind, String message) {
+    while (!v.waiting.isEmpty())
+      v.waiting.poll().infer().replyTo().tell(InferResult.failed(new InferenceException(kind, message)));
+  }
+
+  private void tickWhileNeeded() {
+    boolean needed = !books.loadQueue.isEmpty() || books.byKey.values().stream().anyMatch(v -> !v.waiting.isEmpty());
+    if (needed && !timers.isTimerActive(Tick.INSTANCE)) timers.startTimerWithFixedDelay(Tick.INSTANCE, Tick.INSTANCE, TICK);
+    else if (!needed) timers.cancel(Tick.INSTANCE);
+  }
+
+  private Behavior<Command> onTick() {
+    long now = System.nanoTime();
+    for (VersionEntry v : books.byKey.values()) {
+      for (Iterator<Waiting> it = v.waiting.iterator(); it.hasNext(); ) {
+        Waiting w = it.next();
+        if (w.deadlineNanos() > now) continue;
+        it.remove();
+        InferenceException e = w.clientDeadline()
+            ? new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "the request's deadline passed while model '"
+                + v.key.model() + "' version " + v.key.version() + " was loading")
+            : InferenceException.unavailable("model '" + v.key.model() + "' version " + v.key.version()
+                + " did not become ready within its load_wait (" + v.policy.loadWait().toMillis() + " ms): " + whyNotReady(v));
+        w.infer().replyTo().tell(InferResult.failed(e));
+      }
+    }
+    // An on-demand load nobody waits for any more gives up its turn.
+    for (Iterator<VersionEntry> it = books.loadQueue.iterator(); it.hasNext(); ) {
+      VersionEntry v = it.next();
+      if (v.onDemand && v.waiting.isEmpty()) {
+        it.remove();
+        v.queued = false;
+        rest(v, ON_DEMAND);
+      }
+    }
+    pump();
+    return this;
+  }
+
+  private String whyNotReady(VersionEntry v) {
+    if (!v.queued) return "it is still loading";
+    if (!books.ledger.fits(v.devices, expected(v)))
+      return "it needs " + expected(v) + " bytes on " + v.devices + " and the memory budget (" + books.ledger.budget()
+          + " bytes per device) is held by replicas that are pinned (min_replicas >= 1) or busy";
+    return "it waits behind " + (books.loadQueue.size() - 1 + books.loadsInProgress.size()) + " other load(s)";
+  }
+
+  private Map<List<String>, Integer> replicaCounts() {
+    Map<List<String>, Integer> counts = new HashMap<>();
+    for (VersionEntry v : books.byKey.values())
+      counts.merge(List.of(v.key.model(), v.resting ? "IDLE" : v.state.name()), 1, Integer::sum);
+    return counts;
+  }
+
+  // ---- the admin API: placement, the node, scaling ----
+
+  private String node() {
+    return getContext().getSystem().address().toString();
+  }
+
+  private Behavior<Command> onPlacement(GetPlacement msg) {
+    List<ReplicaView> out = new ArrayList<>();
+    for (ModelEntry entry : books.models.values()) {
+      entry.versions.values().forEach(v -> out.add(view(v)));
+      if (entry.incoming != null) entry.incoming.values().forEach(v -> out.add(view(v)));
+    }
+    msg.replyTo().tell(new PlacementReply(out));
+    return this;
+  }
+
+  private ReplicaView view(VersionEntry v) {
+    boolean charged = books.ledger.charged(v.key);
+    boolean measured = v.policy.declaredBytes() == 0 && books.footprints.containsKey(footprintKey(v));
+    return new ReplicaView(v.key.model(), v.key.version(), node(), v.devices, v.state.name(), v.reason,
+        v.state == ModelState.READY ? v.statistics.inFlight() : 0, expected(v), measured && !v.devices.isEmpty(),
+        v.lastUsedMillis, v.waiting.size(), v.policy.scaling());
+  }
+
+  private Behavior<Command> onNode(GetNode msg) {
+    msg.replyTo().tell(new NodeReply(new NodeView(node(), books.ledger.budgets(), books.loadQueue.size(), books.unmetDemand)));
+    return this;
+  }
+
+  private Behavior<Command> onScale(Scale msg) {
+    try {
+      ModelEntry entry = books.known(msg.model());
+      List<VersionEntry> targets = new ArrayList<>();
+      if (msg.version().isEmpty()) {
+        targets.addAll(entry.versions.values());
+        if (entry.incoming != null) targets.addAll(entry.incoming.values());
+      } else {
+        VersionEntry v = entry.versions.values().stream().filter(e -> e.key.version().equals(msg.version())).findFirst()
+            .orElseThrow(() -> InferenceException.notFound("model '" + msg.model() + "' has no version " + msg.version()));
+        targets.add(v);
+      }
+      if (targets.isEmpty())
+        throw InferenceException.unavailable("model '" + msg.model() + "' has no version to scale: " + entry.source.error());
+      List<ScalingPolicy> next = new ArrayList<>();
+      for (VersionEntry v : targets) next.add(v.policy.scaling().with(msg.update()));
+      for (int i = 0; i < targets.size(); i++) {
+        VersionEntry v = targets.get(i);
+        v.policy = v.policy.withScaling(next.get(i));
+        books.scaling.put(v.key.model() + "/" + v.key.version(), next.get(i));
+        if (v.policy.pinned() && v.resting && !entry.unloadedOnRequest) requestLoad(v, false);
+      }
+      getContext().getLog().info("Scaling of model '{}' {} set to {}", msg.model(),
+          msg.version().isEmpty() ? "(every version)" : "version " + msg.version(), next.get(next.size() - 1));
+      msg.replyTo().tell(new Scaled(next.get(next.size() - 1)));
+      pump();
+    } catch (InferenceException e) {
+      msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
+    } catch (IllegalArgumentException e) {
+      msg.replyTo().tell(Refused.of(ErrorKind.INVALID_ARGUMENT, e.getMessage()));
     }
     return this;
   }

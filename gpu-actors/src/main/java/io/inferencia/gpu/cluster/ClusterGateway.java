@@ -12,6 +12,10 @@ import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.ModelStatistics;
 import io.inferencia.protocols.modelconfig.ModelConfig;
+import io.inferencia.protocols.placement.NodeView;
+import io.inferencia.protocols.placement.ReplicaView;
+import io.inferencia.protocols.placement.ScalingPolicy;
+import io.inferencia.protocols.placement.ScalingUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +60,8 @@ public final class ClusterGateway implements InferenceGateway {
   public CompletionStage<InferResponse> infer(InferRequest request) {
     String sequence = request.parameters().get(SequenceId.ID);
     String sticky = sequence == null || sequence.isBlank() ? null : request.model() + ":" + sequence.trim();
-    return call(sticky, core -> core.infer(request));
+    // Re-sends keep the client's deadline: the answer comes by then, or DEADLINE_EXCEEDED does.
+    return call(sticky, ActorInferenceGateway.deadline(timeout, request), core -> core.infer(request));
   }
 
   /** Ready when some gpu node is reachable and says it is ready; never waits for one. */
@@ -102,9 +107,53 @@ public final class ClusterGateway implements InferenceGateway {
     return everywhere(core -> core.unload(model));
   }
 
+  /** The replicas of every reachable gpu node. */
+  @Override
+  public CompletionStage<List<ReplicaView>> placement() {
+    return gather(ActorInferenceGateway::placement);
+  }
+
+  @Override
+  public CompletionStage<List<NodeView>> nodes() {
+    return gather(ActorInferenceGateway::nodes);
+  }
+
+  /** Every gpu node applies it, so each one's versions scale alike. */
+  @Override
+  public CompletionStage<ScalingPolicy> scale(String model, String version, ScalingUpdate update) {
+    List<GpuNode> all = nodes.available();
+    if (all.isEmpty())
+      return CompletableFuture.failedFuture(new InferenceException(ErrorKind.UNAVAILABLE, "no gpu node is reachable"));
+    List<CompletableFuture<ScalingPolicy>> each = new ArrayList<>();
+    for (GpuNode node : all)
+      each.add(new ActorInferenceGateway(node.manager, scheduler, timeout).scale(model, version, update).toCompletableFuture());
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .handle((ok, error) -> {
+          if (error != null) throw InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE);
+          return each.get(0).join();
+        });
+  }
+
+  /** Each reachable gpu node's answer, concatenated. */
+  private <T> CompletionStage<List<T>> gather(Function<ActorInferenceGateway, CompletionStage<List<T>>> op) {
+    List<CompletableFuture<List<T>>> each = new ArrayList<>();
+    for (GpuNode node : nodes.available())
+      each.add(op.apply(new ActorInferenceGateway(node.manager, scheduler, timeout)).toCompletableFuture());
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
+      if (error != null) throw InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE);
+      List<T> out = new ArrayList<>();
+      each.forEach(f -> out.addAll(f.join()));
+      return out;
+    });
+  }
+
   private <T> CompletionStage<T> call(String sticky, Function<ActorInferenceGateway, CompletionStage<T>> op) {
+    return call(sticky, timeout, op);
+  }
+
+  private <T> CompletionStage<T> call(String sticky, Duration within, Function<ActorInferenceGateway, CompletionStage<T>> op) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    attempt(result, System.nanoTime() + timeout.toNanos(), sticky, op);
+    attempt(result, System.nanoTime() + within.toNanos(), sticky, op);
     return result;
   }
 

@@ -81,6 +81,8 @@ public final class ModelConfigParser {
     checkBatching(b, dir);
     checkInstanceGroups(b, dir);
     checkSessionParameters(b, dir);
+    var replicas = io.inferencia.gpu.placement.ReplicaPolicy.check(b.getParametersMap());
+    if (replicas.isPresent()) throw error(dir, replicas.get());
     checkOptimization(b, dir);
     checkWarmup(b, dir);
     return b.build();

@@ -89,13 +89,19 @@ public final class ModelRepository {
   }
 
   private static ModelVersionSource pipelineVersion() {
-    return new ModelVersionSource("1", Optional.empty(), "");
+    return new ModelVersionSource("1", Optional.empty(), "", 0);
   }
 
   private static ModelVersionSource onnxVersion(Path dir, long version, String file) {
     Path model = dir.resolve(Long.toString(version)).resolve(file);
     String error = Files.isRegularFile(model) ? "" : "model file " + model + " is missing";
-    return new ModelVersionSource(Long.toString(version), Optional.of(model), error);
+    long bytes = 0;
+    try {
+      if (error.isEmpty()) bytes = Files.size(model);
+    } catch (java.io.IOException e) {
+      // Gone since the check: the load reports the missing file.
+    }
+    return new ModelVersionSource(Long.toString(version), Optional.of(model), error, bytes);
   }
 
   private static List<Long> numericVersions(Path dir) {

@@ -13,6 +13,10 @@ final class DurationCounter {
     nanos.add(Math.max(0, totalNanos));
   }
 
+  long count() {
+    return count.sum();
+  }
+
   ModelStatistics.Duration snapshot() {
     return new ModelStatistics.Duration(count.sum(), nanos.sum());
   }

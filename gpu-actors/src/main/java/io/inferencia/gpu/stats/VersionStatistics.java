@@ -19,6 +19,7 @@ public final class VersionStatistics {
   private final AtomicLong lastInferenceMillis = new AtomicLong();
   private final LongAdder inferenceCount = new LongAdder();
   private final LongAdder executionCount = new LongAdder();
+  private final LongAdder accepted = new LongAdder();
   private final DurationCounter success = new DurationCounter();
   private final DurationCounter fail = new DurationCounter();
   private final DurationCounter queue = new DurationCounter();
@@ -56,6 +57,16 @@ public final class VersionStatistics {
     executionCount.increment();
     batches.computeIfAbsent(batchSize, b -> new BatchCounters()).add(times);
     metrics.executed(batchSize);
+  }
+
+  /** A request handed to this version (the repository manager counts them, for the in-flight view). */
+  public void accepted() {
+    accepted.increment();
+  }
+
+  /** Requests accepted and not yet answered (approximate: the counters are read one after the other). */
+  public long inFlight() {
+    return Math.max(0, accepted.sum() - success.count() - fail.count());
   }
 
   /**

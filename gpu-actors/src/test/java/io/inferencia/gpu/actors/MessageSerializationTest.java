@@ -57,6 +57,26 @@ class MessageSerializationTest {
     serialization.verifySerialization(new VersionLifecycle.Unload(), true);
   }
 
+  /** The admin API's requests and replies: an edge-only node asks every gpu node. */
+  @Test
+  void placementRequestsAndRepliesRoundTrip() {
+    serialization.verifySerialization(new ModelRepositoryManager.GetPlacement(
+        testKit.<ModelRepositoryManager.PlacementReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetNode(
+        testKit.<ModelRepositoryManager.NodeReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Scale("m", "1",
+        new io.inferencia.protocols.placement.ScalingUpdate(0, null, 3),
+        testKit.<ModelRepositoryManager.ScaleReply>createTestProbe().ref()), true);
+    var policy = new io.inferencia.protocols.placement.ScalingPolicy(0, 2, 3);
+    serialization.verifySerialization(new ModelRepositoryManager.PlacementReply(List.of(
+        new io.inferencia.protocols.placement.ReplicaView("m", "1", "pekko://inferencia@10.0.0.1:2551", List.of("cpu"),
+            "READY", "", 2, 1 << 20, true, 1_700_000_000_000L, 0, policy))), false);
+    serialization.verifySerialization(new ModelRepositoryManager.NodeReply(new io.inferencia.protocols.placement.NodeView(
+        "pekko://inferencia@10.0.0.1:2551", List.of(new io.inferencia.protocols.placement.DeviceBudget("cpu", 1 << 30, 1 << 20, 1)),
+        1, 0)), false);
+    serialization.verifySerialization(new ModelRepositoryManager.Scaled(policy), false);
+  }
+
   /** The lifecycle's events: its owner may live on another node once versions are sharded. */
   @Test
   void lifecycleEventsRoundTrip() {

@@ -201,4 +201,38 @@ class ModelConfigParserTest {
   private static ModelConfig parseShipped(String model) throws Exception {
     return ModelConfigParser.parseFile(TestModels.repository().resolve(model).resolve("config.pbtxt"), model);
   }
+
+  @Test
+  void readsReplicaParametersAndRefusesBadOnes() throws Exception {
+    String ok = MINIMAL + param("min_replicas", "0") + param("max_replicas", "3") + param("target_in_flight", "4")
+        + param("memory_bytes", "64MiB") + param("idle_after", "30s") + param("load_wait", "2m");
+    var defaults = new io.inferencia.gpu.placement.PlacementSettings(0, java.time.Duration.ofSeconds(60),
+        java.time.Duration.ofMinutes(5), 1, 1, 4, 2);
+    var policy = io.inferencia.gpu.placement.ReplicaPolicy.of(ModelConfigParser.parse(ok, "m"), defaults);
+    assertEquals(new io.inferencia.protocols.placement.ScalingPolicy(0, 3, 4), policy.scaling());
+    assertEquals(64L << 20, policy.declaredBytes());
+    assertEquals(java.time.Duration.ofSeconds(30), policy.idleAfter());
+    assertEquals(java.time.Duration.ofMinutes(2), policy.loadWait());
+    var plain = io.inferencia.gpu.placement.ReplicaPolicy.of(ModelConfigParser.parse(MINIMAL, "m"), defaults);
+    assertEquals(new io.inferencia.protocols.placement.ScalingPolicy(1, 4, 2), plain.scaling());
+
+    refused(param("min_replicas", "-1"), "min_replicas must be >= 0");
+    refused(param("min_replicas", "two"), "min_replicas must be a whole number");
+    refused(param("min_replicas", "3") + param("max_replicas", "2"), "must not exceed max_replicas");
+    refused(param("max_replicas", "0"), "max_replicas must be >= 1");
+    refused(param("target_in_flight", "0"), "target_in_flight must be >= 1");
+    refused(param("memory_bytes", "lots"), "memory_bytes must be a size");
+    refused(param("load_wait", "0s"), "load_wait must be longer than zero");
+    refused(param("idle_after", "soon"), "is not a duration");
+  }
+
+  private static String param(String key, String value) {
+    return "\nparameters { key: \"" + key + "\" value: { string_value: \"" + value + "\" } }";
+  }
+
+  private static void refused(String parameters, String text) {
+    ModelConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ModelConfigException.class,
+        () -> ModelConfigParser.parse(MINIMAL + parameters, "m"));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(text), e.getMessage());
+  }
 }

@@ -54,6 +54,11 @@ public final class Await {
     loading().untilAsserted(() -> assertTrue(result(gateway.serverReady()), "server not ready"));
   }
 
+  /** Waits until {@code condition} holds (checked every 50 ms for up to 120 s). */
+  public static void until(java.util.concurrent.Callable<Boolean> condition, String what) {
+    loading().alias(what).until(condition);
+  }
+
   /** Loading models takes a while: checked every 50 ms for up to 120 s. */
   private static ConditionFactory loading() {
     return await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50));

@@ -13,4 +13,8 @@ import java.util.List;
  *     every evictable replica went: the signal to add a gpu node
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record NodeView(String node, List<DeviceBudget> devices, int pendingLoads, int unmetDemand) implements CborSerializable {}
+public record NodeView(String node, List<DeviceBudget> devices, int pendingLoads, int unmetDemand) implements CborSerializable {
+  public NodeView {
+    devices = List.copyOf(devices);
+  }
+}

@@ -22,4 +22,8 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ReplicaView(String model, String version, String node, List<String> devices, String state, String reason,
     long inFlight, long footprintBytes, boolean footprintMeasured, long lastUsedEpochMillis, int pendingRequests,
-    ScalingPolicy scaling) implements CborSerializable {}
+    ScalingPolicy scaling) implements CborSerializable {
+  public ReplicaView {
+    devices = List.copyOf(devices);
+  }
+}
