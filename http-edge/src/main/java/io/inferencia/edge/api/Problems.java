@@ -2,6 +2,10 @@ package io.inferencia.edge.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferencia.edge.errors.ErrorMapping;
+import io.inferencia.protocols.inference.ErrorKind;
+import io.inferencia.protocols.inference.InferenceFailure;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -11,6 +15,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -53,6 +58,22 @@ public final class Problems {
     if (c instanceof ApiProblem p) return p;
     if (c instanceof TimeoutException) return ApiProblem.timeout("the server did not answer in time");
     return new ApiProblem(500, "internal", "Internal server error", "the request failed inside the server");
+  }
+
+  /**
+   * A failed inference gateway call as a problem: the status {@link ErrorMapping} gives its error class
+   * (as on the KServe routes: NOT_FOUND 404, INVALID_ARGUMENT 400, UNAVAILABLE 503, DEADLINE_EXCEEDED
+   * 504, ...) with its message made safe for clients; the type is the class's name ({@code not-found}),
+   * {@code timeout} for a deadline as in {@link ApiProblem#timeout}, the title the status's reason in
+   * sentence case as {@link ApiProblem}'s own. An {@link ApiProblem} passes through.
+   */
+  public static ApiProblem ofGateway(Throwable t) {
+    if (ErrorMapping.unwrap(t) instanceof ApiProblem p) return p;
+    InferenceFailure f = ErrorMapping.classify(t);
+    StatusCode status = ErrorMapping.httpStatus(f.kind());
+    String type = f.kind() == ErrorKind.DEADLINE_EXCEEDED ? "timeout" : f.kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    String title = status.reason().charAt(0) + status.reason().substring(1).toLowerCase(Locale.ROOT);
+    return new ApiProblem(status.intValue(), type, title, f.message());
   }
 
   public static ExceptionHandler exceptionHandler() {

@@ -19,6 +19,7 @@ import io.inferencia.protocols.jobs.grpc.JobService;
 import io.inferencia.protocols.jobs.grpc.JobServicePowerApiHandlerFactory;
 import io.inferencia.protocols.storage.ObjectStore;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -27,7 +28,7 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The {@code /v1} API (uploads and jobs, RFC 9457 problems), {@code /metrics}, and the gRPC JobService,
+ * The {@code /v1} API (uploads, jobs and admin, RFC 9457 problems), {@code /metrics}, and the gRPC JobService,
  * assembled from their parts. Storage and database calls run on {@code edge.blocking-dispatcher}.
  */
 public final class V1Api extends AllDirectives {
@@ -59,14 +60,16 @@ public final class V1Api extends AllDirectives {
     UploadRoutes uploads = new UploadRoutes(tenants, objects, blocking,
         UploadSettings.fromConfig(config.getConfig("uploads"), storageSecret), intake);
     JobRoutes jobRoutes = new JobRoutes(tenants, submissions, jobs, views, json, blocking);
-    return new V1Api(v1(uploads, jobRoutes), new MetricsRoutes(edgeMetrics),
+    AdminRoutes admin = new AdminRoutes(tenants, gateway, config.getDuration("edge.ask-timeout"));
+    return new V1Api(v1(uploads.route(), jobRoutes.route(), admin.route()), new MetricsRoutes(edgeMetrics),
         new JobGrpcService(tenants, submissions, jobs, objects, resultTtl));
   }
 
-  /** {@code /v1/uploads} and {@code /v1/jobs}, every error and rejection an RFC 9457 problem. */
-  public static Route v1(UploadRoutes uploads, JobRoutes jobs) {
+  /** {@code /v1} over {@code routes} ({@code uploads}, {@code jobs}, {@code admin}), every error and rejection an RFC 9457 problem. */
+  public static Route v1(Route... routes) {
     return Directives.pathPrefix("v1", () -> Directives.handleExceptions(Problems.exceptionHandler(), () ->
-        Directives.handleRejections(Problems.rejectionHandler(), () -> Directives.concat(uploads.route(), jobs.route()))));
+        Directives.handleRejections(Problems.rejectionHandler(), () -> Directives.concat(routes[0],
+            Arrays.copyOfRange(routes, 1, routes.length)))));
   }
 
   /** {@code /v1/...} and {@code /metrics}. */

@@ -73,8 +73,16 @@ final class RouteLabel {
       case "jobs" -> s.length == 2 ? "/v1/jobs"
           : s.length == 3 ? "/v1/jobs/{id}"
           : s.length == 4 && s[3].equals("events") ? "/v1/jobs/{id}/events" : OTHER;
+      case "admin" -> admin(s);
       default -> OTHER;
     };
+  }
+
+  private static String admin(String[] s) {
+    if (s.length == 3 && (s[2].equals("placement") || s[2].equals("nodes"))) return "/v1/admin/" + s[2];
+    if (s.length < 5 || !s[2].equals("models") || !s[s.length - 1].equals("scaling")) return OTHER;
+    if (s.length == 5) return "/v1/admin/models/{model}/scaling";
+    return s.length == 7 && s[4].equals("versions") ? "/v1/admin/models/{model}/versions/{version}/scaling" : OTHER;
   }
 
   /** The path's segments, without empty ones from a leading or trailing slash. */

@@ -72,7 +72,7 @@ class V1RequestBodiesTest {
     JobRoutes jobRoutes = new JobRoutes(open, new JobSubmissions(tasks, OBJECTS, blocking, jobs, "intake"), jobs,
         new NoViews(), new JobJson(OBJECTS, Duration.ofHours(1)), blocking);
     UploadRoutes uploads = new UploadRoutes(open, OBJECTS, blocking, settings, "intake");
-    binding = Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(V1Api.v1(uploads, jobRoutes))
+    binding = Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(V1Api.v1(uploads.route(), jobRoutes.route()))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     rest = new RestClient("127.0.0.1", binding.localAddress().getPort());
     OBJECTS.put(S3Uri.parse(INPUT).orElseThrow(), 100, "application/octet-stream");

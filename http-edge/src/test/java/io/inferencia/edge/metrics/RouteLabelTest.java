@@ -18,6 +18,11 @@ class RouteLabelTest {
     assertEquals("/v1/uploads/{id}/complete", RouteLabel.of("/v1/uploads/u-1/complete"));
     assertEquals("/v2/health/ready", RouteLabel.of("/v2/health/ready"));
     assertEquals("/metrics", RouteLabel.of("/metrics"));
+    assertEquals("/v1/admin/placement", RouteLabel.of("/v1/admin/placement"));
+    assertEquals("/v1/admin/nodes", RouteLabel.of("/v1/admin/nodes/"));
+    assertEquals("/v1/admin/models/{model}/scaling", RouteLabel.of("/v1/admin/models/ocr_cls/scaling"));
+    assertEquals("/v1/admin/models/{model}/versions/{version}/scaling",
+        RouteLabel.of("/v1/admin/models/ocr_cls/versions/3/scaling"));
   }
 
   @Test
@@ -28,5 +33,13 @@ class RouteLabelTest {
     assertEquals("other", RouteLabel.of("/v2/models/m/versions/1/infer/more"));
     assertEquals("other", RouteLabel.of("/v1/jobs/a/b/c"));
     assertEquals("other", RouteLabel.of("/v2/health/whatever"));
+    assertEquals("other", RouteLabel.of("/v1/admin"));
+    assertEquals("other", RouteLabel.of("/v1/admin/secrets"));
+    assertEquals("other", RouteLabel.of("/v1/admin/placement/m"));
+    assertEquals("other", RouteLabel.of("/v1/admin/models/m"));
+    assertEquals("other", RouteLabel.of("/v1/admin/models/m/versions/1"));
+    assertEquals("other", RouteLabel.of("/v1/admin/models/m/x/1/scaling"));
+    assertEquals("other", RouteLabel.of("/v1/admin/models/m/versions/1/x/scaling"));
+    assertEquals("other", RouteLabel.of("/v1/admin/nodes/n1/scaling"));
   }
 }
