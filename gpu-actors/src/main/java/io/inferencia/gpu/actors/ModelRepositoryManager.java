@@ -616,6 +616,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     long client = TimeUnit.MICROSECONDS.toNanos(msg.request().clientTimeoutMicros());
     boolean clientFirst = client > 0 && client < wait;
     v.waiting.add(new Waiting(msg, now + (clientFirst ? client : wait), clientFirst));
+    metrics.held(v.key.model());
     if (v.resting) {
       requestLoad(v, true);
       pump();
