@@ -61,7 +61,8 @@ public final class ClusterGateway implements InferenceGateway {
     String sequence = request.parameters().get(SequenceId.ID);
     String sticky = sequence == null || sequence.isBlank() ? null : request.model() + ":" + sequence.trim();
     // Re-sends keep the client's deadline: the answer comes by then, or DEADLINE_EXCEEDED does.
-    return call(sticky, ActorInferenceGateway.deadline(timeout, request), core -> core.infer(request));
+    String version = request.version() == null ? "" : request.version();
+    return call(sticky, request.model(), version, ActorInferenceGateway.deadline(timeout, request), core -> core.infer(request));
   }
 
   /** Ready when some gpu node is reachable and says it is ready; never waits for one. */
@@ -148,16 +149,18 @@ public final class ClusterGateway implements InferenceGateway {
   }
 
   private <T> CompletionStage<T> call(String sticky, Function<ActorInferenceGateway, CompletionStage<T>> op) {
-    return call(sticky, timeout, op);
+    return call(sticky, null, "", timeout, op);
   }
 
-  private <T> CompletionStage<T> call(String sticky, Duration within, Function<ActorInferenceGateway, CompletionStage<T>> op) {
+  /** {@code model} non-null: the nodes where its version is READY are preferred (no load to wait for). */
+  private <T> CompletionStage<T> call(String sticky, String model, String version, Duration within,
+      Function<ActorInferenceGateway, CompletionStage<T>> op) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    attempt(result, System.nanoTime() + within.toNanos(), sticky, op);
+    attempt(result, System.nanoTime() + within.toNanos(), sticky, model, version, op);
     return result;
   }
 
-  private <T> void attempt(CompletableFuture<T> result, long deadline, String sticky,
+  private <T> void attempt(CompletableFuture<T> result, long deadline, String sticky, String model, String version,
       Function<ActorInferenceGateway, CompletionStage<T>> op) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
@@ -166,21 +169,22 @@ public final class ClusterGateway implements InferenceGateway {
     }
     // The change to wait for is taken before the set it follows, so a node published in between is not missed.
     CompletionStage<Void> nextChange = nodes.nextChange();
-    List<GpuNode> available = nodes.available();
+    List<GpuNode> available = model == null || sticky != null
+        ? nodes.available() : preferServing(nodes.available(), model, version);
     GpuNode first = choose(available, sticky);
     // Lost a moment before the watcher published it: choose among the others.
     GpuNode node = first != null && first.isLost() ? choose(available.stream().filter(n -> !n.isLost()).toList(), sticky) : first;
     if (node == null) {
       // No gpu node to send to: wait for one (a node joining or coming back) until the deadline.
       nextChange.toCompletableFuture().copy().completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
-          .thenRun(() -> attempt(result, deadline, sticky, op));
+          .thenRun(() -> attempt(result, deadline, sticky, model, version, op));
       return;
     }
     AtomicBoolean settled = new AtomicBoolean();
     Runnable resend = () -> {
       if (settled.compareAndSet(false, true)) {
         RESENT.increment();
-        attempt(result, deadline, sticky, op);
+        attempt(result, deadline, sticky, model, version, op);
       }
     };
     if (!node.track(resend)) {
@@ -209,6 +213,22 @@ public final class ClusterGateway implements InferenceGateway {
       else result.completeExceptionally(InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE));
     });
     return result;
+  }
+
+  /**
+   * The nodes where the version is READY, when there are any: a model loaded on demand is then loaded
+   * on one node and served there, instead of on every node a request happens to reach. Without any,
+   * every node: the chosen one loads it. Sequences are not narrowed, so their node does not change
+   * when another node loads the model.
+   */
+  static List<GpuNode> preferServing(List<GpuNode> available, String model, String version) {
+    List<GpuNode> serving = null;
+    for (GpuNode node : available) {
+      if (!node.serves(model, version)) continue;
+      if (serving == null) serving = new ArrayList<>(available.size());
+      serving.add(node);
+    }
+    return serving == null ? available : serving;
   }
 
   /**

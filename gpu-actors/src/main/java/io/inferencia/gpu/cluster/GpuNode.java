@@ -16,6 +16,8 @@ final class GpuNode {
   /** Each in-flight call's re-send, run once if the node is lost before the call is answered. */
   private final Set<Runnable> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean lost;
+  /** {@code model} and {@code model/version} of every version READY there, as the watcher last heard. */
+  private volatile Set<String> serving = Set.of();
 
   GpuNode(Address address, ActorRef<ModelRepositoryManager.Command> manager) {
     this.address = address;
@@ -45,6 +47,15 @@ final class GpuNode {
       inFlight.remove(resend);
       resend.run();
     }
+  }
+
+  /** Whether the node has the version (empty: any version of the model) loaded and ready. */
+  boolean serves(String model, String version) {
+    return serving.contains(version.isEmpty() ? model : model + "/" + version);
+  }
+
+  void serving(Set<String> versions) {
+    serving = Set.copyOf(versions);
   }
 
   boolean isLost() {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.inferencia.protocols.placement.ReplicaView;
 import kamon.Kamon;
 import kamon.metric.Gauge;
 import org.apache.pekko.actor.Address;
@@ -42,6 +43,18 @@ public final class GpuNodeWatcher {
 
   private record Recheck(GpuNode node) implements Event {}
 
+  /** Time to ask every node which versions it serves. */
+  private enum PollPlacement implements Event { INSTANCE }
+
+  /** A node's READY versions, as {@code model} and {@code model/version}; null when it did not answer. */
+  private record Placed(GpuNode node, Set<String> serving) implements Event {}
+
+  /**
+   * How often each gpu node is asked what it serves, so that calls go where their version is loaded.
+   * A version loaded since is found by the calls that reach its node meanwhile (they are served there).
+   */
+  private static final Duration PLACEMENT_POLL = Duration.ofMillis(500);
+
   /** How often a registered node that is still loading its models is asked again. */
   private static final Duration RECHECK = Duration.ofMillis(500);
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
@@ -69,7 +82,10 @@ public final class GpuNodeWatcher {
           ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new), ClusterEvent.ReachabilityEvent.class));
       cluster.subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.MemberEvent.class, Membership::new), ClusterEvent.MemberEvent.class));
-      return Behaviors.withTimers(timers -> new GpuNodeWatcher(nodes).watching(ctx, timers));
+      return Behaviors.withTimers(timers -> {
+        timers.startTimerWithFixedDelay(PollPlacement.INSTANCE, PLACEMENT_POLL);
+        return new GpuNodeWatcher(nodes).watching(ctx, timers);
+      });
     });
     return Behaviors.supervise(watcher).onFailure(SupervisorStrategy.restart());
   }
@@ -82,6 +98,14 @@ public final class GpuNodeWatcher {
           return Behaviors.same();
         })
         .onMessage(Listed.class, m -> onListing(ctx, m.listing()))
+        .onMessage(PollPlacement.class, m -> {
+          listed.values().forEach(node -> askPlacement(ctx, node));
+          return Behaviors.same();
+        })
+        .onMessage(Placed.class, m -> {
+          if (m.serving() != null) m.node().serving(m.serving());
+          return Behaviors.same();
+        })
         .onMessage(Reachability.class, m -> onReachability(ctx, m.event()))
         .onMessage(Membership.class, m -> onMembership(ctx, m.event()))
         .build();
@@ -151,6 +175,21 @@ public final class GpuNodeWatcher {
   private void check(ActorContext<Event> ctx, GpuNode node) {
     ctx.ask(ModelRepositoryManager.ReadyReply.class, node.manager, CHECK_TIMEOUT, ModelRepositoryManager.GetServerReady::new,
         (reply, error) -> new Checked(node, reply != null && reply.ready()));
+  }
+
+  private void askPlacement(ActorContext<Event> ctx, GpuNode node) {
+    ctx.ask(ModelRepositoryManager.PlacementReply.class, node.manager, CHECK_TIMEOUT, ModelRepositoryManager.GetPlacement::new,
+        (reply, error) -> new Placed(node, reply == null ? null : serving(reply.replicas())));
+  }
+
+  private static Set<String> serving(List<ReplicaView> replicas) {
+    Set<String> out = new HashSet<>();
+    for (ReplicaView r : replicas) {
+      if (!r.state().equals("READY")) continue;
+      out.add(r.model());
+      out.add(r.model() + "/" + r.version());
+    }
+    return out;
   }
 
   private Behavior<Event> onChecked(ActorContext<Event> ctx, TimerScheduler<Event> timers, Checked m) {

@@ -50,6 +50,19 @@ class GpuNodeChoiceTest {
   }
 
   @Test
+  void callsGoWhereTheirVersionIsReadyAndAnywhereWhenItIsNowhere() {
+    List<GpuNode> three = nodes(3);
+    three.get(1).serving(Set.of("lazy", "lazy/1"));
+    three.get(2).serving(Set.of("other", "other/1"));
+    assertEquals(List.of(three.get(1)), ClusterGateway.preferServing(three, "lazy", ""));
+    assertEquals(List.of(three.get(1)), ClusterGateway.preferServing(three, "lazy", "1"));
+    assertEquals(three, ClusterGateway.preferServing(three, "lazy", "2"), "version 2 is nowhere: any node loads it");
+    assertEquals(three, ClusterGateway.preferServing(three, "cold", ""));
+    three.get(0).serving(Set.of("lazy", "lazy/1"));
+    assertEquals(List.of(three.get(0), three.get(1)), ClusterGateway.preferServing(three, "lazy", ""));
+  }
+
+  @Test
   void noNodeNoChoice() {
     assertNull(ClusterGateway.choose(List.of(), null));
   }
