@@ -8,6 +8,7 @@ import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.kserve.KServeDocuments;
 import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.gpu.InferenceCore;
+import io.inferencia.node.health.NodeReadiness;
 import io.inferencia.gpu.jobs.JobWorker;
 import io.inferencia.gpu.jobs.ModelTask;
 import io.inferencia.gpu.jobs.OcrTask;
@@ -120,6 +121,7 @@ public final class NodeGuardian {
     InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
         ? InferenceCore.start(ctx, config, pipelines()).gateway()
         : InferenceCore.remote(ctx, config);
+    NodeReadiness.get(system).started(settings.hasRole(NodeRole.GPU) ? gateway : null);
     JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())
       ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking)), "job-worker");

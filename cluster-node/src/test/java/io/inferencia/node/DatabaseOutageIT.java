@@ -163,7 +163,7 @@ class DatabaseOutageIT {
   /** When readiness first answered as {@code ready} (epoch ms), or 0 if not within the timeout. */
   private static long awaitReadiness(NodeProcess node, boolean ready, Duration timeout) {
     try {
-      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> isReady(node) == ready);
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> isReady(node, ready));
       return System.currentTimeMillis();
     } catch (ConditionTimeoutException e) {
       return 0;
@@ -180,9 +180,29 @@ class DatabaseOutageIT {
     return ready;
   }
 
+  /**
+   * {@code /v2/health/ready} on the REST port and Pekko Management's {@code /ready}, which a load
+   * balancer or Kubernetes reads: both must turn with the database.
+   */
+  private static boolean[] readiness(NodeProcess node) throws Exception {
+    return new boolean[] {answers200(node.httpPort, "/v2/health/ready"), answers200(node.managementPort, "/ready")};
+  }
+
+  /** Both endpoints ready (for {@code ready}) or both not (for {@code !ready}). */
+  private static boolean isReady(NodeProcess node, boolean ready) throws Exception {
+    boolean[] r = readiness(node);
+    return r[0] == ready && r[1] == ready;
+  }
+
+  /** Either endpoint ready: what a client must never see during the outage. */
   private static boolean isReady(NodeProcess node) throws Exception {
+    boolean[] r = readiness(node);
+    return r[0] || r[1];
+  }
+
+  private static boolean answers200(int port, String path) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + "/v2/health/ready"))
+    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(5)).build();
     try {
       return http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

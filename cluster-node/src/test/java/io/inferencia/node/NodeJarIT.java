@@ -52,6 +52,22 @@ class NodeJarIT {
     if (node != null) assertEquals(143, node.terminate(), "a SIGTERM'd node runs coordinated shutdown and exits");
   }
 
+  /** Pekko Management: /alive, /ready (membership plus the node's own checks) and the cluster's members. */
+  @Test
+  void managementReportsTheNodeAliveReadyAndUp() throws Exception {
+    for (String path : new String[] {"/alive", "/ready"}) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + node.managementPort + path)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), path + ": " + r.body());
+    }
+    HttpResponse<String> members = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + node.managementPort + "/cluster/members")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, members.statusCode(), members.body());
+    JsonNode up = JSON.readTree(members.body()).get("members").get(0);
+    assertEquals("Up", up.get("status").asText(), members.body());
+    assertTrue(up.get("roles").toString().contains("gpu"), members.body());
+  }
+
   @Test
   void everyShippedModelIsReady() throws Exception {
     HttpResponse<String> r = post("/v2/repository/index", "{}");

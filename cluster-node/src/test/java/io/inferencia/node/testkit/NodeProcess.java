@@ -29,11 +29,13 @@ public final class NodeProcess implements AutoCloseable {
   public final int httpPort;
   public final int grpcPort;
   public final int s3Port;
+  public final int managementPort;
   private final Process process;
   private final Path log;
 
-  private NodeProcess(Process process, int httpPort, int grpcPort, int s3Port, Path log) {
+  private NodeProcess(Process process, int httpPort, int grpcPort, int s3Port, int managementPort, Path log) {
     this.process = process;
+    this.managementPort = managementPort;
     this.httpPort = httpPort;
     this.grpcPort = grpcPort;
     this.s3Port = s3Port;
@@ -72,13 +74,14 @@ public final class NodeProcess implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.put("HTTP_PORT", Integer.toString(http));
     env.put("GRPC_PORT", Integer.toString(grpc));
-    env.put("MANAGEMENT_PORT", Integer.toString(freePort()));
+    int management = freePort();
+    env.put("MANAGEMENT_PORT", Integer.toString(management));
     env.put("REMOTE_PORT", Integer.toString(freePort()));
     env.put("S3_PORT", Integer.toString(s3));
     env.put("MODEL_REPOSITORY", modelRepository.toString());
     env.put("DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
-    return new NodeProcess(pb.start(), http, grpc, s3, log);
+    return new NodeProcess(pb.start(), http, grpc, s3, management, log);
   }
 
   /** Waits for the process to exit; returns its exit code. */
