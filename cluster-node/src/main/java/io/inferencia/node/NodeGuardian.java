@@ -127,7 +127,8 @@ public final class NodeGuardian {
       ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking)), "job-worker");
     if (settings.hasRole(NodeRole.EDGE)) {
       V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views,
-          new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret());
+          new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret(),
+          new ClusterDrainer(system));
       EdgeServer.bind(system, gateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
           List.of(v1.grpcService(system)));
     }

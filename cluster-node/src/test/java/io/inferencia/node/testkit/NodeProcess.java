@@ -30,11 +30,15 @@ public final class NodeProcess implements AutoCloseable {
   public final int grpcPort;
   public final int s3Port;
   public final int managementPort;
+  /** Artery's port: the node's cluster address is pekko://inferencia@127.0.0.1:{remotePort}. */
+  public final int remotePort;
   private final Process process;
   private final Path log;
 
-  private NodeProcess(Process process, int httpPort, int grpcPort, int s3Port, int managementPort, Path log) {
+  private NodeProcess(Process process, int httpPort, int grpcPort, int s3Port, int managementPort, int remotePort,
+      Path log) {
     this.process = process;
+    this.remotePort = remotePort;
     this.managementPort = managementPort;
     this.httpPort = httpPort;
     this.grpcPort = grpcPort;
@@ -81,7 +85,8 @@ public final class NodeProcess implements AutoCloseable {
     env.put("MODEL_REPOSITORY", modelRepository.toString());
     env.put("DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
-    return new NodeProcess(pb.start(), http, grpc, s3, management, log);
+    int remote = Integer.parseInt(env.get("REMOTE_PORT"));
+    return new NodeProcess(pb.start(), http, grpc, s3, management, remote, log);
   }
 
   /** Waits for the process to exit; returns its exit code. */

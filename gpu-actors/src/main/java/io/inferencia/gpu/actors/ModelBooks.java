@@ -63,6 +63,8 @@ final class ModelBooks {
     boolean onDemand;
     /** Waiting in the node's load queue. */
     boolean queued;
+    /** Asked to load ahead of requests (another node drains): it keeps its turn with nobody waiting. */
+    boolean warming;
     /** Loads of this entry so far: each lifecycle gets a fresh actor name. */
     int loads;
     long lastUsedNanos;

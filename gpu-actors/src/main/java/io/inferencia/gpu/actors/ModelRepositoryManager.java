@@ -110,6 +110,13 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   public record Unload(String model, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
 
+  /**
+   * Loads a version that is not loaded, ahead of its requests, as if one had come (another node that
+   * served it is draining); answered at once, the load goes on in turn. A version that is loaded,
+   * loading or unloaded on request is left as it is.
+   */
+  public record Warm(String model, String version, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
+
   /** Every version on this node as a replica (the admin API's placement). */
   public record GetPlacement(ActorRef<PlacementReply> replyTo) implements Command, CborSerializable {}
 
@@ -266,6 +273,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         .onMessage(FromLifecycle.class, msg -> onLifecycleEvent(msg.event()))
         .onMessage(LifecycleStopped.class, this::onLifecycleStopped)
         .onMessage(GetPlacement.class, this::onPlacement)
+        .onMessage(Warm.class, this::onWarm)
         .onMessage(GetNode.class, this::onNode)
         .onMessage(Scale.class, this::onScale)
         .onMessage(Tick.class, msg -> onTick())
@@ -421,6 +429,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   }
 
   private void markUnavailable(VersionEntry v, String reason) {
+    v.warming = false;
     v.state = ModelState.UNAVAILABLE;
     v.enqueue = null;
     v.reason = join(reason, v.note);
@@ -625,6 +634,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   }
 
   private void rest(VersionEntry v, String reason) {
+    v.warming = false;
     v.state = ModelState.UNAVAILABLE;
     v.reason = join(reason, v.note);
     v.resting = true;
@@ -756,6 +766,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   /** Its first Ready since the load began: the held requests go in, and the footprint is measured. */
   private void loaded(VersionEntry v) {
+    v.warming = false;
     long took = System.nanoTime() - v.loadStartNanos;
     metrics.loaded(Duration.ofNanos(took));
     v.lastUsedNanos = System.nanoTime();
@@ -813,7 +824,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     // An on-demand load nobody waits for any more gives up its turn.
     for (Iterator<VersionEntry> it = books.loadQueue.iterator(); it.hasNext(); ) {
       VersionEntry v = it.next();
-      if (v.onDemand && v.waiting.isEmpty()) {
+      if (v.onDemand && v.waiting.isEmpty() && !v.warming) {
         it.remove();
         v.queued = false;
         rest(v, ON_DEMAND);
@@ -860,6 +871,23 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     return new ReplicaView(v.key.model(), v.key.version(), node(), v.devices, v.state.name(), v.reason,
         v.state == ModelState.READY ? v.statistics.inFlight() : 0, expected(v), measured && !v.devices.isEmpty(),
         v.lastUsedMillis, v.waiting.size(), v.policy.scaling());
+  }
+
+  private Behavior<Command> onWarm(Warm msg) {
+    VersionEntry v = books.onDemandTarget(msg.model(), msg.version());
+    if (v == null) {
+      boolean known = books.scanned && books.models.containsKey(msg.model());
+      msg.replyTo().tell(known ? new Done() : Refused.of(ErrorKind.NOT_FOUND, "unknown model '" + msg.model() + "'"));
+      return this;
+    }
+    if (v.resting) {
+      getContext().getLog().info("Warming model '{}' version {} ahead of its requests", v.key.model(), v.key.version());
+      v.warming = true;
+      requestLoad(v, true);
+      pump();
+    }
+    msg.replyTo().tell(new Done());
+    return this;
   }
 
   private Behavior<Command> onNode(GetNode msg) {

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.protocols.inference.InferenceGateway;
+import io.inferencia.protocols.placement.ClusterAdmin;
 import io.inferencia.protocols.placement.NodeView;
 import io.inferencia.protocols.placement.ReplicaView;
 import java.time.Duration;
@@ -25,12 +26,14 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class AdminRoutes extends ApiRoutes {
   private final AdminAccess admins;
   private final InferenceGateway gateway;
+  private final ClusterAdmin cluster;
 
   /** @param askTimeout {@code edge.ask-timeout}: the gateway's own deadline, one timer per request */
-  public AdminRoutes(Tenants tenants, InferenceGateway gateway, Duration askTimeout) {
+  public AdminRoutes(Tenants tenants, InferenceGateway gateway, ClusterAdmin cluster, Duration askTimeout) {
     super(tenants);
     this.admins = new AdminAccess(tenants);
     this.gateway = gateway.within(askTimeout);
+    this.cluster = cluster;
   }
 
   /** {@code {"replicas": [...]}}, the answer of {@code GET /v1/admin/placement}. */
@@ -52,6 +55,11 @@ public final class AdminRoutes extends ApiRoutes {
         path("placement", () -> get(() -> parameterOptional("model", model -> parameterOptional("node", node ->
             reply(gateway::placement, replicas -> Placement.of(replicas, model, node)))))),
         path("nodes", () -> get(() -> reply(gateway::nodes, Nodes::new))),
+        // The address is one path segment: pekko://inferencia@10.0.0.5:2551 percent-encoded, or 10.0.0.5:2551.
+        pathPrefix("nodes", () -> pathPrefix(segment(), address -> path("drain", () -> post(() ->
+            onComplete(GatewayCalls.call(() -> cluster.drain(address)), result -> result.isSuccess()
+                ? json(StatusCodes.ACCEPTED, result.get())
+                : problem(Problems.ofGateway(result.failed().get()))))))),
         pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
             path("scaling", () -> scaling(model, "")),
             pathPrefix("versions", () -> pathPrefix(segment(), version ->

@@ -13,6 +13,7 @@ import io.inferencia.edge.metrics.MetricsRoutes;
 import io.inferencia.edge.uploads.UploadRoutes;
 import io.inferencia.edge.uploads.UploadSettings;
 import io.inferencia.protocols.inference.InferenceGateway;
+import io.inferencia.protocols.placement.ClusterAdmin;
 import io.inferencia.protocols.jobs.JobStore;
 import io.inferencia.protocols.jobs.JobViewRepository;
 import io.inferencia.protocols.jobs.grpc.JobService;
@@ -45,9 +46,10 @@ public final class V1Api extends AllDirectives {
   /**
    * @param storageSecret a secret every edge node shares (the storage secret key), from which the
    *     upload signing key is derived unless {@code uploads.signing-key} is set
+   * @param cluster the cluster operations of {@code /v1/admin} (drain)
    */
   public static V1Api create(ActorSystem<?> system, InferenceGateway gateway, ObjectStore objects,
-      JobViewRepository views, JobStore jobStore, EdgeMetrics edgeMetrics, String storageSecret) {
+      JobViewRepository views, JobStore jobStore, EdgeMetrics edgeMetrics, String storageSecret, ClusterAdmin cluster) {
     Config config = system.settings().config();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("edge.blocking-dispatcher"));
     Tenants tenants = Tenants.fromConfig(config.getConfig("api"));
@@ -60,7 +62,7 @@ public final class V1Api extends AllDirectives {
     UploadRoutes uploads = new UploadRoutes(tenants, objects, blocking,
         UploadSettings.fromConfig(config.getConfig("uploads"), storageSecret), intake);
     JobRoutes jobRoutes = new JobRoutes(tenants, submissions, jobs, views, json, blocking);
-    AdminRoutes admin = new AdminRoutes(tenants, gateway, config.getDuration("edge.ask-timeout"));
+    AdminRoutes admin = new AdminRoutes(tenants, gateway, cluster, config.getDuration("edge.ask-timeout"));
     return new V1Api(v1(uploads.route(), jobRoutes.route(), admin.route()), new MetricsRoutes(edgeMetrics),
         new JobGrpcService(tenants, submissions, jobs, objects, resultTtl));
   }

@@ -80,6 +80,7 @@ final class RouteLabel {
 
   private static String admin(String[] s) {
     if (s.length == 3 && (s[2].equals("placement") || s[2].equals("nodes"))) return "/v1/admin/" + s[2];
+    if (s.length == 5 && s[2].equals("nodes") && s[4].equals("drain")) return "/v1/admin/nodes/{address}/drain";
     if (s.length < 5 || !s[2].equals("models") || !s[s.length - 1].equals("scaling")) return OTHER;
     if (s.length == 5) return "/v1/admin/models/{model}/scaling";
     return s.length == 7 && s[4].equals("versions") ? "/v1/admin/models/{model}/versions/{version}/scaling" : OTHER;

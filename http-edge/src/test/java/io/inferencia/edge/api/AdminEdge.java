@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.edge.testkit.EdgeFixture;
+import io.inferencia.edge.testkit.FakeCluster;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.protocols.inference.InferenceGateway;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +22,15 @@ final class AdminEdge {
 
   private AdminEdge() {}
 
-  /** The edge with {@code overrides} (e.g. API keys), in front of {@code gateway}. */
+  /** The edge with {@code overrides} (e.g. API keys), in front of {@code gateway} and a {@link FakeCluster}. */
   static EdgeFixture start(InferenceGateway gateway, Config overrides) throws Exception {
+    return start(gateway, new FakeCluster(), overrides);
+  }
+
+  static EdgeFixture start(InferenceGateway gateway, FakeCluster cluster, Config overrides) throws Exception {
     Tenants tenants = Tenants.fromConfig(overrides.withFallback(ConfigFactory.load()).getConfig("api"));
     return EdgeFixture.start(gateway, overrides,
-        V1Api.v1(new AdminRoutes(tenants, gateway, Duration.ofSeconds(5)).route()));
+        V1Api.v1(new AdminRoutes(tenants, gateway, cluster, Duration.ofSeconds(5)).route()));
   }
 
   /** A problem+json answer with this status, type and detail, and nothing of the server's internals. */

@@ -21,6 +21,7 @@ class RouteLabelTest {
     assertEquals("/v1/admin/placement", RouteLabel.of("/v1/admin/placement"));
     assertEquals("/v1/admin/nodes", RouteLabel.of("/v1/admin/nodes/"));
     assertEquals("/v1/admin/models/{model}/scaling", RouteLabel.of("/v1/admin/models/ocr_cls/scaling"));
+    assertEquals("/v1/admin/nodes/{address}/drain", RouteLabel.of("/v1/admin/nodes/10.0.0.5:2551/drain"));
     assertEquals("/v1/admin/models/{model}/versions/{version}/scaling",
         RouteLabel.of("/v1/admin/models/ocr_cls/versions/3/scaling"));
   }

@@ -47,6 +47,11 @@ public final class RestClient {
     }
   }
 
+  /** {@code http://host:port} of the edge. */
+  public String base() {
+    return base;
+  }
+
   public Response get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
