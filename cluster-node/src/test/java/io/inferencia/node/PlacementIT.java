@@ -175,11 +175,11 @@ class PlacementIT {
     System.out.printf("PlacementIT density: %d models of 16MiB in a budget of 128MiB (8 fit), Zipf(s=%.1f), %d clients,"
             + " %d s: %d requests, %.1f req/s, hit rate %.3f (1 - %.0f held / %d), %.0f loads, %.0f evictions,"
             + " load latency mean %.0f ms, p50 <= %s s, p99 <= %s s (upper bounds of the histogram's buckets), client latency"
-            + " p50 %.1f ms, p99 %.1f ms; used <= budget at all %d samples (max used %d bytes)%n",
+            + " p50 %.1f ms, p99 %.1f ms; used <= budget at all %d samples (max used %d bytes, up to %d loads queued)%n",
         MODELS, ZIPF_S, CLIENTS, DENSITY.toSeconds(), density.requests(), density.throughput(),
         1 - held / density.requests(), held, density.requests(), loads, evictions,
         density.delta(LOAD_TIME + "_sum") / loads * 1e3, density.loadQuantile(0.5), density.loadQuantile(0.99), density.clientMillis(0.5), density.clientMillis(0.99),
-        density.samples(), density.maxUsed());
+        density.samples(), density.maxUsed(), density.maxPendingLoads());
     System.out.printf("PlacementIT all loaded: %d models pinned, no budget, same mix, %d s: %d requests, %.1f req/s,"
             + " client latency p50 %.1f ms, p99 %.1f ms; density / all loaded throughput = %.2f%n",
         MODELS, DENSITY.toSeconds(), allLoaded.requests(), allLoaded.throughput(), allLoaded.clientMillis(0.5),
@@ -195,7 +195,8 @@ class PlacementIT {
 
   /** What one node did under the mix, with the metrics before and after it. */
   private record Run(long requests, long failures, String firstFailure, double seconds, long[] latencyNanos,
-      PrometheusText before, PrometheusText after, int samples, long maxUsed, List<String> overBudget) {
+      PrometheusText before, PrometheusText after, int samples, long maxUsed, long maxPendingLoads,
+      List<String> overBudget) {
     double throughput() {
       return requests / seconds;
     }
@@ -294,7 +295,7 @@ class PlacementIT {
     PrometheusText after = scrape(rest);
     assertTrue(sampler.errors.isEmpty(), "/v1/admin/nodes failed while sampled: " + sampler.errors.peek());
     return new Run(all.length, failures.get(), failureSamples.peek(), seconds, all, before, after,
-        (int) sampler.samples.get(), sampler.maxUsed.get(), List.copyOf(sampler.overBudget));
+        (int) sampler.samples.get(), sampler.maxUsed.get(), sampler.maxPending.get(), List.copyOf(sampler.overBudget));
   }
 
   /** Polls {@code /v1/admin/nodes}, noting every device that used more than its budget (0: no limit). */
@@ -302,6 +303,7 @@ class PlacementIT {
     final RestClient rest;
     final AtomicLong samples = new AtomicLong();
     final AtomicLong maxUsed = new AtomicLong();
+    final AtomicLong maxPending = new AtomicLong();
     final ConcurrentLinkedQueue<String> overBudget = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
 
@@ -316,13 +318,15 @@ class PlacementIT {
           errors.add(r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
           return;
         }
-        for (JsonNode n : r.json().get("nodes"))
+        for (JsonNode n : r.json().get("nodes")) {
+          maxPending.accumulateAndGet(n.get("pending_loads").asLong(), Math::max);
           for (JsonNode d : n.get("devices")) {
             long budget = d.get("budget_bytes").asLong();
             long used = d.get("used_bytes").asLong();
             maxUsed.accumulateAndGet(used, Math::max);
             if (budget > 0 && used > budget) overBudget.add(d.toString());
           }
+        }
         samples.incrementAndGet();
       } catch (RuntimeException e) {
         errors.add(e.toString());
