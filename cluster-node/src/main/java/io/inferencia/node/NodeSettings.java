@@ -37,6 +37,7 @@ public record NodeSettings(
       Pattern.compile("pekko://" + SYSTEM_NAME + "@[A-Za-z0-9.\\-]+:\\d{1,5}");
 
   public static NodeSettings from(Config config) {
+    checkDowning(config);
     SettingReader node = SettingReader.of(config, "node");
     SettingReader artery = SettingReader.of(config, "pekko.remote.artery");
     SettingReader management = SettingReader.of(config, "pekko.management.http");
@@ -49,6 +50,19 @@ public record NodeSettings(
         roles(node),
         node.directory("data-dir", "DATA_DIR"),
         node.nonNegativeDuration("startup-wait", "STARTUP_WAIT"));
+  }
+
+  private static final Set<String> SBR_STRATEGIES =
+      Set.of("keep-majority", "static-quorum", "keep-oldest", "down-all", "lease-majority");
+
+  /** The split brain resolver's strategy and stable-after, checked so a typo stops the node with its variable's name. */
+  public static void checkDowning(Config config) {
+    SettingReader sbr = SettingReader.of(config, "pekko.cluster.split-brain-resolver");
+    String strategy = sbr.string("active-strategy", "SBR_STRATEGY");
+    if (!SBR_STRATEGIES.contains(strategy))
+      throw sbr.invalid("active-strategy", "SBR_STRATEGY", "'" + strategy + "' is not a strategy (accepts "
+          + String.join(", ", new java.util.TreeSet<>(SBR_STRATEGIES)) + ")");
+    sbr.positiveDuration("stable-after", "SBR_STABLE_AFTER");
   }
 
   /** A gpu node serves the model repository, which must be there ({@code inference.model-repository}). */

@@ -145,4 +145,17 @@ class NodeSettingsTest {
     assertTrue(slick.getString("db.url").startsWith("jdbc:h2:file:" + tmp.resolve("db")), slick.getString("db.url"));
     assertEquals(8, slick.getInt("db.numThreads"));
   }
+
+  @Test
+  void theSplitBrainResolverStrategyIsCheckedByItsVariable() {
+    var ok = com.typesafe.config.ConfigFactory.parseString(
+        "pekko.cluster.split-brain-resolver { active-strategy = keep-oldest, stable-after = 7s }");
+    NodeSettings.checkDowning(ok);
+    var wrong = com.typesafe.config.ConfigFactory.parseString(
+        "pekko.cluster.split-brain-resolver { active-strategy = keep-biggest, stable-after = 7s }");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.inferencia.protocols.config.InvalidSettingException.class,
+        () -> NodeSettings.checkDowning(wrong));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("SBR_STRATEGY"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("keep-biggest"), e.getMessage());
+  }
 }

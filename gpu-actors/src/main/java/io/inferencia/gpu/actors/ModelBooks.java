@@ -63,6 +63,12 @@ final class ModelBooks {
     boolean onDemand;
     /** Waiting in the node's load queue. */
     boolean queued;
+    /** The placement controller's pin (null: the version's own min_replicas decides). */
+    Boolean clusterPinned;
+    /** Requests in flight on average over the last second, and the sample it was computed from. */
+    double avgInFlight;
+    long sampledBusyNanos;
+    long sampledAtNanos;
     /** Asked to load ahead of requests (another node drains): it keeps its turn with nobody waiting. */
     boolean warming;
     /** Loads of this entry so far: each lifecycle gets a fresh actor name. */
@@ -80,6 +86,11 @@ final class ModelBooks {
       this.note = note;
       this.reason = note;
       this.statistics = new VersionStatistics(key.model(), key.version());
+    }
+
+    /** Kept loaded: never evicted. The controller's pin where it set one, else min_replicas >= 1. */
+    boolean pinned() {
+      return clusterPinned != null ? clusterPinned : policy.pinned();
     }
 
     boolean idle(long now) {

@@ -117,6 +117,18 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
    */
   public record Warm(String model, String version, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
 
+  /**
+   * The placement controller's word on whether this node's copy of a version is pinned (kept loaded,
+   * never evicted) or evictable, whatever min_replicas says: min_replicas counts replicas in the cluster.
+   */
+  public record Pin(String model, String version, boolean pinned) implements Command, CborSerializable {}
+
+  /**
+   * Autoscaling releases this node's copy: unloaded (its accepted requests are answered first) and
+   * back to loading on demand; refused for a pinned copy.
+   */
+  public record Release(String model, String version, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
+
   /** Every version on this node as a replica (the admin API's placement). */
   public record GetPlacement(ActorRef<PlacementReply> replyTo) implements Command, CborSerializable {}
 
@@ -179,6 +191,9 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   /** Expires requests that waited too long for a load and retries the load queue (idleness changes with time). */
   private enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+  /** Once a second: each ready version's average requests in flight (the load autoscaling reads). */
+  private enum Sample implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
   /** The node's resident memory read before a load (on the blocking pool): the load may start. */
   private record LoadMayStart(VersionKey key, long resident) implements Command, NoSerializationVerificationNeeded {}
 
@@ -239,6 +254,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     this.timers = timers;
     this.placement = settings.placement();
     this.metrics = metrics;
+    timers.startTimerWithFixedDelay(Sample.INSTANCE, Sample.INSTANCE, Duration.ofSeconds(1));
     this.repository = new ModelRepository(settings.modelRepository());
     this.responseCache = responseCache;
     // Ensembles are Triton's own, not a plug-in: every node serves them.
@@ -274,6 +290,9 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         .onMessage(LifecycleStopped.class, this::onLifecycleStopped)
         .onMessage(GetPlacement.class, this::onPlacement)
         .onMessage(Warm.class, this::onWarm)
+        .onMessage(Pin.class, this::onPin)
+        .onMessage(Release.class, this::onRelease)
+        .onMessage(Sample.class, msg -> onSample())
         .onMessage(GetNode.class, this::onNode)
         .onMessage(Scale.class, this::onScale)
         .onMessage(Tick.class, msg -> onTick())
@@ -715,7 +734,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     for (VersionEntry e : books.byKey.values()) {
       if (e.evicting) freeing.add(e.key);
       else if (e.state == ModelState.READY && e.lifecycle != null && !e.devices.isEmpty())
-        candidates.add(new MemoryLedger.Candidate<>(e.key, e.devices, e.lastUsedNanos, !e.policy.pinned() && e.idle(now)));
+        candidates.add(new MemoryLedger.Candidate<>(e.key, e.devices, e.lastUsedNanos, !e.pinned() && e.idle(now)));
     }
     Optional<List<VersionKey>> plan = books.ledger.makeRoom(v.devices, expected(v), candidates, freeing);
     plan.ifPresent(keys -> keys.forEach(k -> evict(books.byKey.get(k), v)));
@@ -869,8 +888,8 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     boolean charged = books.ledger.charged(v.key);
     boolean measured = v.policy.declaredBytes() == 0 && books.footprints.containsKey(footprintKey(v));
     return new ReplicaView(v.key.model(), v.key.version(), node(), v.devices, v.state.name(), v.reason,
-        v.state == ModelState.READY ? v.statistics.inFlight() : 0, expected(v), measured && !v.devices.isEmpty(),
-        v.lastUsedMillis, v.waiting.size(), v.policy.scaling());
+        v.state == ModelState.READY ? v.statistics.inFlight() : 0, v.state == ModelState.READY ? v.avgInFlight : 0,
+        expected(v), measured && !v.devices.isEmpty(), v.lastUsedMillis, v.waiting.size(), v.pinned(), v.policy.scaling());
   }
 
   private Behavior<Command> onWarm(Warm msg) {
@@ -887,6 +906,58 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       pump();
     }
     msg.replyTo().tell(new Done());
+    return this;
+  }
+
+  private Behavior<Command> onSample() {
+    long now = System.nanoTime();
+    for (VersionEntry v : books.byKey.values()) {
+      long busy = v.statistics.busyNanos();
+      if (v.state == ModelState.READY && v.sampledAtNanos > 0 && now > v.sampledAtNanos)
+        v.avgInFlight = (double) (busy - v.sampledBusyNanos) / (now - v.sampledAtNanos);
+      else if (v.state != ModelState.READY) v.avgInFlight = 0;
+      v.sampledBusyNanos = busy;
+      v.sampledAtNanos = now;
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPin(Pin msg) {
+    ModelEntry entry = books.models.get(msg.model());
+    if (entry == null) return this;
+    for (VersionEntry v : entry.versions.values())
+      if (v.key.version().equals(msg.version())) {
+        boolean before = v.pinned();
+        v.clusterPinned = msg.pinned();
+        if (before != v.pinned())
+          getContext().getLog().info("Model '{}' version {} is {} here by the placement controller", v.key.model(),
+              v.key.version(), msg.pinned() ? "pinned" : "evictable");
+      }
+    return this;
+  }
+
+  private Behavior<Command> onRelease(Release msg) {
+    ModelEntry entry = books.models.get(msg.model());
+    VersionEntry v = entry == null ? null : entry.versions.values().stream()
+        .filter(e -> e.key.version().equals(msg.version())).findFirst().orElse(null);
+    if (v == null) {
+      msg.replyTo().tell(Refused.of(ErrorKind.NOT_FOUND, "no model '" + msg.model() + "' version " + msg.version()));
+    } else if (v.pinned()) {
+      msg.replyTo().tell(Refused.of(ErrorKind.PERMISSION_DENIED, "model '" + msg.model() + "' version " + msg.version()
+          + " is pinned here"));
+    } else {
+      if (v.state == ModelState.READY && v.lifecycle != null) {
+        getContext().getLog().info("Releasing model '{}' version {}: autoscaling needs fewer replicas", v.key.model(),
+            v.key.version());
+        metrics.released(v.key.model());
+        // Unloaded as an eviction is: it comes back on its next request.
+        v.evicting = true;
+        v.state = ModelState.UNLOADING;
+        v.enqueue = null;
+        v.lifecycle.tell(new VersionLifecycle.Unload());
+      }
+      msg.replyTo().tell(new Done());
+    }
     return this;
   }
 

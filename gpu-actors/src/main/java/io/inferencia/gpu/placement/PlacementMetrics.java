@@ -26,6 +26,8 @@ public final class PlacementMetrics {
       "Idle replicas unloaded to make room for another");
   private static final Histogram LOAD_TIME = Kamon.histogram("inferencia.replica.load.duration",
       "Time from a replica's turn to load until it served", MeasurementUnit.time().nanoseconds()).withoutTags();
+  private static final Metric.Counter RELEASES = Kamon.counter("inferencia.replica.releases",
+      "Replicas unloaded because autoscaling wanted fewer");
   private static final Metric.Counter HELD = Kamon.counter("inferencia.replica.held.requests",
       "Requests that waited for their model version to load (the misses of the replica cache)");
   private static final Gauge PENDING = Kamon.gauge("inferencia.replica.pending.loads",
@@ -53,6 +55,10 @@ public final class PlacementMetrics {
 
   public void evicted(String model) {
     EVICTIONS.withTag("model", model).increment();
+  }
+
+  public void released(String model) {
+    RELEASES.withTag("model", model).increment();
   }
 
   public void held(String model) {

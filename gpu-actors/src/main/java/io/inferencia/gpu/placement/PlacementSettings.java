@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param memoryBudgetBytes per device, 0 for no limit
  * @param concurrentLoads loads that run at once on the node; the rest queue, so that serving is not
  *     starved and each load's footprint can be measured on its own
+ * @param upscaleDelay how long a version must want more replicas before the controller adds one
+ * @param downscaleDelay how long a version must want fewer replicas before the controller releases one
  */
 public record PlacementSettings(long memoryBudgetBytes, Duration loadWait, Duration idleAfter, int concurrentLoads,
-    int defaultMinReplicas, int defaultMaxReplicas, int defaultTargetInFlight) {
+    int defaultMinReplicas, int defaultMaxReplicas, int defaultTargetInFlight, Duration upscaleDelay,
+    Duration downscaleDelay) {
 
   public static PlacementSettings from(SettingReader inference) {
     SettingReader r = inference.child("placement");
@@ -27,6 +30,8 @@ public record PlacementSettings(long memoryBudgetBytes, Duration loadWait, Durat
         r.nonNegativeDuration("idle-after", "INFERENCE_IDLE_AFTER"),
         r.positiveInt("concurrent-loads", "INFERENCE_CONCURRENT_LOADS"),
         min, max,
-        r.positiveInt("default-target-in-flight", null));
+        r.positiveInt("default-target-in-flight", null),
+        r.nonNegativeDuration("upscale-delay", "INFERENCE_UPSCALE_DELAY"),
+        r.nonNegativeDuration("downscale-delay", "INFERENCE_DOWNSCALE_DELAY"));
   }
 }

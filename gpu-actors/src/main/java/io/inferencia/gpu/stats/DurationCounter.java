@@ -13,6 +13,10 @@ final class DurationCounter {
     nanos.add(Math.max(0, totalNanos));
   }
 
+  long nanos() {
+    return nanos.sum();
+  }
+
   long count() {
     return count.sum();
   }

@@ -64,6 +64,11 @@ public final class VersionStatistics {
     accepted.increment();
   }
 
+  /** Nanoseconds requests spent from their arrival to their answer, summed: its growth over a window is the average concurrency. */
+  public long busyNanos() {
+    return success.nanos() + fail.nanos();
+  }
+
   /** Requests accepted and not yet answered (approximate: the counters are read one after the other). */
   public long inFlight() {
     return Math.max(0, accepted.sum() - success.count() - fail.count());

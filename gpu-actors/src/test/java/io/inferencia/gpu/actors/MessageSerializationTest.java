@@ -70,11 +70,16 @@ class MessageSerializationTest {
     var policy = new io.inferencia.protocols.placement.ScalingPolicy(0, 2, 3);
     serialization.verifySerialization(new ModelRepositoryManager.PlacementReply(List.of(
         new io.inferencia.protocols.placement.ReplicaView("m", "1", "pekko://inferencia@10.0.0.1:2551", List.of("cpu"),
-            "READY", "", 2, 1 << 20, true, 1_700_000_000_000L, 0, policy))), false);
+            "READY", "", 2, 1.5, 1 << 20, true, 1_700_000_000_000L, 0, true, policy))), false);
     serialization.verifySerialization(new ModelRepositoryManager.NodeReply(new io.inferencia.protocols.placement.NodeView(
         "pekko://inferencia@10.0.0.1:2551", List.of(new io.inferencia.protocols.placement.DeviceBudget("cpu", 1 << 30, 1 << 20, 1)),
         1, 0)), false);
     serialization.verifySerialization(new ModelRepositoryManager.Scaled(policy), false);
+    serialization.verifySerialization(new ModelRepositoryManager.Pin("m", "1", false), false);
+    serialization.verifySerialization(new ModelRepositoryManager.Release("m", "1",
+        testKit.<ModelRepositoryManager.ControlReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Warm("m", "1",
+        testKit.<ModelRepositoryManager.ControlReply>createTestProbe().ref()), true);
   }
 
   /** The lifecycle's events: its owner may live on another node once versions are sharded. */

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class AdminRoutesRestTest {
   private static final Set<String> REPLICA_FIELDS = Set.of("model", "version", "node", "devices", "state", "reason",
-      "in_flight", "footprint_bytes", "footprint_measured", "last_used_epoch_millis", "pending_requests", "scaling");
+      "in_flight", "avg_in_flight", "footprint_bytes", "footprint_measured", "last_used_epoch_millis", "pending_requests",
+      "pinned", "scaling");
   private static final Set<String> POLICY_FIELDS = Set.of("min_replicas", "max_replicas", "target_in_flight");
   /** Every version of every model the fake serves (add_sub has two). */
   private static final int REPLICAS = 10;

@@ -174,8 +174,8 @@ public final class FakeGateway implements InferenceGateway {
       for (FakeModel m : models.values())
         for (String v : m.versions())
           out.add(new io.inferencia.protocols.placement.ReplicaView(m.name(), v, FAKE_NODE, List.of("cpu"),
-              unloaded.contains(m.name()) ? "UNAVAILABLE" : m.state().name(), m.reason(), 0, 1 << 20, false, 0, 0,
-              policy(m.name(), v)));
+              unloaded.contains(m.name()) ? "UNAVAILABLE" : m.state().name(), m.reason(), 0, 0.0, 1 << 20, false, 0, 0,
+              true, policy(m.name(), v)));
       return out;
     });
   }

@@ -13,16 +13,18 @@ import java.util.List;
  * @param state LOADING, READY, UNLOADING or UNAVAILABLE (an idle replica of an on-demand version is
  *     UNAVAILABLE with a reason saying it loads on its next request)
  * @param inFlight requests accepted and not yet answered
+ * @param avgInFlight requests in flight on average over the last second (the load autoscaling reads)
  * @param footprintBytes the memory it takes (or is expected to take) on each of its devices
  * @param footprintMeasured whether {@code footprintBytes} was measured at a load on this node rather
  *     than declared or estimated
  * @param lastUsedEpochMillis when it last took a request, 0 if never
  * @param pendingRequests requests waiting for it to load
+ * @param pinned whether it is kept loaded: never evicted, never released by autoscaling
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ReplicaView(String model, String version, String node, List<String> devices, String state, String reason,
-    long inFlight, long footprintBytes, boolean footprintMeasured, long lastUsedEpochMillis, int pendingRequests,
-    ScalingPolicy scaling) implements CborSerializable {
+    long inFlight, double avgInFlight, long footprintBytes, boolean footprintMeasured, long lastUsedEpochMillis, int pendingRequests,
+    boolean pinned, ScalingPolicy scaling) implements CborSerializable {
   public ReplicaView {
     devices = List.copyOf(devices);
   }
