@@ -83,12 +83,12 @@ public final class EdgeHopBenchmark {
 
   /**
    * One measured window. Core-ms per request: {@code edgeMs} and {@code gpuMs} for the pair's JVMs,
-   * NaN for local serving, whose one JVM is {@code totalMs}. {@code others}: CPU share of the machine
-   * the idle setup's JVMs used meanwhile; {@code machine}: the whole machine's busy share, {@code
-   * outside} the part of it no process of this run used (other work on a shared machine).
+   * NaN for local serving, whose one JVM is {@code totalMs}. Shares of the machine's CPU: {@code
+   * setup} the JVMs under test, {@code others} the idle setup's JVMs, {@code machine} all of it busy,
+   * {@code outside} the part no process of this run used (other work on a shared machine).
    */
   record Row(int round, Load load, String setup, Summary summary, double totalMs, double edgeMs, double gpuMs,
-      double h2load, double others, double machine, double outside) {}
+      double setupShare, double h2load, double others, double machine, double outside) {}
 
   private EdgeHopBenchmark() {}
 
@@ -219,10 +219,11 @@ public final class EdgeHopBenchmark {
           long edgeNs = cpu(s.edge()) - edge0, gpuNs = s.gpu() == null ? 0 : cpu(s.gpu()) - gpu0;
           long[] machine1 = machineTicks();
           long n = Math.max(1, r.summary().requests());
-          double others = (other.cpuNanos() - other0) / wall, machine = busy(machine0, machine1);
+          double setupShare = (edgeNs + gpuNs) / wall, others = (other.cpuNanos() - other0) / wall;
+          double machine = busy(machine0, machine1);
           Row row = new Row(round, l, s.name(), r.summary(), (edgeNs + gpuNs) / 1e6 / n,
               s.gpu() == null ? Double.NaN : edgeNs / 1e6 / n, s.gpu() == null ? Double.NaN : gpuNs / 1e6 / n,
-              r.clientCpu(), others, machine, machine - (edgeNs + gpuNs) / wall - others - r.clientCpu());
+              setupShare, r.clientCpu(), others, machine, machine - setupShare - others - r.clientCpu());
           rows.add(row);
           print(row);
         }
@@ -262,25 +263,30 @@ public final class EdgeHopBenchmark {
         ? String.format(Locale.ROOT, "node %5.2f            ", r.totalMs())
         : String.format(Locale.ROOT, "edge %5.2f  gpu %5.2f ", r.edgeMs(), r.gpuMs());
     System.out.printf(Locale.ROOT, "r%d %-5s %s: %8.1f req/s  p50 %8.2f  p99 %8.2f ms  core-ms/req %s total %5.2f"
-            + "  | h2load %3.0f%%  idle setup %3.0f%%  machine %3.0f%% (outside this run %3.0f%%)  errors %d%n",
+            + "  | cpu setup %3.0f%% h2load %3.0f%% idle setup %3.0f%% outside this run %3.0f%% (machine busy %3.0f%%)  errors %d%n",
         r.round(), r.setup(), r.load().label(), s.itemsPerSecond(), s.p50(), s.p99(), cpu, r.totalMs(),
-        100 * r.h2load(), 100 * r.others(), 100 * r.machine(), 100 * r.outside(), s.errors());
+        100 * r.setupShare(), 100 * r.h2load(), 100 * r.others(), 100 * r.outside(), 100 * r.machine(), s.errors());
   }
 
   private static void summarize(Options o, List<Row> rows) {
     System.out.printf(Locale.ROOT, "--- hop (edge-only -> gpu-only) against local (edge,gpu), means of %d round(s) ---%n", o.rounds());
+    // hop/local at equal CPU: the throughput ratio if both setups had the same CPU to spend (local core-ms
+    // over hop core-ms per request); on a machine shared with other work the measured ratio also
+    // carries how much CPU each setup won from it.
     System.out.println("| load | local req/s | hop req/s | hop/local | local p50 | hop p50 | hop/local p50 | local p99 | hop p99 "
-        + "| core-ms/req local | hop edge | hop gpu | hop total | extra per request |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + "| core-ms/req local | hop edge | hop gpu | hop total | extra per request | hop/local at equal CPU | machine share local, hop |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Load l : o.loads()) {
       List<Row> loc = rows.stream().filter(r -> r.load().equals(l) && r.setup().equals("local")).toList();
       List<Row> hop = rows.stream().filter(r -> r.load().equals(l) && r.setup().equals("hop")).toList();
       double lt = mean(loc, r -> r.summary().itemsPerSecond()), ht = mean(hop, r -> r.summary().itemsPerSecond());
       double l50 = mean(loc, r -> r.summary().p50()), h50 = mean(hop, r -> r.summary().p50());
       double lCpu = mean(loc, Row::totalMs), hCpu = mean(hop, Row::totalMs);
-      System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f ms | %.2f ms | %.2f | %.2f ms | %.2f ms | %.2f | %.2f | %.2f | %.2f | %+.2f core-ms |%n",
+      System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f ms | %.2f ms | %.2f | %.2f ms | %.2f ms | %.2f | %.2f | %.2f | %.2f"
+              + " | %+.2f core-ms | %.2f | %.0f%%, %.0f%% |%n",
           l.label().replaceAll(" +", " "), lt, ht, ht / lt, l50, h50, h50 / l50, mean(loc, r -> r.summary().p99()),
-          mean(hop, r -> r.summary().p99()), lCpu, mean(hop, Row::edgeMs), mean(hop, Row::gpuMs), hCpu, hCpu - lCpu);
+          mean(hop, r -> r.summary().p99()), lCpu, mean(hop, Row::edgeMs), mean(hop, Row::gpuMs), hCpu, hCpu - lCpu,
+          lCpu / hCpu, 100 * mean(loc, Row::setupShare), 100 * mean(hop, Row::setupShare));
     }
     long errors = rows.stream().mapToLong(r -> r.summary().errors()).sum();
     if (errors > 0) System.out.println("  (" + errors + " errors: rows with errors count 0 req/s)");
