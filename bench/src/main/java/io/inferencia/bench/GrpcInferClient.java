@@ -14,12 +14,21 @@ final class GrpcInferClient implements AutoCloseable {
   private final ModelInferRequest request;
 
   GrpcInferClient(ActorSystem<?> system, int port, String model, String input, long[] shape, byte[] raw) {
+    this(system, port, request(model, input, shape, raw));
+  }
+
+  GrpcInferClient(ActorSystem<?> system, int port, ModelInferRequest request) {
     this.client = GRPCInferenceServiceClient.create(
         GrpcClientSettings.connectToServiceAt("127.0.0.1", port, system).withTls(false), system);
+    this.request = request;
+  }
+
+  /** One FP32 input in raw_input_contents. */
+  static ModelInferRequest request(String model, String input, long[] shape, byte[] raw) {
     ModelInferRequest.InferInputTensor.Builder t = ModelInferRequest.InferInputTensor.newBuilder()
         .setName(input).setDatatype("FP32");
     for (long d : shape) t.addShape(d);
-    this.request = ModelInferRequest.newBuilder()
+    return ModelInferRequest.newBuilder()
         .setModelName(model)
         .addInputs(t)
         .addRawInputContents(ByteString.copyFrom(raw))

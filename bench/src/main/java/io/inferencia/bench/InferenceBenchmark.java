@@ -43,7 +43,7 @@ public final class InferenceBenchmark {
   private static final int CORES = Runtime.getRuntime().availableProcessors();
   /** Compiler CPU, as a share of one core, under which the node counts as warmed up. */
   static final double JIT_QUIET = 0.03;
-  private static final double WARMUP_ROUND_SECONDS = 6;
+  static final double WARMUP_ROUND_SECONDS = 6;
 
   record Target(String model, String input, String output, long[] itemShape) {}
 
@@ -89,7 +89,7 @@ public final class InferenceBenchmark {
   record Options(double seconds, double warmup, double warmupMax, List<String> models, int[] clients, List<BatchingVariant> variants,
       int[] rawBatches, List<String> protocols, Map<String, String> nodeEnv, Path root) {}
 
-  private static final Map<String, Target> TARGETS = Map.of(
+  static final Map<String, Target> TARGETS = Map.of(
       "ocr_cls", new Target("ocr_cls", "x", "softmax_0.tmp_0", new long[] {3, 48, 192}),
       "ocr_rec", new Target("ocr_rec", "x", "softmax_11.tmp_0", new long[] {3, 48, 320}));
 
@@ -142,7 +142,7 @@ public final class InferenceBenchmark {
     List<Row> rows = new ArrayList<>();
     // One node per model: each variant rewrites the config and reloads the model through Triton's
     // repository API, so every variant is measured on the same warmed-up JVM.
-    Path variantRepo = copyModel(repo, t.model());
+    Path variantRepo = copyModels(repo, List.of(t.model()));
     Path config = variantRepo.resolve(t.model()).resolve("config.pbtxt");
     String shipped = Files.readString(config);
     boolean shm = o.protocols().contains("grpc-shm");
@@ -229,7 +229,7 @@ public final class InferenceBenchmark {
   }
 
   /** One round of full load over every protocol under test. */
-  private interface LoadRound {
+  interface LoadRound {
     void run() throws Exception;
   }
 
@@ -237,7 +237,7 @@ public final class InferenceBenchmark {
    * Runs warm-up rounds until at least {@code minSeconds} passed and the compiler used under {@link
    * #JIT_QUIET} of a core in the last round, or {@code maxSeconds} passed. Without /proc: minSeconds.
    */
-  private static void warmUp(String what, JitActivity jit, LoadRound round, double minSeconds, double maxSeconds)
+  static void warmUp(String what, JitActivity jit, LoadRound round, double minSeconds, double maxSeconds)
       throws Exception {
     long start = System.nanoTime();
     double share = Double.NaN;
@@ -314,15 +314,18 @@ public final class InferenceBenchmark {
     return r == null ? Double.NaN : r.summary().itemsPerSecond();
   }
 
-  private static Path copyModel(Path repo, String model) throws Exception {
+  /** A repository holding only {@code models}: configs copied (to be rewritten), model files linked. */
+  static Path copyModels(Path repo, List<String> models) throws Exception {
     Path dst = Files.createTempDirectory("bench-repo");
-    Path src = repo.resolve(model);
-    try (Stream<Path> files = Files.walk(src)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = dst.resolve(model).resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(target);
-        else if (p.toString().endsWith(".onnx")) Files.createSymbolicLink(target, p);
-        else Files.copy(p, target);
+    for (String model : models) {
+      Path src = repo.resolve(model);
+      try (Stream<Path> files = Files.walk(src)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          Path target = dst.resolve(model).resolve(src.relativize(p).toString());
+          if (Files.isDirectory(p)) Files.createDirectories(target);
+          else if (p.toString().endsWith(".onnx")) Files.createSymbolicLink(target, p);
+          else Files.copy(p, target);
+        }
       }
     }
     return dst;

@@ -3,6 +3,8 @@ package io.inferencia.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
 
@@ -11,26 +13,28 @@ import java.util.stream.Stream;
  * busy for minutes under load on 2 cores (measured: 17-23% of a core still after 70 s, and ocr_cls
  * served 570 -> 1100 requests/s as it settled), so a window measured before the compiler is quiet
  * measures warm-up, not the server. Elsewhere the reading is empty and the benchmark warms up for a
- * fixed time instead.
+ * fixed time instead. Several JVMs (an edge-only node and its gpu node) count together.
  */
 final class JitActivity {
   /** Linux's USER_HZ: the unit of utime and stime in /proc/[pid]/task/[tid]/stat. */
   private static final double TICKS_PER_SECOND = 100.0;
 
-  private final Path tasks;
+  private final List<Path> tasks;
 
-  JitActivity(long pid) {
-    this.tasks = Path.of("/proc", Long.toString(pid), "task");
+  JitActivity(long... pids) {
+    this.tasks = Arrays.stream(pids).mapToObj(pid -> Path.of("/proc", Long.toString(pid), "task")).toList();
   }
 
-  /** Seconds of CPU the compiler threads used so far, if /proc can be read. */
+  /** Seconds of CPU the compiler threads of every JVM used so far, if /proc can be read for all of them. */
   OptionalDouble compilerSeconds() {
-    if (!Files.isDirectory(tasks)) return OptionalDouble.empty();
     long ticks = 0;
-    try (Stream<Path> threads = Files.list(tasks)) {
-      for (Path t : (Iterable<Path>) threads::iterator) ticks += compilerTicks(t);
-    } catch (IOException e) {
-      return OptionalDouble.empty();
+    for (Path jvm : tasks) {
+      if (!Files.isDirectory(jvm)) return OptionalDouble.empty();
+      try (Stream<Path> threads = Files.list(jvm)) {
+        for (Path t : (Iterable<Path>) threads::iterator) ticks += compilerTicks(t);
+      } catch (IOException e) {
+        return OptionalDouble.empty();
+      }
     }
     return OptionalDouble.of(ticks / TICKS_PER_SECOND);
   }
