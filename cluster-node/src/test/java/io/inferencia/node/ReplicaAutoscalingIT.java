@@ -75,9 +75,10 @@ class ReplicaAutoscalingIT {
       for (int c = 0; c < CLIENTS; c++) {
         load.add(clients.submit(() -> {
           RestClient mine = new RestClient("127.0.0.1", edge.httpPort);
+          // Binary tensors (Triton's extension): the gpu node, not JSON at the edge, is what the load keeps busy.
+          InferBody body = InferBody.builder().binaryInput("x", "FP32", BATCH, littleEndian(Samples.clsInput(32, 7))).build();
           for (long i = 0; on.get(); i++) {
-            RestClient.Response r = mine.post("/v2/models/cls_scale/infer",
-                InferBody.builder().input("x", "FP32", BATCH, Samples.clsInput(32, i)).build());
+            RestClient.Response r = mine.post("/v2/models/cls_scale/infer", body);
             if (r.status() != 200) failures.add(r.status() + " " + new String(r.body()));
             else served.incrementAndGet();
           }
@@ -102,6 +103,12 @@ class ReplicaAutoscalingIT {
     } finally {
       TestDatabases.dropPostgres(db);
     }
+  }
+
+  private static byte[] littleEndian(float[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) b.putFloat(v);
+    return b.array();
   }
 
   /** The READY replicas of cls_scale, from the edge's admin API. */

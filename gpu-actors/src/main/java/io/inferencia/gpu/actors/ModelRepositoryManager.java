@@ -401,6 +401,8 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       v.reason = join(ready.note(), v.note);
       if (!v.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", v.key.model(), v.reason);
       if (books.loadsInProgress.remove(v.key)) loaded(v);
+      // A lifecycle that restarted after a failure holds its sessions again: charged again too.
+      else if (!books.ledger.charged(v.key)) books.ledger.charge(v.key, v.devices, expected(v));
     } else if (event instanceof VersionLifecycle.Failed failed) {
       if (v.state == ModelState.UNLOADING) return this;
       markUnavailable(v, failed.reason());
