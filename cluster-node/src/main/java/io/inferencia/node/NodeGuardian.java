@@ -8,6 +8,9 @@ import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.kserve.KServeDocuments;
 import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.gpu.InferenceCore;
+import io.inferencia.gpu.InferenceSettings;
+import io.inferencia.gpu.cluster.PlacementController;
+import io.inferencia.gpu.placement.PlacementSettings;
 import io.inferencia.node.health.NodeReadiness;
 import io.inferencia.gpu.jobs.JobWorker;
 import io.inferencia.gpu.jobs.ModelTask;
@@ -122,6 +125,11 @@ public final class NodeGuardian {
         ? InferenceCore.start(ctx, config, pipelines()).gateway()
         : InferenceCore.remote(ctx, config);
     NodeReadiness.get(system).started(settings.hasRole(NodeRole.GPU) ? gateway : null);
+    if (settings.hasRole(NodeRole.GPU)) {
+      // The cluster's one placement controller runs on the oldest gpu node; every gpu node can host it.
+      PlacementSettings placement = InferenceSettings.fromRoot(config).placement();
+      PlacementController.init(ctx, placement.upscaleDelay(), placement.downscaleDelay());
+    }
     JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())
       ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking)), "job-worker");

@@ -7,7 +7,6 @@ import io.inferencia.gpu.cluster.ClusterGateway;
 import io.inferencia.gpu.cluster.GpuNodeWatcher;
 import io.inferencia.gpu.cluster.GpuNodes;
 import io.inferencia.gpu.cluster.NodeDrain;
-import io.inferencia.gpu.cluster.PlacementController;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -42,7 +41,6 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     context.getSystem().receptionist().tell(Receptionist.register(MANAGERS, manager));
     Config drain = config.getConfig("inference.drain");
     NodeDrain.register(context.getSystem(), manager, drain.getDuration("warm-timeout"), drain.getDuration("in-flight-timeout"));
-    PlacementController.init(context, settings.placement().upscaleDelay(), settings.placement().downscaleDelay());
     return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()));
   }
 
