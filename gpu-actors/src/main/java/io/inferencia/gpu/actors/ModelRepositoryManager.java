@@ -12,25 +12,19 @@ import io.inferencia.gpu.repository.ModelSource;
 import io.inferencia.gpu.repository.ModelVersionSource;
 import io.inferencia.gpu.runtime.Device;
 import io.inferencia.gpu.runtime.Devices;
-import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.gpu.actors.ModelBooks.ModelEntry;
 import io.inferencia.gpu.actors.ModelBooks.VersionEntry;
-import io.inferencia.gpu.actors.ModelBooks.Waiting;
 import io.inferencia.gpu.placement.MemoryLedger;
 import io.inferencia.gpu.placement.PlacementMetrics;
 import io.inferencia.gpu.placement.PlacementSettings;
 import io.inferencia.gpu.placement.ReplicaPolicy;
-import io.inferencia.gpu.placement.ResidentMemory;
 import io.inferencia.protocols.placement.NodeView;
 import io.inferencia.protocols.placement.ReplicaView;
 import io.inferencia.protocols.placement.ScalingPolicy;
 import io.inferencia.protocols.placement.ScalingUpdate;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import io.inferencia.protocols.CborSerializable;
-import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferenceErrors;
@@ -40,7 +34,6 @@ import io.inferencia.protocols.inference.ModelIndexEntry;
 import io.inferencia.protocols.inference.ModelMetadata;
 import io.inferencia.protocols.inference.ModelState;
 import io.inferencia.protocols.inference.ModelStatistics;
-import io.inferencia.protocols.inference.TensorSpec;
 import io.inferencia.protocols.modelconfig.ModelConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +46,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.LongStream;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -185,23 +177,22 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   private record FromLifecycle(VersionLifecycle.Event event) implements Command, NoSerializationVerificationNeeded {}
 
-  private record LifecycleStopped(VersionKey key, ActorRef<VersionLifecycle.Command> lifecycle)
+  record LifecycleStopped(VersionKey key, ActorRef<VersionLifecycle.Command> lifecycle)
       implements Command, NoSerializationVerificationNeeded {}
 
   /** Expires requests that waited too long for a load and retries the load queue (idleness changes with time). */
-  private enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   /** Once a second: each ready version's average requests in flight (the load autoscaling reads). */
-  private enum Sample implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  enum Sample implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   /** The node's resident memory read before a load (on the blocking pool): the load may start. */
-  private record LoadMayStart(VersionKey key, long resident) implements Command, NoSerializationVerificationNeeded {}
+  record LoadMayStart(VersionKey key, long resident) implements Command, NoSerializationVerificationNeeded {}
 
   /** The node's resident memory read after a load: the growth is the version's footprint. */
-  private record Measured(VersionKey key, long resident) implements Command, NoSerializationVerificationNeeded {}
+  record Measured(VersionKey key, long resident) implements Command, NoSerializationVerificationNeeded {}
 
-  private static final Duration TICK = Duration.ofMillis(100);
-  static final String ON_DEMAND = "min_replicas is 0: it loads on its next request";
+
 
   /** Device detection loads the ONNX Runtime native library, so it runs with the scan on the blocking pool. */
   private record Scanned(Devices devices, List<ModelSource> sources, String error)
@@ -227,6 +218,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   private final TimerScheduler<Command> timers;
   private final PlacementSettings placement;
   private final PlacementMetrics metrics;
+  private final ReplicaCache cache;
 
   /**
    * Restarted after a bug in a handler with its books and lifecycles as they were, so the models keep
@@ -264,6 +256,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     var gateway = new ActorInferenceGateway(ctx.getSelf(), ctx.getSystem().scheduler(), settings.askTimeout());
     this.pipelineContext = new PipelineContext(gateway, blocking, settings.section());
     this.lifecycleEvents = ctx.messageAdapter(VersionLifecycle.Event.class, FromLifecycle::new);
+    this.cache = new ReplicaCache(ctx, timers, books, placement, metrics, blocking, lifecycleEvents, this::settle);
     if (!books.scanStarted) {
       books.scanStarted = true;
       ctx.pipeToSelf(CompletableFuture.supplyAsync(this::detectAndScan, blocking), (scanned, error) -> error == null
@@ -292,12 +285,24 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         .onMessage(Warm.class, this::onWarm)
         .onMessage(Pin.class, this::onPin)
         .onMessage(Release.class, this::onRelease)
-        .onMessage(Sample.class, msg -> onSample())
+        .onMessage(Sample.class, msg -> {
+          cache.sample();
+          return this;
+        })
         .onMessage(GetNode.class, this::onNode)
         .onMessage(Scale.class, this::onScale)
-        .onMessage(Tick.class, msg -> onTick())
-        .onMessage(LoadMayStart.class, this::onLoadMayStart)
-        .onMessage(Measured.class, this::onMeasured)
+        .onMessage(Tick.class, msg -> {
+          cache.tick();
+          return this;
+        })
+        .onMessage(LoadMayStart.class, msg -> {
+          cache.loadMayStart(msg);
+          return this;
+        })
+        .onMessage(Measured.class, msg -> {
+          cache.measured(msg);
+          return this;
+        })
         .build();
   }
 
@@ -318,7 +323,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       entry.versions = start(source, false);
     }
     books.scanned = true;
-    pump();
+    cache.pump();
     return this;
   }
 
@@ -347,8 +352,8 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       entry.devices = pipeline != null ? List.of() : deviceLabels(config);
       books.byKey.put(entry.key, entry);
       versions.put(Long.parseLong(v.version()), entry);
-      if (forced || entry.policy.pinned() || !v.loadable()) requestLoad(entry, false);
-      else rest(entry, ON_DEMAND);
+      if (forced || entry.policy.pinned() || !v.loadable()) cache.requestLoad(entry, false);
+      else cache.rest(entry, ReplicaCache.ON_DEMAND);
     }
     return versions;
   }
@@ -390,7 +395,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     }
     VersionEntry v = books.byKey.get(event.key());
     if (v == null) {
-      pump();
+      cache.pump();
       return this;
     }
     if (event instanceof VersionLifecycle.Ready ready) {
@@ -398,28 +403,28 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       if (v.state == ModelState.UNLOADING) return this;
       v.state = ModelState.READY;
       v.enqueue = ready.enqueue();
-      v.reason = join(ready.note(), v.note);
+      v.reason = ReplicaCache.join(ready.note(), v.note);
       if (!v.reason.isEmpty()) getContext().getLog().warn("Model '{}': {}", v.key.model(), v.reason);
-      if (books.loadsInProgress.remove(v.key)) loaded(v);
+      if (books.loadsInProgress.remove(v.key)) cache.loaded(v);
       // A lifecycle that restarted after a failure holds its sessions again: charged again too.
-      else if (!books.ledger.charged(v.key)) books.ledger.charge(v.key, v.devices, expected(v));
+      else if (!books.ledger.charged(v.key)) books.ledger.charge(v.key, v.devices, cache.expected(v));
     } else if (event instanceof VersionLifecycle.Failed failed) {
       if (v.state == ModelState.UNLOADING) return this;
-      markUnavailable(v, failed.reason());
+      ReplicaCache.markUnavailable(v, failed.reason());
       if (books.loadsInProgress.remove(v.key)) books.ledger.release(v.key);
-      failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version()
+      cache.failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version()
           + " failed to load: " + failed.reason());
     } else if (event instanceof VersionLifecycle.Unloaded) {
       v.lifecycle = null;
       v.enqueue = null;
-      if (v.evicting) evicted(v);
+      if (v.evicting) cache.evicted(v);
       else {
         v.state = ModelState.UNAVAILABLE;
         v.reason = ModelBooks.UNLOADED;
       }
     }
     settle(v.key.model());
-    pump();
+    cache.pump();
     return this;
   }
 
@@ -429,36 +434,24 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     if (v == null || v.lifecycle != msg.lifecycle()) {
       // A retired version's, or a lifecycle replaced since: its memory is free.
       if (v == null) books.ledger.release(msg.key());
-      pump();
+      cache.pump();
       return this;
     }
     v.lifecycle = null;
     v.enqueue = null;
     books.ledger.release(v.key);
     books.loadsInProgress.remove(v.key);
-    if (v.evicting) evicted(v);
+    if (v.evicting) cache.evicted(v);
     else if (v.state == ModelState.UNLOADING) {
       v.state = ModelState.UNAVAILABLE;
       v.reason = ModelBooks.UNLOADED;
     } else {
-      markUnavailable(v, "its lifecycle stopped unexpectedly");
-      failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version() + " stopped");
+      ReplicaCache.markUnavailable(v, "its lifecycle stopped unexpectedly");
+      cache.failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version() + " stopped");
     }
     settle(msg.key().model());
-    pump();
+    cache.pump();
     return this;
-  }
-
-  private void markUnavailable(VersionEntry v, String reason) {
-    v.warming = false;
-    v.state = ModelState.UNAVAILABLE;
-    v.enqueue = null;
-    v.reason = join(reason, v.note);
-  }
-
-  private static String join(String a, String b) {
-    if (a.isEmpty()) return b;
-    return b.isEmpty() ? a : a + "; " + b;
   }
 
   /** Answers the model's waiters once nothing they wait for is still loading or unloading. */
@@ -568,7 +561,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       entry.versions = start(source, true);
     }
     settle(msg.model());
-    pump();
+    cache.pump();
     return this;
   }
 
@@ -595,7 +588,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       books.loadQueue.remove(v);
       v.queued = false;
       v.resting = false;
-      failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + msg.model() + "' was unloaded");
+      cache.failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + msg.model() + "' was unloaded");
       if (v.lifecycle == null) {
         v.state = ModelState.UNAVAILABLE;
         v.reason = ModelBooks.UNLOADED;
@@ -608,7 +601,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       v.evicting = false;
     }
     settle(msg.model());
-    pump();
+    cache.pump();
     return this;
   }
 
@@ -623,275 +616,23 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     } catch (InferenceException e) {
       VersionEntry loading = books.onDemandTarget(request.model(), request.version());
       if (loading == null) msg.replyTo().tell(InferResult.failed(e));
-      else hold(loading, msg);
+      else cache.hold(loading, msg);
       return this;
     }
-    dispatch(v, msg);
+    ReplicaCache.dispatch(v, msg);
     return this;
-  }
-
-  private static void dispatch(VersionEntry v, Infer msg) {
-    v.lastUsedNanos = System.nanoTime();
-    v.lastUsedMillis = System.currentTimeMillis();
-    v.statistics.accepted();
-    v.enqueue.tell(new Enqueue(msg.request().withVersion(v.key.version()), msg.replyTo()));
-  }
-
-  // ---- placement: loads on demand, in turn, within the memory budget ----
-
-  /** Holds a request until its version is ready, within its load_wait (or the client's shorter deadline). */
-  private void hold(VersionEntry v, Infer msg) {
-    long now = System.nanoTime();
-    long wait = v.policy.loadWait().toNanos();
-    long client = TimeUnit.MICROSECONDS.toNanos(msg.request().clientTimeoutMicros());
-    boolean clientFirst = client > 0 && client < wait;
-    v.waiting.add(new Waiting(msg, now + (clientFirst ? client : wait), clientFirst));
-    metrics.held(v.key.model());
-    if (v.resting) {
-      requestLoad(v, true);
-      pump();
-    }
-    tickWhileNeeded();
-  }
-
-  private void rest(VersionEntry v, String reason) {
-    v.warming = false;
-    v.state = ModelState.UNAVAILABLE;
-    v.reason = join(reason, v.note);
-    v.resting = true;
-    v.onDemand = false;
-    v.enqueue = null;
-  }
-
-  private void requestLoad(VersionEntry v, boolean onDemand) {
-    if (v.queued || books.loadsInProgress.contains(v.key)) return;
-    v.state = ModelState.LOADING;
-    v.reason = v.note;
-    v.resting = false;
-    v.onDemand = onDemand;
-    v.queued = true;
-    books.loadQueue.add(v);
-  }
-
-  /** What the version is expected to take on each of its devices. */
-  private long expected(VersionEntry v) {
-    if (v.devices.isEmpty()) return 0;
-    if (v.policy.declaredBytes() > 0) return v.policy.declaredBytes();
-    // Weights plus ONNX Runtime's arena and scratch: twice the file until a load measured it.
-    return books.footprints.getOrDefault(footprintKey(v), 2 * v.fileBytes);
-  }
-
-  private static String footprintKey(VersionEntry v) {
-    return v.key.model() + "/" + v.key.version() + "/" + v.fileBytes;
-  }
-
-  /**
-   * Starts queued loads while slots are free: the first queued version that fits its devices' budget
-   * loads; when none fits, the least recently used idle replicas that are not pinned are evicted to
-   * make room for the first one. A pinned version that can never fit fails with the numbers.
-   */
-  private void pump() {
-    if (!books.scanned) return;
-    int unmet = 0;
-    while (books.loadsInProgress.size() < placement.concurrentLoads() && !books.loadQueue.isEmpty()) {
-      VersionEntry next = null;
-      for (Iterator<VersionEntry> it = books.loadQueue.iterator(); it.hasNext(); ) {
-        VersionEntry q = it.next();
-        if (!books.ledger.everFits(expected(q))) {
-          it.remove();
-          tooLarge(q);
-        } else if (books.ledger.fits(q.devices, expected(q))) {
-          next = q;
-          break;
-        }
-      }
-      if (next == null) {
-        if (!books.loadQueue.isEmpty() && !makeRoom(books.loadQueue.peekFirst())) unmet = 1;
-        break;
-      }
-      books.loadQueue.remove(next);
-      begin(next);
-    }
-    books.unmetDemand = unmet;
-    metrics.queue(books.loadQueue.size(), unmet);
-    metrics.devices(books.ledger.budgets());
-    metrics.replicas(replicaCounts());
-    tickWhileNeeded();
-  }
-
-  private void tooLarge(VersionEntry v) {
-    v.queued = false;
-    String why = "it needs " + expected(v) + " bytes on each of " + v.devices + ", more than the memory budget of "
-        + books.ledger.budget() + " bytes per device (INFERENCE_MEMORY_BUDGET)";
-    markUnavailable(v, why);
-    failWaiting(v, ErrorKind.UNAVAILABLE, "model '" + v.key.model() + "' version " + v.key.version() + " cannot load: " + why);
-    settle(v.key.model());
-  }
-
-  /** Evicts what makes room for {@code v}; false when even every evictable replica would not. */
-  private boolean makeRoom(VersionEntry v) {
-    long now = System.nanoTime();
-    List<MemoryLedger.Candidate<VersionKey>> candidates = new ArrayList<>();
-    List<VersionKey> freeing = new ArrayList<>();
-    for (VersionEntry e : books.byKey.values()) {
-      if (e.evicting) freeing.add(e.key);
-      else if (e.state == ModelState.READY && e.lifecycle != null && !e.devices.isEmpty())
-        candidates.add(new MemoryLedger.Candidate<>(e.key, e.devices, e.lastUsedNanos, !e.pinned() && e.idle(now)));
-    }
-    Optional<List<VersionKey>> plan = books.ledger.makeRoom(v.devices, expected(v), candidates, freeing);
-    plan.ifPresent(keys -> keys.forEach(k -> evict(books.byKey.get(k), v)));
-    return plan.isPresent();
-  }
-
-  private void evict(VersionEntry v, VersionEntry forWhom) {
-    getContext().getLog().info("Evicting model '{}' version {} (idle) to make room for '{}' version {}",
-        v.key.model(), v.key.version(), forWhom.key.model(), forWhom.key.version());
-    v.evicting = true;
-    v.state = ModelState.UNLOADING;
-    v.enqueue = null;
-    v.lifecycle.tell(new VersionLifecycle.Unload());
-  }
-
-  private void evicted(VersionEntry v) {
-    v.evicting = false;
-    metrics.evicted(v.key.model());
-    rest(v, "evicted to make room for another model: it loads on its next request");
-    if (!v.waiting.isEmpty()) requestLoad(v, true);
-  }
-
-  private void begin(VersionEntry v) {
-    v.queued = false;
-    books.ledger.charge(v.key, v.devices, expected(v));
-    books.loadsInProgress.add(v.key);
-    v.loadStartNanos = System.nanoTime();
-    VersionKey key = v.key;
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(ResidentMemory::bytes, blocking),
-        (resident, error) -> new LoadMayStart(key, resident == null ? -1 : resident));
-  }
-
-  private Behavior<Command> onLoadMayStart(LoadMayStart msg) {
-    VersionEntry v = books.byKey.get(msg.key());
-    if (v == null || v.state != ModelState.LOADING || v.lifecycle != null) {
-      // Unloaded or replaced while its turn came.
-      books.ledger.release(msg.key());
-      books.loadsInProgress.remove(msg.key());
-      pump();
-      return this;
-    }
-    v.residentAtStart = msg.resident();
-    v.loads++;
-    v.lifecycle = getContext().spawn(VersionLifecycle.supervised(v.spec, lifecycleEvents), v.key.actorName() + "-l" + v.loads);
-    getContext().watchWith(v.lifecycle, new LifecycleStopped(v.key, v.lifecycle));
-    return this;
-  }
-
-  /** Its first Ready since the load began: the held requests go in, and the footprint is measured. */
-  private void loaded(VersionEntry v) {
-    v.warming = false;
-    long took = System.nanoTime() - v.loadStartNanos;
-    metrics.loaded(Duration.ofNanos(took));
-    v.lastUsedNanos = System.nanoTime();
-    if (v.onDemand)
-      getContext().getLog().info("Model '{}' version {} loaded on demand in {} ms", v.key.model(), v.key.version(),
-          TimeUnit.NANOSECONDS.toMillis(took));
-    while (!v.waiting.isEmpty()) dispatch(v, v.waiting.poll().infer());
-    if (!v.devices.isEmpty() && v.policy.declaredBytes() == 0 && v.residentAtStart >= 0) {
-      VersionKey key = v.key;
-      getContext().pipeToSelf(CompletableFuture.supplyAsync(ResidentMemory::bytes, blocking),
-          (resident, error) -> new Measured(key, resident == null ? -1 : resident));
-    }
-  }
-
-  /**
-   * The growth of resident memory across the load, at least the model file (its weights are in memory
-   * whatever else happened meanwhile); kept for the version's later loads.
-   */
-  private Behavior<Command> onMeasured(Measured msg) {
-    VersionEntry v = books.byKey.get(msg.key());
-    if (v == null || msg.resident() < 0 || !books.ledger.charged(v.key)) return this;
-    long bytes = Math.max(v.fileBytes, msg.resident() - v.residentAtStart);
-    books.footprints.put(footprintKey(v), bytes);
-    books.ledger.charge(v.key, v.devices, bytes);
-    metrics.devices(books.ledger.budgets());
-    return this;
-  }
-
-  private void failWaiting(VersionEntry v, ErrorKind kind, String message) {
-    while (!v.waiting.isEmpty())
-      v.waiting.poll().infer().replyTo().tell(InferResult.failed(new InferenceException(kind, message)));
-  }
-
-  private void tickWhileNeeded() {
-    boolean needed = !books.loadQueue.isEmpty() || books.byKey.values().stream().anyMatch(v -> !v.waiting.isEmpty());
-    if (needed && !timers.isTimerActive(Tick.INSTANCE)) timers.startTimerWithFixedDelay(Tick.INSTANCE, Tick.INSTANCE, TICK);
-    else if (!needed) timers.cancel(Tick.INSTANCE);
-  }
-
-  private Behavior<Command> onTick() {
-    long now = System.nanoTime();
-    for (VersionEntry v : books.byKey.values()) {
-      for (Iterator<Waiting> it = v.waiting.iterator(); it.hasNext(); ) {
-        Waiting w = it.next();
-        if (w.deadlineNanos() > now) continue;
-        it.remove();
-        InferenceException e = w.clientDeadline()
-            ? new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "the request's deadline passed while model '"
-                + v.key.model() + "' version " + v.key.version() + " was loading")
-            : InferenceException.unavailable("model '" + v.key.model() + "' version " + v.key.version()
-                + " did not become ready within its load_wait (" + v.policy.loadWait().toMillis() + " ms): " + whyNotReady(v));
-        w.infer().replyTo().tell(InferResult.failed(e));
-      }
-    }
-    // An on-demand load nobody waits for any more gives up its turn.
-    for (Iterator<VersionEntry> it = books.loadQueue.iterator(); it.hasNext(); ) {
-      VersionEntry v = it.next();
-      if (v.onDemand && v.waiting.isEmpty() && !v.warming) {
-        it.remove();
-        v.queued = false;
-        rest(v, ON_DEMAND);
-      }
-    }
-    pump();
-    return this;
-  }
-
-  private String whyNotReady(VersionEntry v) {
-    if (!v.queued) return "it is still loading";
-    if (!books.ledger.fits(v.devices, expected(v)))
-      return "it needs " + expected(v) + " bytes on " + v.devices + " and the memory budget (" + books.ledger.budget()
-          + " bytes per device) is held by replicas that are pinned (min_replicas >= 1) or busy";
-    return "it waits behind " + (books.loadQueue.size() - 1 + books.loadsInProgress.size()) + " other load(s)";
-  }
-
-  private Map<List<String>, Integer> replicaCounts() {
-    Map<List<String>, Integer> counts = new HashMap<>();
-    for (VersionEntry v : books.byKey.values())
-      counts.merge(List.of(v.key.model(), v.resting ? "IDLE" : v.state.name()), 1, Integer::sum);
-    return counts;
   }
 
   // ---- the admin API: placement, the node, scaling ----
 
-  private String node() {
-    return getContext().getSystem().address().toString();
-  }
-
   private Behavior<Command> onPlacement(GetPlacement msg) {
     List<ReplicaView> out = new ArrayList<>();
     for (ModelEntry entry : books.models.values()) {
-      entry.versions.values().forEach(v -> out.add(view(v)));
-      if (entry.incoming != null) entry.incoming.values().forEach(v -> out.add(view(v)));
+      entry.versions.values().forEach(v -> out.add(cache.view(v)));
+      if (entry.incoming != null) entry.incoming.values().forEach(v -> out.add(cache.view(v)));
     }
     msg.replyTo().tell(new PlacementReply(out));
     return this;
-  }
-
-  private ReplicaView view(VersionEntry v) {
-    boolean charged = books.ledger.charged(v.key);
-    boolean measured = v.policy.declaredBytes() == 0 && books.footprints.containsKey(footprintKey(v));
-    return new ReplicaView(v.key.model(), v.key.version(), node(), v.devices, v.state.name(), v.reason,
-        v.state == ModelState.READY ? v.statistics.inFlight() : 0, v.state == ModelState.READY ? v.avgInFlight : 0,
-        expected(v), measured && !v.devices.isEmpty(), v.lastUsedMillis, v.waiting.size(), v.pinned(), v.policy.scaling());
   }
 
   private Behavior<Command> onWarm(Warm msg) {
@@ -904,23 +645,10 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
     if (v.resting) {
       getContext().getLog().info("Warming model '{}' version {} ahead of its requests", v.key.model(), v.key.version());
       v.warming = true;
-      requestLoad(v, true);
-      pump();
+      cache.requestLoad(v, true);
+      cache.pump();
     }
     msg.replyTo().tell(new Done());
-    return this;
-  }
-
-  private Behavior<Command> onSample() {
-    long now = System.nanoTime();
-    for (VersionEntry v : books.byKey.values()) {
-      long busy = v.statistics.busyNanos();
-      if (v.state == ModelState.READY && v.sampledAtNanos > 0 && now > v.sampledAtNanos)
-        v.avgInFlight = (double) (busy - v.sampledBusyNanos) / (now - v.sampledAtNanos);
-      else if (v.state != ModelState.READY) v.avgInFlight = 0;
-      v.sampledBusyNanos = busy;
-      v.sampledAtNanos = now;
-    }
     return this;
   }
 
@@ -964,7 +692,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   }
 
   private Behavior<Command> onNode(GetNode msg) {
-    msg.replyTo().tell(new NodeReply(new NodeView(node(), books.ledger.budgets(), books.loadQueue.size(), books.unmetDemand)));
+    msg.replyTo().tell(new NodeReply(new NodeView(cache.node(), books.ledger.budgets(), books.loadQueue.size(), books.unmetDemand)));
     return this;
   }
 
@@ -988,12 +716,12 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         VersionEntry v = targets.get(i);
         v.policy = v.policy.withScaling(next.get(i));
         books.scaling.put(v.key.model() + "/" + v.key.version(), next.get(i));
-        if (v.policy.pinned() && v.resting && !entry.unloadedOnRequest) requestLoad(v, false);
+        if (v.policy.pinned() && v.resting && !entry.unloadedOnRequest) cache.requestLoad(v, false);
       }
       getContext().getLog().info("Scaling of model '{}' {} set to {}", msg.model(),
           msg.version().isEmpty() ? "(every version)" : "version " + msg.version(), next.get(next.size() - 1));
       msg.replyTo().tell(new Scaled(next.get(next.size() - 1)));
-      pump();
+      cache.pump();
     } catch (InferenceException e) {
       msg.replyTo().tell(new Refused(InferenceFailure.of(e)));
     } catch (IllegalArgumentException e) {
