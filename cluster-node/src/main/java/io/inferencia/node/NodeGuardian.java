@@ -121,10 +121,13 @@ public final class NodeGuardian {
         probe.interval(), probe.unreachableAfter(), blocking);
     ReadinessChecks.get(system).register("database", journal::reachable);
 
-    InferenceGateway gateway = settings.hasRole(NodeRole.GPU)
-        ? InferenceCore.start(ctx, config, pipelines()).gateway()
-        : InferenceCore.remote(ctx, config);
-    NodeReadiness.get(system).started(settings.hasRole(NodeRole.GPU) ? gateway : null);
+    InferenceCore core = settings.hasRole(NodeRole.GPU) ? InferenceCore.start(ctx, config, pipelines()) : null;
+    // The job worker uses this node's core; the edge serves from it when the version is READY here and
+    // from the other gpu nodes otherwise (an edge-only node from theirs).
+    InferenceGateway gateway = core != null ? core.gateway() : null;
+    InferenceGateway edgeGateway = !settings.hasRole(NodeRole.EDGE) ? null
+        : core != null ? InferenceCore.localFirst(ctx, config, core) : InferenceCore.remote(ctx, config);
+    NodeReadiness.get(system).started(gateway);
     if (settings.hasRole(NodeRole.GPU)) {
       // The cluster's one placement controller runs on the oldest gpu node; every gpu node can host it.
       PlacementSettings placement = InferenceSettings.fromRoot(config).placement();
@@ -134,10 +137,10 @@ public final class NodeGuardian {
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())
       ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking)), "job-worker");
     if (settings.hasRole(NodeRole.EDGE)) {
-      V1Api v1 = V1Api.create(system, gateway, services.storage().objects(), views,
+      V1Api v1 = V1Api.create(system, edgeGateway, services.storage().objects(), views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret(),
           new ClusterDrainer(system));
-      EdgeServer.bind(system, gateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
+      EdgeServer.bind(system, edgeGateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
           List.of(v1.grpcService(system)));
     }
   }

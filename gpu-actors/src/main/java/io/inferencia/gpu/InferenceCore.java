@@ -6,6 +6,7 @@ import io.inferencia.gpu.actors.ModelRepositoryManager;
 import io.inferencia.gpu.cluster.ClusterGateway;
 import io.inferencia.gpu.cluster.GpuNodeWatcher;
 import io.inferencia.gpu.cluster.GpuNodes;
+import io.inferencia.gpu.cluster.LocalFirstGateway;
 import io.inferencia.gpu.cluster.NodeDrain;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import java.util.List;
@@ -62,5 +63,17 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     GpuNodes nodes = new GpuNodes();
     context.spawn(GpuNodeWatcher.create(nodes), "gpu-nodes");
     return new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout());
+  }
+
+  /**
+   * For a node that is also a gpu node: the edge's gateway serves from {@code core} when the version is
+   * READY here, from the gpu nodes that have it when only others do ({@link LocalFirstGateway}).
+   */
+  public static LocalFirstGateway localFirst(ActorContext<?> context, Config config, InferenceCore core) {
+    InferenceSettings settings = InferenceSettings.fromRoot(config);
+    GpuNodes nodes = new GpuNodes();
+    context.spawn(GpuNodeWatcher.create(nodes), "gpu-nodes");
+    return new LocalFirstGateway(core.gateway(), new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout()),
+        nodes);
   }
 }

@@ -45,15 +45,33 @@ public final class ClusterGateway implements InferenceGateway {
   private final Scheduler scheduler;
   private final Duration timeout;
 
+  /** Load, unload, scale, placement and nodes leave this node's own core out (its caller asks it itself). */
+  private final boolean othersOnly;
+
   public ClusterGateway(GpuNodes nodes, Scheduler scheduler, Duration timeout) {
+    this(nodes, scheduler, timeout, false);
+  }
+
+  private ClusterGateway(GpuNodes nodes, Scheduler scheduler, Duration timeout, boolean othersOnly) {
     this.nodes = nodes;
     this.scheduler = scheduler;
     this.timeout = timeout;
+    this.othersOnly = othersOnly;
   }
 
   @Override
   public ClusterGateway within(Duration timeout) {
-    return new ClusterGateway(nodes, scheduler, timeout);
+    return new ClusterGateway(nodes, scheduler, timeout, othersOnly);
+  }
+
+  /** This gateway with the repository, scaling and admin calls going to the other gpu nodes only. */
+  ClusterGateway othersOnly() {
+    return new ClusterGateway(nodes, scheduler, timeout, true);
+  }
+
+  /** The nodes the fan-out calls go to. */
+  private List<GpuNode> remote(List<GpuNode> available) {
+    return othersOnly ? available.stream().filter(n -> !n.isLocal()).toList() : available;
   }
 
   @Override
@@ -122,7 +140,8 @@ public final class ClusterGateway implements InferenceGateway {
   /** Every gpu node applies it, so each one's versions scale alike. */
   @Override
   public CompletionStage<ScalingPolicy> scale(String model, String version, ScalingUpdate update) {
-    List<GpuNode> all = nodes.available();
+    List<GpuNode> all = remote(nodes.available());
+    if (all.isEmpty() && othersOnly) return CompletableFuture.completedFuture(null);
     if (all.isEmpty())
       return CompletableFuture.failedFuture(new InferenceException(ErrorKind.UNAVAILABLE, "no gpu node is reachable"));
     List<CompletableFuture<ScalingPolicy>> each = new ArrayList<>();
@@ -138,7 +157,7 @@ public final class ClusterGateway implements InferenceGateway {
   /** Each reachable gpu node's answer, concatenated. */
   private <T> CompletionStage<List<T>> gather(Function<ActorInferenceGateway, CompletionStage<List<T>>> op) {
     List<CompletableFuture<List<T>>> each = new ArrayList<>();
-    for (GpuNode node : nodes.available())
+    for (GpuNode node : remote(nodes.available()))
       each.add(op.apply(new ActorInferenceGateway(node.manager, scheduler, timeout)).toCompletableFuture());
     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
       if (error != null) throw InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE);
@@ -201,7 +220,8 @@ public final class ClusterGateway implements InferenceGateway {
   }
 
   private CompletionStage<Void> everywhere(Function<ActorInferenceGateway, CompletionStage<Void>> op) {
-    List<GpuNode> all = nodes.available();
+    List<GpuNode> all = remote(nodes.available());
+    if (all.isEmpty() && othersOnly) return CompletableFuture.completedFuture(null);
     if (all.isEmpty())
       return CompletableFuture.failedFuture(new InferenceException(ErrorKind.UNAVAILABLE, "no gpu node is reachable"));
     List<CompletableFuture<Void>> each = new ArrayList<>();

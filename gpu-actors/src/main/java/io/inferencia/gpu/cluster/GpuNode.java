@@ -19,9 +19,17 @@ final class GpuNode {
   /** {@code model} and {@code model/version} of every version READY there, as the watcher last heard. */
   private volatile Set<String> serving = Set.of();
 
+  /** This node's own core: the manager runs in this actor system. */
+  private final boolean local;
+
   GpuNode(Address address, ActorRef<ModelRepositoryManager.Command> manager) {
+    this(address, manager, address.hasLocalScope());
+  }
+
+  GpuNode(Address address, ActorRef<ModelRepositoryManager.Command> manager, boolean local) {
     this.address = address;
     this.manager = manager;
+    this.local = local;
   }
 
   int outstanding() {
@@ -56,6 +64,11 @@ final class GpuNode {
 
   void serving(Set<String> versions) {
     serving = Set.copyOf(versions);
+  }
+
+  /** This node's own core. */
+  boolean isLocal() {
+    return local;
   }
 
   boolean isLost() {

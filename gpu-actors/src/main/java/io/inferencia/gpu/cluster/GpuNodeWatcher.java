@@ -125,7 +125,9 @@ public final class GpuNodeWatcher {
           publish();
           known.markLost();
         }
-        GpuNode node = new GpuNode(address, manager);
+        // The receptionist lists this node's own manager by a local path (no host and port).
+        boolean local = address.hasLocalScope() || address.equals(ctx.getSystem().address());
+        GpuNode node = new GpuNode(address, manager, local);
         listed.put(address, node);
         ctx.getLog().info("gpu node {} registered; it takes calls once its models are loaded", address);
         check(ctx, node);
@@ -143,7 +145,7 @@ public final class GpuNodeWatcher {
       if (node != null) {
         ctx.getLog().warn("gpu node {} is unreachable: its {} in-flight calls go elsewhere", address, node.outstanding());
         // A node that comes back is a fresh target: the calls re-sent from the lost one stay where they went.
-        GpuNode fresh = new GpuNode(address, node.manager);
+        GpuNode fresh = new GpuNode(address, node.manager, node.isLocal());
         listed.put(address, fresh);
         if (ready.remove(node)) ready.add(fresh);
         publish(); // before the re-sends, so that they choose among the others

@@ -63,6 +63,27 @@ class GpuNodeChoiceTest {
   }
 
   @Test
+  void aNodeThatIsAlsoAGpuNodeServesLocallyUnlessOnlyOthersHaveTheVersion() {
+    GpuNode here = new GpuNode(new Address("pekko", "inferencia"), null, true);
+    GpuNode there = nodes(1).get(0);
+    GpuNodes all = new GpuNodes();
+    all.publish(List.of(here, there));
+    LocalFirstGateway gateway = new LocalFirstGateway(
+        new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
+        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all);
+    var lazy = io.inferencia.protocols.inference.InferRequest.of("lazy", List.of());
+    assertFalse(gateway.servedElsewhereOnly(lazy), "nowhere: it loads here");
+    there.serving(Set.of("lazy", "lazy/1"));
+    assertTrue(gateway.servedElsewhereOnly(lazy), "only there: it goes there");
+    here.serving(Set.of("lazy", "lazy/1"));
+    assertFalse(gateway.servedElsewhereOnly(lazy), "here too: here");
+    here.serving(Set.of());
+    var sequence = new io.inferencia.protocols.inference.InferRequest("lazy", "", "", List.of(), List.of(),
+        java.util.Map.of(io.inferencia.gpu.sequence.SequenceId.ID, "7"), 0);
+    assertFalse(gateway.servedElsewhereOnly(sequence), "a sequence stays where its state is");
+  }
+
+  @Test
   void noNodeNoChoice() {
     assertNull(ClusterGateway.choose(List.of(), null));
   }

@@ -73,8 +73,11 @@ class EnsembleModelTest {
 
   @Test
   void aStepThatWouldStartPastTheClientsDeadlineFailsWithoutRunning() throws Exception {
-    CompletableFuture<InferResponse> result = diamond().infer(request(2_000)).toCompletableFuture();
-    Thread.sleep(20); // past the 2 ms deadline before a and b answer
+    // 300 ms: long enough that a and b start on a loaded machine (a 2 ms deadline failed 'a' under CI load).
+    CompletableFuture<InferResponse> result = diamond().infer(request(300_000)).toCompletableFuture();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> received.containsKey("a") && received.containsKey("b"));
+    Thread.sleep(400); // past the deadline before a and b answer
     answer("a", 1f);
     answer("b", 1f);
     Await.failure(result, ErrorKind.DEADLINE_EXCEEDED, "the client's deadline passed before step model 'c' could run");
