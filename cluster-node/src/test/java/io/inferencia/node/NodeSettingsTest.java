@@ -132,8 +132,8 @@ class NodeSettingsTest {
     assertEquals(12, slick.getInt("db.maxConnections"));
     assertEquals(12, node.getInt("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size"));
     assertEquals("postgres-dialect", node.getString("pekko.projection.jdbc.dialect"));
-    assertEquals(Duration.ofSeconds(2), node.getDuration("jdbc-journal.circuit-breaker.reset-timeout"));
-    assertEquals(Duration.ofSeconds(2), node.getDuration("jdbc-snapshot-store.circuit-breaker.reset-timeout"));
+    assertEquals(Duration.ofSeconds(1), node.getDuration("jdbc-journal.circuit-breaker.reset-timeout"));
+    assertEquals(Duration.ofSeconds(1), node.getDuration("jdbc-snapshot-store.circuit-breaker.reset-timeout"));
   }
 
   @Test
