@@ -193,20 +193,27 @@ final class ModelBooks {
     if (!scanned) return null;
     ModelEntry entry = models.get(model);
     if (entry == null || !entry.source.servable() || entry.unloadedOnRequest || entry.versions.isEmpty()) return null;
-    VersionEntry v;
-    if (version.isEmpty()) v = entry.versions.lastEntry().getValue();
-    else if (version.matches("[0-9]{1,18}")) v = entry.versions.get(Long.parseLong(version));
-    else return null;
+    VersionEntry v = version.isEmpty() ? entry.versions.lastEntry().getValue() : find(entry, version);
     if (v == null) return null;
     boolean coming = v.resting || v.evicting || v.state == ModelState.LOADING;
     return coming ? v : null;
   }
 
-  private static VersionEntry versionEntry(ModelEntry entry, String version) {
-    VersionEntry v = null;
-    if (version.matches("[0-9]{1,18}")) v = entry.versions.get(Long.parseLong(version));
+  static VersionEntry versionEntry(ModelEntry entry, String version) {
+    VersionEntry v = find(entry, version);
     if (v == null) throw InferenceException.notFound("model '" + entry.source.name() + "' has no version " + version);
     return v;
+  }
+
+  /** The model's serving version {@code version}, or null. */
+  static VersionEntry find(ModelEntry entry, String version) {
+    return version.matches("[0-9]{1,18}") ? entry.versions.get(Long.parseLong(version)) : null;
+  }
+
+  /** Version {@code version} of {@code model}, or null when either is unknown. */
+  VersionEntry find(String model, String version) {
+    ModelEntry entry = models.get(model);
+    return entry == null ? null : find(entry, version);
   }
 
   private static String reasons(ModelEntry entry) {

@@ -653,23 +653,18 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
   }
 
   private Behavior<Command> onPin(Pin msg) {
-    ModelEntry entry = books.models.get(msg.model());
-    if (entry == null) return this;
-    for (VersionEntry v : entry.versions.values())
-      if (v.key.version().equals(msg.version())) {
-        boolean before = v.pinned();
-        v.clusterPinned = msg.pinned();
-        if (before != v.pinned())
-          getContext().getLog().info("Model '{}' version {} is {} here by the placement controller", v.key.model(),
-              v.key.version(), msg.pinned() ? "pinned" : "evictable");
-      }
+    VersionEntry v = books.find(msg.model(), msg.version());
+    if (v == null) return this;
+    boolean before = v.pinned();
+    v.clusterPinned = msg.pinned();
+    if (before != v.pinned())
+      getContext().getLog().info("Model '{}' version {} is {} here by the placement controller", v.key.model(),
+          v.key.version(), msg.pinned() ? "pinned" : "evictable");
     return this;
   }
 
   private Behavior<Command> onRelease(Release msg) {
-    ModelEntry entry = books.models.get(msg.model());
-    VersionEntry v = entry == null ? null : entry.versions.values().stream()
-        .filter(e -> e.key.version().equals(msg.version())).findFirst().orElse(null);
+    VersionEntry v = books.find(msg.model(), msg.version());
     if (v == null) {
       msg.replyTo().tell(Refused.of(ErrorKind.NOT_FOUND, "no model '" + msg.model() + "' version " + msg.version()));
     } else if (v.pinned()) {
@@ -680,11 +675,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         getContext().getLog().info("Releasing model '{}' version {}: autoscaling needs fewer replicas", v.key.model(),
             v.key.version());
         metrics.released(v.key.model());
-        // Unloaded as an eviction is: it comes back on its next request.
-        v.evicting = true;
-        v.state = ModelState.UNLOADING;
-        v.enqueue = null;
-        v.lifecycle.tell(new VersionLifecycle.Unload());
+        cache.unloadToRest(v);
       }
       msg.replyTo().tell(new Done());
     }
@@ -704,9 +695,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         targets.addAll(entry.versions.values());
         if (entry.incoming != null) targets.addAll(entry.incoming.values());
       } else {
-        VersionEntry v = entry.versions.values().stream().filter(e -> e.key.version().equals(msg.version())).findFirst()
-            .orElseThrow(() -> InferenceException.notFound("model '" + msg.model() + "' has no version " + msg.version()));
-        targets.add(v);
+        targets.add(ModelBooks.versionEntry(entry, msg.version()));
       }
       if (targets.isEmpty())
         throw InferenceException.unavailable("model '" + msg.model() + "' has no version to scale: " + entry.source.error());

@@ -187,6 +187,14 @@ final class ReplicaCache {
   void evict(VersionEntry v, VersionEntry forWhom) {
     ctx.getLog().info("Evicting model '{}' version {} (idle) to make room for '{}' version {}",
         v.key.model(), v.key.version(), forWhom.key.model(), forWhom.key.version());
+    unloadToRest(v);
+  }
+
+  /**
+   * Unloads a serving version as an eviction does: what it accepted is answered, then it rests and
+   * loads again on its next request (eviction to make room, or a release by autoscaling).
+   */
+  void unloadToRest(VersionEntry v) {
     v.evicting = true;
     v.state = ModelState.UNLOADING;
     v.enqueue = null;
@@ -315,7 +323,6 @@ final class ReplicaCache {
 
 
   ReplicaView view(VersionEntry v) {
-    boolean charged = books.ledger.charged(v.key);
     boolean measured = v.policy.declaredBytes() == 0 && books.footprints.containsKey(footprintKey(v));
     return new ReplicaView(v.key.model(), v.key.version(), node(), v.devices, v.state.name(), v.reason,
         v.state == ModelState.READY ? v.statistics.inFlight() : 0, v.state == ModelState.READY ? v.avgInFlight : 0,

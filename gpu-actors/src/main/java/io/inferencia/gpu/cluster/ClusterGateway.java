@@ -137,34 +137,44 @@ public final class ClusterGateway implements InferenceGateway {
     return gather(ActorInferenceGateway::nodes);
   }
 
-  /** Every gpu node applies it, so each one's versions scale alike. */
+  /** Every gpu node applies it, so each one's versions scale alike; the first one's policy is the answer. */
   @Override
   public CompletionStage<ScalingPolicy> scale(String model, String version, ScalingUpdate update) {
-    List<GpuNode> all = remote(nodes.available());
-    if (all.isEmpty() && othersOnly) return CompletableFuture.completedFuture(null);
-    if (all.isEmpty())
-      return CompletableFuture.failedFuture(new InferenceException(ErrorKind.UNAVAILABLE, "no gpu node is reachable"));
-    List<CompletableFuture<ScalingPolicy>> each = new ArrayList<>();
-    for (GpuNode node : all)
-      each.add(new ActorInferenceGateway(node.manager, scheduler, timeout).scale(model, version, update).toCompletableFuture());
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-        .handle((ok, error) -> {
-          if (error != null) throw InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE);
-          return each.get(0).join();
-        });
+    return onEach(core -> core.scale(model, version, update), true)
+        .thenApply(policies -> policies.isEmpty() ? null : policies.get(0));
   }
 
   /** Each reachable gpu node's answer, concatenated. */
   private <T> CompletionStage<List<T>> gather(Function<ActorInferenceGateway, CompletionStage<List<T>>> op) {
-    List<CompletableFuture<List<T>>> each = new ArrayList<>();
-    for (GpuNode node : remote(nodes.available()))
-      each.add(op.apply(new ActorInferenceGateway(node.manager, scheduler, timeout)).toCompletableFuture());
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
-      if (error != null) throw InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE);
+    return onEach(op, false).thenApply(lists -> {
       List<T> out = new ArrayList<>();
-      each.forEach(f -> out.addAll(f.join()));
+      lists.forEach(out::addAll);
       return out;
     });
+  }
+
+  private CompletionStage<Void> everywhere(Function<ActorInferenceGateway, CompletionStage<Void>> op) {
+    return onEach(op, true).thenApply(done -> null);
+  }
+
+  /**
+   * {@code op} on every gpu node it spans, their answers in order once all came; any failure fails the
+   * whole. {@code needsOne}: with no node at all it fails UNAVAILABLE (the others-only view then has
+   * nothing to do and answers nothing).
+   */
+  private <T> CompletionStage<List<T>> onEach(Function<ActorInferenceGateway, CompletionStage<T>> op, boolean needsOne) {
+    List<GpuNode> all = remote(nodes.available());
+    if (all.isEmpty() && needsOne && !othersOnly)
+      return CompletableFuture.failedFuture(new InferenceException(ErrorKind.UNAVAILABLE, "no gpu node is reachable"));
+    List<CompletableFuture<T>> each = new ArrayList<>();
+    for (GpuNode node : all)
+      each.add(op.apply(new ActorInferenceGateway(node.manager, scheduler, timeout)).toCompletableFuture());
+    CompletableFuture<List<T>> result = new CompletableFuture<>();
+    CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+      if (error == null) result.complete(each.stream().map(CompletableFuture::join).toList());
+      else result.completeExceptionally(InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE));
+    });
+    return result;
   }
 
   private <T> CompletionStage<T> call(String sticky, Function<ActorInferenceGateway, CompletionStage<T>> op) {
@@ -219,21 +229,6 @@ public final class ClusterGateway implements InferenceGateway {
     });
   }
 
-  private CompletionStage<Void> everywhere(Function<ActorInferenceGateway, CompletionStage<Void>> op) {
-    List<GpuNode> all = remote(nodes.available());
-    if (all.isEmpty() && othersOnly) return CompletableFuture.completedFuture(null);
-    if (all.isEmpty())
-      return CompletableFuture.failedFuture(new InferenceException(ErrorKind.UNAVAILABLE, "no gpu node is reachable"));
-    List<CompletableFuture<Void>> each = new ArrayList<>();
-    for (GpuNode node : all)
-      each.add(op.apply(new ActorInferenceGateway(node.manager, scheduler, timeout)).toCompletableFuture());
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
-      if (error == null) result.complete(null);
-      else result.completeExceptionally(InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE));
-    });
-    return result;
-  }
 
   /**
    * The nodes where the version is READY, when there are any: a model loaded on demand is then loaded

@@ -184,13 +184,10 @@ public final class GpuNodeWatcher {
         (reply, error) -> new Placed(node, reply == null ? null : serving(reply.replicas())));
   }
 
+  /** Its READY versions as {@code model/version}, and their models (a call without a version asks for any). */
   private static Set<String> serving(List<ReplicaView> replicas) {
-    Set<String> out = new HashSet<>();
-    for (ReplicaView r : replicas) {
-      if (!r.state().equals("READY")) continue;
-      out.add(r.model());
-      out.add(r.model() + "/" + r.version());
-    }
+    Set<String> out = NodeViews.readyVersions(replicas);
+    for (ReplicaView r : replicas) if (r.state().equals("READY")) out.add(r.model());
     return out;
   }
 

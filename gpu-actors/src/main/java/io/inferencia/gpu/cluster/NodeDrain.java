@@ -89,7 +89,7 @@ public final class NodeDrain {
   CompletionStage<Done> warmElsewhere() {
     long deadline = System.nanoTime() + warmTimeout.toNanos();
     return placement(self).thenCompose(local -> others().thenCompose(others -> {
-      Set<String> mine = ready(local);
+      Set<String> mine = NodeViews.readyVersions(local);
       if (mine.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
       if (others.isEmpty()) {
         log.warn("Draining {}: no other gpu node to hand {} over to", node(), mine);
@@ -97,7 +97,7 @@ public final class NodeDrain {
       }
       return views(others).thenCompose(elsewhere -> {
         Set<String> missing = new HashSet<>(mine);
-        elsewhere.values().forEach(v -> missing.removeAll(ready(v.replicas())));
+        elsewhere.values().forEach(v -> missing.removeAll(NodeViews.readyVersions(v.replicas())));
         log.info("Draining {}: {} version(s) ready on it, {} of them ready on no other node", node(), mine.size(), missing.size());
         if (missing.isEmpty()) return awaitServedElsewhere(missing, others, deadline);
         List<ActorRef<ModelRepositoryManager.Command>> byRoom = new ArrayList<>(others);
@@ -119,7 +119,7 @@ public final class NodeDrain {
       List<ActorRef<ModelRepositoryManager.Command>> others, long deadline) {
     return views(others).thenCompose(elsewhere -> {
       Set<String> left = new HashSet<>(missing);
-      elsewhere.values().forEach(v -> left.removeAll(ready(v.replicas())));
+      elsewhere.values().forEach(v -> left.removeAll(NodeViews.readyVersions(v.replicas())));
       if (left.isEmpty()) {
         log.info("Draining {}: every version it served is ready on another node", node());
         return CompletableFuture.completedFuture(Done.getInstance());
@@ -188,18 +188,10 @@ public final class NodeDrain {
     return (address.hasLocalScope() ? system.address() : address).toString();
   }
 
-  private static Set<String> ready(List<ReplicaView> replicas) {
-    Set<String> out = new HashSet<>();
-    for (ReplicaView r : replicas) if (r.state().equals("READY")) out.add(r.model() + "/" + r.version());
-    return out;
-  }
 
-  /** Free bytes over the node's devices; a node without a budget counts as having the most room. */
+  /** The node's free memory as placement reads it; a node that did not answer has the least. */
   private static long free(io.inferencia.protocols.placement.NodeView node) {
-    if (node == null) return Long.MIN_VALUE;
-    long free = 0;
-    for (var d : node.devices()) free += d.budgetBytes() == 0 ? Long.MAX_VALUE / 4 : d.budgetBytes() - d.usedBytes();
-    return free;
+    return node == null ? Long.MIN_VALUE : NodeViews.free(node);
   }
 
   private static CompletionStage<Done> later(java.util.function.Supplier<CompletionStage<Done>> next) {

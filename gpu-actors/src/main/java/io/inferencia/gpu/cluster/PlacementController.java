@@ -3,7 +3,6 @@ package io.inferencia.gpu.cluster;
 import io.inferencia.gpu.InferenceCore;
 import io.inferencia.gpu.actors.ModelRepositoryManager;
 import io.inferencia.gpu.placement.ReplicaScaler;
-import io.inferencia.protocols.placement.DeviceBudget;
 import io.inferencia.protocols.placement.NodeView;
 import io.inferencia.protocols.placement.ReplicaView;
 import java.time.Duration;
@@ -135,7 +134,7 @@ public final class PlacementController {
       NodeView node = nodeViews.get(e.getKey());
       if (node == null) continue;
       byNode.put(node.node(), e.getKey());
-      nodes.add(new ReplicaScaler.Node(node.node(), free(node)));
+      nodes.add(new ReplicaScaler.Node(node.node(), NodeViews.free(node)));
       for (ReplicaView r : e.getValue()) {
         String key = r.model() + "/" + r.version();
         ReplicaScaler.Version v = versions.computeIfAbsent(key,
@@ -170,11 +169,4 @@ public final class PlacementController {
     }
   }
 
-  /** What the node's fullest device has left; a node without a budget has no limit. */
-  private static long free(NodeView node) {
-    long free = Long.MAX_VALUE;
-    for (DeviceBudget d : node.devices())
-      if (d.budgetBytes() > 0) free = Math.min(free, d.budgetBytes() - d.usedBytes());
-    return free;
-  }
 }
