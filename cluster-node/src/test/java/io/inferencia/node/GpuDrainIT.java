@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
+import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.node.testkit.OcrClsCopy;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.testkit.TestDatabases;
 import java.net.URLEncoder;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -47,14 +48,9 @@ class GpuDrainIT {
   void aDrainedGpuNodeHandsItsVersionsOverAndLeavesWithoutAFailedCall() throws Exception {
     Path repo = repository();
     DatabaseSettings db = TestDatabases.freshPostgres();
-    int seedPort = NodeProcess.freePort();
-    int s3Port = NodeProcess.freePort();
-    Map<String, String> shared = Map.of("DB_URL", db.url(), "DB_USER", db.user(),
-        "SEED_NODES", "pekko://inferencia@127.0.0.1:" + seedPort, "S3_ACCESS_KEY", "inferencia", "S3_SECRET_KEY", SECRET);
-    Map<String, String> gpuOnly = with(shared, Map.of("NODE_ROLES", "gpu", "S3_ENDPOINT", "http://127.0.0.1:" + s3Port,
-        "INFERENCE_CPU_CORES", "1"));
-    try (NodeProcess edge = NodeProcess.launch(JAR, repo, Files.createTempDirectory("edge-node"), with(shared, Map.of(
-            "NODE_ROLES", "edge", "REMOTE_PORT", Integer.toString(seedPort), "S3_PORT", Integer.toString(s3Port))));
+    GpuClusterEnv env = GpuClusterEnv.on(db, SECRET);
+    Map<String, String> gpuOnly = env.gpuOnly(Map.of());
+    try (NodeProcess edge = NodeProcess.launch(JAR, repo, Files.createTempDirectory("edge-node"), env.edgeOnly());
         NodeProcess gpuA = NodeProcess.launch(JAR, repo, Files.createTempDirectory("gpu-a"), gpuOnly);
         NodeProcess gpuB = NodeProcess.launch(JAR, repo, Files.createTempDirectory("gpu-b"), gpuOnly)) {
       edge.awaitReady(Duration.ofSeconds(240));
@@ -130,16 +126,8 @@ class GpuDrainIT {
   /** The shipped ocr_cls, and the same files as cls_lazy, loaded on demand. */
   private static Path repository() throws Exception {
     Path repo = Files.createTempDirectory("drain-repo");
-    for (String name : List.of("ocr_cls", "cls_lazy")) {
-      Path dir = Files.createDirectories(repo.resolve(name).resolve("1"));
-      Files.createSymbolicLink(dir.resolve("model.onnx"), SHIPPED.resolve("ocr_cls/1/model.onnx"));
-      Files.createSymbolicLink(repo.resolve(name).resolve("labels.txt"), SHIPPED.resolve("ocr_cls/labels.txt"));
-      String config = Files.readString(SHIPPED.resolve("ocr_cls/config.pbtxt"));
-      if (name.equals("cls_lazy"))
-        config = config.replace("name: \"ocr_cls\"", "name: \"cls_lazy\"")
-            + "\nparameters { key: \"min_replicas\" value: { string_value: \"0\" } }\n";
-      Files.writeString(repo.resolve(name).resolve("config.pbtxt"), config);
-    }
+    OcrClsCopy.add(SHIPPED, repo, "ocr_cls", "");
+    OcrClsCopy.add(SHIPPED, repo, "cls_lazy", OcrClsCopy.parameter("min_replicas", "0"));
     return repo;
   }
 
@@ -167,9 +155,4 @@ class GpuDrainIT {
     return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
   }
 
-  private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
-    Map<String, String> all = new HashMap<>(a);
-    all.putAll(b);
-    return all;
-  }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
+import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.testkit.TestDatabases;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,14 +46,9 @@ class GpuFailoverIT {
   @Test
   void callsSurviveTheLossOfAGpuNode() throws Exception {
     DatabaseSettings db = TestDatabases.freshPostgres();
-    int seedPort = NodeProcess.freePort();
-    int s3Port = NodeProcess.freePort();
-    Map<String, String> shared = Map.of("DB_URL", db.url(), "DB_USER", db.user(),
-        "SEED_NODES", "pekko://inferencia@127.0.0.1:" + seedPort, "S3_ACCESS_KEY", "inferencia", "S3_SECRET_KEY", SECRET);
-    Map<String, String> gpuOnly = with(shared, Map.of("NODE_ROLES", "gpu", "S3_ENDPOINT", "http://127.0.0.1:" + s3Port,
-        "INFERENCE_CPU_CORES", "1"));
-    try (NodeProcess edge = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("edge-node"), with(shared, Map.of(
-            "NODE_ROLES", "edge", "REMOTE_PORT", Integer.toString(seedPort), "S3_PORT", Integer.toString(s3Port))));
+    GpuClusterEnv env = GpuClusterEnv.on(db, SECRET);
+    Map<String, String> gpuOnly = env.gpuOnly(Map.of());
+    try (NodeProcess edge = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("edge-node"), env.edgeOnly());
         NodeProcess gpuA = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("gpu-a"), gpuOnly);
         NodeProcess gpuB = NodeProcess.launch(JAR, REPO, Files.createTempDirectory("gpu-b"), gpuOnly)) {
       edge.awaitReady(Duration.ofSeconds(240));
@@ -147,9 +142,4 @@ class GpuFailoverIT {
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
-  private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
-    Map<String, String> all = new HashMap<>(a);
-    all.putAll(b);
-    return all;
-  }
 }

@@ -9,14 +9,15 @@ import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.jobs.JobApi;
+import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.node.testkit.OcrClsCopy;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -47,17 +48,12 @@ class GpuRollingRestartIT {
   void restartingEachGpuNodeInTurnFailsNoRequestAndNoJob() throws Exception {
     Path repo = repository();
     DatabaseSettings db = TestDatabases.freshPostgres();
-    int seedPort = NodeProcess.freePort();
-    int s3Port = NodeProcess.freePort();
-    Map<String, String> shared = Map.of("DB_URL", db.url(), "DB_USER", db.user(),
-        "SEED_NODES", "pekko://inferencia@127.0.0.1:" + seedPort, "S3_ACCESS_KEY", "inferencia", "S3_SECRET_KEY", SECRET);
-    Map<String, String> gpuOnly = with(shared, Map.of("NODE_ROLES", "gpu", "S3_ENDPOINT", "http://127.0.0.1:" + s3Port,
-        "INFERENCE_CPU_CORES", "1"));
+    GpuClusterEnv env = GpuClusterEnv.on(db, SECRET);
+    Map<String, String> gpuOnly = env.gpuOnly(Map.of());
     Path dataA = Files.createTempDirectory("gpu-a");
     Path dataB = Files.createTempDirectory("gpu-b");
     List<NodeProcess> started = new ArrayList<>();
-    try (NodeProcess edge = NodeProcess.launch(JAR, repo, Files.createTempDirectory("edge-node"), with(shared, Map.of(
-        "NODE_ROLES", "edge", "REMOTE_PORT", Integer.toString(seedPort), "S3_PORT", Integer.toString(s3Port))))) {
+    try (NodeProcess edge = NodeProcess.launch(JAR, repo, Files.createTempDirectory("edge-node"), env.edgeOnly())) {
       started.add(NodeProcess.launch(JAR, repo, dataA, gpuOnly));
       started.add(NodeProcess.launch(JAR, repo, dataB, gpuOnly));
       edge.awaitReady(Duration.ofSeconds(240));
@@ -156,12 +152,7 @@ class GpuRollingRestartIT {
   private static Path repository() throws Exception {
     Path repo = Files.createTempDirectory("rolling-repo");
     for (String name : List.of("ocr_cls", "ocr_det", "ocr_rec", "ocr")) link(SHIPPED.resolve(name), repo.resolve(name));
-    Path lazy = Files.createDirectories(repo.resolve("cls_lazy").resolve("1"));
-    Files.createSymbolicLink(lazy.resolve("model.onnx"), SHIPPED.resolve("ocr_cls/1/model.onnx"));
-    Files.createSymbolicLink(repo.resolve("cls_lazy").resolve("labels.txt"), SHIPPED.resolve("ocr_cls/labels.txt"));
-    Files.writeString(repo.resolve("cls_lazy").resolve("config.pbtxt"),
-        Files.readString(SHIPPED.resolve("ocr_cls/config.pbtxt")).replace("name: \"ocr_cls\"", "name: \"cls_lazy\"")
-            + "\nparameters { key: \"min_replicas\" value: { string_value: \"0\" } }\n");
+    OcrClsCopy.add(SHIPPED, repo, "cls_lazy", OcrClsCopy.parameter("min_replicas", "0"));
     return repo;
   }
 
@@ -185,9 +176,4 @@ class GpuRollingRestartIT {
     return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
   }
 
-  private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
-    Map<String, String> all = new HashMap<>(a);
-    all.putAll(b);
-    return all;
-  }
 }

@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
+import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.node.testkit.OcrClsCopy;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,14 +46,9 @@ class ReplicaAutoscalingIT {
   void replicasFollowTheLoadWithinMinAndMax() throws Exception {
     Path repo = repository();
     DatabaseSettings db = TestDatabases.freshPostgres();
-    int seedPort = NodeProcess.freePort();
-    int s3Port = NodeProcess.freePort();
-    Map<String, String> shared = Map.of("DB_URL", db.url(), "DB_USER", db.user(),
-        "SEED_NODES", "pekko://inferencia@127.0.0.1:" + seedPort, "S3_ACCESS_KEY", "inferencia", "S3_SECRET_KEY", SECRET);
-    Map<String, String> gpuOnly = with(shared, Map.of("NODE_ROLES", "gpu", "S3_ENDPOINT", "http://127.0.0.1:" + s3Port,
-        "INFERENCE_CPU_CORES", "1", "INFERENCE_UPSCALE_DELAY", "2s", "INFERENCE_DOWNSCALE_DELAY", "6s"));
-    try (NodeProcess edge = NodeProcess.launch(JAR, repo, Files.createTempDirectory("edge-node"), with(shared, Map.of(
-            "NODE_ROLES", "edge", "REMOTE_PORT", Integer.toString(seedPort), "S3_PORT", Integer.toString(s3Port))));
+    GpuClusterEnv env = GpuClusterEnv.on(db, SECRET);
+    Map<String, String> gpuOnly = env.gpuOnly(Map.of("INFERENCE_UPSCALE_DELAY", "2s", "INFERENCE_DOWNSCALE_DELAY", "6s"));
+    try (NodeProcess edge = NodeProcess.launch(JAR, repo, Files.createTempDirectory("edge-node"), env.edgeOnly());
         NodeProcess gpuA = NodeProcess.launch(JAR, repo, Files.createTempDirectory("gpu-a"), gpuOnly);
         NodeProcess gpuB = NodeProcess.launch(JAR, repo, Files.createTempDirectory("gpu-b"), gpuOnly)) {
       edge.awaitReady(Duration.ofSeconds(240));
@@ -129,20 +125,9 @@ class ReplicaAutoscalingIT {
   /** The shipped ocr_cls's files as cls_scale, with its replica policy. */
   private static Path repository() throws Exception {
     Path repo = Files.createTempDirectory("autoscaling-repo");
-    Path dir = Files.createDirectories(repo.resolve("cls_scale").resolve("1"));
-    Files.createSymbolicLink(dir.resolve("model.onnx"), SHIPPED.resolve("ocr_cls/1/model.onnx"));
-    Files.createSymbolicLink(repo.resolve("cls_scale").resolve("labels.txt"), SHIPPED.resolve("ocr_cls/labels.txt"));
-    String config = Files.readString(SHIPPED.resolve("ocr_cls/config.pbtxt")).replace("name: \"ocr_cls\"", "name: \"cls_scale\"")
-        + "\nparameters { key: \"min_replicas\" value: { string_value: \"1\" } }"
-        + "\nparameters { key: \"max_replicas\" value: { string_value: \"2\" } }"
-        + "\nparameters { key: \"target_in_flight\" value: { string_value: \"1\" } }\n";
-    Files.writeString(repo.resolve("cls_scale").resolve("config.pbtxt"), config);
+    OcrClsCopy.add(SHIPPED, repo, "cls_scale", OcrClsCopy.parameter("min_replicas", "1")
+        + OcrClsCopy.parameter("max_replicas", "2") + OcrClsCopy.parameter("target_in_flight", "1"));
     return repo;
   }
 
-  private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
-    Map<String, String> all = new HashMap<>(a);
-    all.putAll(b);
-    return all;
-  }
 }
