@@ -100,6 +100,10 @@ public final class InProcessNode implements AutoCloseable {
               .POST(HttpRequest.BodyPublishers.ofString("{\"ready\":true}")).build(), HttpResponse.BodyHandlers.ofString()),
               r -> r.statusCode() == 200 && r.body().contains("\"ocr\"") && r.body().contains("\"vad\"")
                   && r.body().contains("\"vad_segments\"") && r.body().contains("\"ocr_rec\""));
+      // The edge says so too: models load one at a time now, so some may still be loading after these.
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+          .until(() -> client.send(HttpRequest.newBuilder(URI.create(http() + "/v2/health/ready")).build(),
+              HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     } catch (ConditionTimeoutException e) {
       close();
       throw new AssertionError("node not ready within " + timeout);
