@@ -17,8 +17,10 @@ import java.util.TreeMap;
  * max_replicas]} and at most one per node (Ray Serve's rule, load = requests in flight averaged over the
  * last second). More replicas than wanted for {@code downscaleDelay} releases the least loaded one;
  * fewer for {@code upscaleDelay} warms one on the node with the most free memory that has room (fewer
- * than {@code min_replicas}: at once, as after a node is lost). The first {@code min_replicas}
- * replicas by node address are pinned, the rest evictable. Not thread-safe: one owner.
+ * than {@code min_replicas}: at once, as after a node is lost). Replicas wanted that no node has room
+ * for, or beyond one per node, are unmet demand; the delay keeps running through it, so a gpu node that
+ * joins gets a replica at the next decision. The first {@code min_replicas} replicas by node address
+ * are pinned, the rest evictable. Not thread-safe: one owner.
  */
 public final class ReplicaScaler {
   /** One version on one node, loaded or loading. */
@@ -55,7 +57,7 @@ public final class ReplicaScaler {
     this.downscaleDelay = downscaleDelay;
   }
 
-  /** Replicas wanted by the last decision that no node had room for. */
+  /** Replicas wanted by the last decision that no node had room for, or that have no node to go to. */
   public int unmet() {
     return unmet;
   }
@@ -67,15 +69,21 @@ public final class ReplicaScaler {
     nodes.forEach(n -> free.put(n.node(), n.freeBytes()));
     for (Version v : versions) {
       int copies = v.copies().size();
-      int wanted = wanted(v, nodes.size());
-      if (copies < Math.min(v.policy().minReplicas(), nodes.size())) {
-        warm(v, free, actions);
-        aboveSince.put(v.key(), nowNanos);
-      } else if (wanted > copies) {
+      int demanded = demanded(v);
+      int wanted = Math.min(demanded, nodes.size());
+      // Replicas wanted beyond one per node are unmet demand: the signal to add gpu nodes.
+      unmet += Math.max(0, demanded - Math.max(copies, nodes.size()));
+      int pinnedShort = Math.min(v.policy().minReplicas(), nodes.size()) - copies;
+      if (pinnedShort > 0) {
+        if (warm(v, free, actions)) aboveSince.put(v.key(), nowNanos);
+        else unmet += pinnedShort;
+      } else if (demanded > copies) {
+        // The delay runs while the demand lasts, also with no node to put a replica on: a node that
+        // joins after it ran out gets the replica at the next decision.
         long since = aboveSince.computeIfAbsent(v.key(), k -> nowNanos);
-        if (nowNanos - since >= upscaleDelay.toNanos()) {
-          warm(v, free, actions);
-          aboveSince.put(v.key(), nowNanos);
+        if (wanted > copies && nowNanos - since >= upscaleDelay.toNanos()) {
+          if (warm(v, free, actions)) aboveSince.put(v.key(), nowNanos);
+          else unmet += wanted - copies;
         }
       } else {
         aboveSince.remove(v.key());
@@ -99,13 +107,18 @@ public final class ReplicaScaler {
 
   /** Replicas the version wants now, at most one per node. */
   static int wanted(Version v, int nodes) {
-    double load = v.copies().stream().mapToDouble(Copy::load).sum();
-    int byLoad = (int) Math.ceil(load / v.policy().targetInFlight() - 1e-9);
-    int wanted = Math.max(v.policy().minReplicas(), Math.min(v.policy().maxReplicas(), byLoad));
-    return Math.min(wanted, nodes);
+    return Math.min(demanded(v), nodes);
   }
 
-  private void warm(Version v, Map<String, Long> free, List<Action> actions) {
+  /** Replicas the version's load asks for within [min_replicas, max_replicas], however many nodes there are. */
+  static int demanded(Version v) {
+    double load = v.copies().stream().mapToDouble(Copy::load).sum();
+    int byLoad = (int) Math.ceil(load / v.policy().targetInFlight() - 1e-9);
+    return Math.max(v.policy().minReplicas(), Math.min(v.policy().maxReplicas(), byLoad));
+  }
+
+  /** Warms one replica on the node with the most room that lacks one; false when none has room. */
+  private boolean warm(Version v, Map<String, Long> free, List<Action> actions) {
     Set<String> has = new java.util.HashSet<>();
     v.copies().forEach(c -> has.add(c.node()));
     long footprint = v.copies().stream().mapToLong(Copy::footprintBytes).max().orElse(0);
@@ -114,15 +127,12 @@ public final class ReplicaScaler {
       if (has.contains(e.getKey()) || e.getValue() < footprint) continue;
       if (best == null || e.getValue() > free.get(best)) best = e.getKey();
     }
-    if (best == null) {
-      unmet++;
-      return;
-    }
+    if (best == null) return false;
     if (free.get(best) != Long.MAX_VALUE) free.put(best, free.get(best) - footprint);
     actions.add(new Warm(best, v.model(), v.version()));
+    return true;
   }
 
-  /** The first min_replicas ready copies by node address are pinned; pins are sent when they change. */
   /** The nodes whose copies count toward min_replicas: the first ready ones by address. */
   private static List<String> pinnedNodes(Version v) {
     List<String> ready = v.copies().stream().filter(Copy::ready).map(Copy::node).sorted().toList();

@@ -82,6 +82,34 @@ class ReplicaScalerTest {
   }
 
   @Test
+  void demandBeyondTheNodesIsUnmetAndAJoiningNodeGetsItAtTheNextDecision() {
+    ReplicaScaler scaler = new ReplicaScaler(Duration.ofSeconds(10), Duration.ofMinutes(5));
+    Version busy = m(ONE_TO_THREE, new Copy("a", true, 5, 100));
+    List<Node> alone = List.of(new Node("a", Long.MAX_VALUE));
+    scaler.decide(0, List.of(busy), alone);
+    assertEquals(2, scaler.unmet(), "load 5 at target 2 wants 3 replicas; one node holds one");
+    assertEquals(List.of(), scaler.decide(20 * S, List.of(busy), alone));
+    assertEquals(2, scaler.unmet());
+    List<Node> joined = List.of(new Node("a", Long.MAX_VALUE), new Node("b", 500));
+    assertEquals(List.of(new Warm("b", "m", "1")), scaler.decide(21 * S, List.of(busy), joined),
+        "the upscale delay ran out while no node had room: no second wait");
+    assertEquals(1, scaler.unmet());
+  }
+
+  @Test
+  void aWarmThatFindsNoRoomIsTriedAgainAtTheNextDecision() {
+    ReplicaScaler scaler = new ReplicaScaler(Duration.ofSeconds(10), Duration.ofMinutes(5));
+    Version busy = m(ONE_TO_THREE, new Copy("a", true, 3, 600));
+    List<Node> full = List.of(new Node("a", 0), new Node("b", 500));
+    scaler.decide(0, List.of(busy), full);
+    assertEquals(List.of(), scaler.decide(10 * S, List.of(busy), full));
+    assertEquals(1, scaler.unmet());
+    List<Node> roomy = List.of(new Node("a", 0), new Node("b", 800));
+    assertEquals(List.of(new Warm("b", "m", "1")), scaler.decide(11 * S, List.of(busy), roomy));
+    assertEquals(0, scaler.unmet());
+  }
+
+  @Test
   void pinsAreSentWhenTheyChange() {
     ReplicaScaler scaler = new ReplicaScaler(Duration.ofSeconds(10), Duration.ofMinutes(5));
     Version two = m(ONE_TO_THREE, new Copy("a", true, 0, 0), new Copy("b", true, 0, 0));

@@ -51,6 +51,11 @@ public final class EdgeMetrics {
    * prepared it ({@code kamon.metric.tick-interval} old at most); empty before Kamon is initialised.
    */
   public String render() {
+    return scrapeText();
+  }
+
+  /** As {@link #render()}, without an instance (the management port's {@code /metrics}). */
+  public static String scrapeText() {
     String scrape = PrometheusReporter.latestScrapeData().getOrElse(() -> "");
     Matcher m = TRITON_COUNTER.matcher(scrape);
     return m.find() ? m.reset().replaceAll("$1") : scrape;

@@ -7,6 +7,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -20,9 +21,17 @@ public final class MetricsRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return path("metrics", () -> get(() -> complete(HttpEntities.create(
+    return scrape();
+  }
+
+  /**
+   * {@code GET /metrics}: the JVM's Prometheus text. Also served on the management port of every node
+   * (a gpu-only node has no REST edge), where the placement controller's gauges live.
+   */
+  public static Route scrape() {
+    return Directives.path("metrics", () -> Directives.get(() -> Directives.complete(HttpEntities.create(
         ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8"),
-        metrics.render().getBytes(StandardCharsets.UTF_8)))));
+        EdgeMetrics.scrapeText().getBytes(StandardCharsets.UTF_8)))));
   }
 
   /**
