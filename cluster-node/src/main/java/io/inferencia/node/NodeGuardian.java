@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -135,7 +136,8 @@ public final class NodeGuardian {
     }
     JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())
-      ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking)), "job-worker");
+      ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking,
+          () -> core.started(system, CORE_READY_TIMEOUT))), "job-worker");
     if (settings.hasRole(NodeRole.EDGE)) {
       V1Api v1 = V1Api.create(system, edgeGateway, services.storage().objects(), views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret(),
@@ -145,14 +147,17 @@ public final class NodeGuardian {
     }
   }
 
+  private static final Duration CORE_READY_TIMEOUT = Duration.ofSeconds(3);
+
   private static JobWorker.Setup workerSetup(JobWorkerSettings worker, NodeServices services,
-      InferenceGateway gateway, Executor blocking) {
+      InferenceGateway gateway, Executor blocking, Supplier<CompletionStage<Boolean>> coreStarted) {
     TaskRunners runners = new TaskRunners(Map.of(
         "ocr", new OcrTask(gateway, worker.ocrLimit()),
         "vad", new VadTask(gateway, "vad", blocking)),
         new ModelTask(gateway, worker.modelLimit(), KServeDocuments.CODEC), java.util.Set.of("vad"));
     return new JobWorker.Setup(JobEntity.ENTITY_KEY, services.storage().objects(), blocking, runners,
-        services.storage().objects().buckets().results(), worker.parallelism(), worker.askTimeout());
+        services.storage().objects().buckets().results(), worker.parallelism(), worker.askTimeout(),
+        coreStarted);
   }
 
   static List<PipelineFactory> pipelines() {

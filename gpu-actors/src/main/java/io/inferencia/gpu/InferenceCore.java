@@ -9,11 +9,14 @@ import io.inferencia.gpu.cluster.GpuNodes;
 import io.inferencia.gpu.cluster.LocalFirstGateway;
 import io.inferencia.gpu.cluster.NodeDrain;
 import io.inferencia.gpu.pipeline.PipelineFactory;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
@@ -75,5 +78,15 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     context.spawn(GpuNodeWatcher.create(nodes), "gpu-nodes");
     return new LocalFirstGateway(core.gateway(), new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout()),
         nodes);
+  }
+
+  /**
+   * Whether this core's start-up is over (repository scanned, pinned loads ended, failed or not): the
+   * job worker takes no ticket before, so a starting node does not fail the jobs it would pull.
+   */
+  public CompletionStage<Boolean> started(ActorSystem<?> system, Duration timeout) {
+    return AskPattern.<ModelRepositoryManager.Command, ModelRepositoryManager.ReadyReply>ask(manager,
+        ModelRepositoryManager.GetStarted::new, timeout, system.scheduler())
+        .thenApply(ModelRepositoryManager.ReadyReply::ready);
   }
 }

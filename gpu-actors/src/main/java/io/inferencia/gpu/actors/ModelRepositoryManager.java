@@ -85,6 +85,12 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
 
   public record GetServerReady(ActorRef<ReadyReply> replyTo) implements Command, CborSerializable {}
 
+  /**
+   * Whether start-up is over: the repository scanned and the pinned models' loads ended, whatever their
+   * outcome (readiness without strictness). The job worker waits for it before it takes tickets.
+   */
+  public record GetStarted(ActorRef<ReadyReply> replyTo) implements Command {}
+
   /** Statistics of the ready versions: every model when model is empty, every version when version is. */
   public record GetStatistics(String model, String version, ActorRef<StatisticsReply> replyTo)
       implements Command, CborSerializable {}
@@ -274,6 +280,10 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         .onMessage(GetConfig.class, this::onConfig)
         .onMessage(GetModelReady.class, this::onModelReady)
         .onMessage(GetServerReady.class, this::onServerReady)
+        .onMessage(GetStarted.class, msg -> {
+          msg.replyTo().tell(new ReadyReply(books.serverReady(false)));
+          return this;
+        })
         .onMessage(GetStatistics.class, this::onStatistics)
         .onMessage(Load.class, this::onLoad)
         .onMessage(Unload.class, this::onUnload)

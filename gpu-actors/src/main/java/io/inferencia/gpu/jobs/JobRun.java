@@ -16,10 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.Done;
@@ -60,8 +58,7 @@ final class JobRun {
   private final String resultsBucket;
   private final Duration askTimeout;
   private final Materializer mat;
-  /** Job id to "attempt/run" of each run under way on this worker. */
-  private final Map<String, String> underWay = new ConcurrentHashMap<>();
+  private final RunsUnderWay underWay = new RunsUnderWay();
 
   JobRun(ActorSystem<?> system, EntityTypeKey<JobCommand> key, ActorRef<?> worker, String node, ObjectStore objects,
       Executor blocking, TaskRunners runners, String resultsBucket, Duration askTimeout) {
@@ -86,14 +83,13 @@ final class JobRun {
   CompletionStage<Done> run(JobTicket ticket) {
     // Named, so that asking again after a lost reply gets this run's go-ahead rather than a refusal.
     String run = java.util.UUID.randomUUID().toString();
-    String name = ticket.attempt() + "/" + run;
-    underWay.put(ticket.jobId(), name);
-    return execute(ticket, run).whenComplete((done, error) -> underWay.remove(ticket.jobId(), name));
+    String handle = underWay.began(ticket.jobId(), ticket.attempt(), run);
+    return execute(ticket, run).whenComplete((done, error) -> underWay.ended(handle));
   }
 
   /** Whether the run {@code check} asks about is still under way here. */
   boolean isUnderWay(RunCheck check) {
-    return (check.attempt() + "/" + check.run()).equals(underWay.get(check.jobId()));
+    return underWay.isUnderWay(check);
   }
 
   private CompletionStage<Done> execute(JobTicket ticket, String run) {
