@@ -23,11 +23,20 @@ import java.util.concurrent.CompletionStage;
  * The edge of a node that is also a gpu node: a request is served by this node's own core when its
  * version is READY here (no hop, no serialization), by the gpu nodes that have it READY when only
  * others do (a model loaded on demand elsewhere, or released here by autoscaling), and by this node
- * again when none has it (it loads here). A sequence stays here, where its state is. Queries are this
+ * again when none has it (it loads here). When it is READY both here and elsewhere, it stays here
+ * until this edge has {@link #SPILL_AFTER} more calls in flight here than on the least busy other
+ * replica: then it goes over the cluster, so the replicas autoscaling adds elsewhere take this edge's
+ * overflow instead of idling. A sequence stays here, where its state is. Queries are this
  * node's own answers (every gpu node reads the same repository); loads, unloads, scaling and the
  * admin views span every gpu node.
  */
 public final class LocalFirstGateway implements InferenceGateway {
+  /**
+   * Calls in flight here beyond the least busy other replica's before one goes over the cluster: a few
+   * queued calls batch well here, and a hop costs the edge and the other node serialization.
+   */
+  static final int SPILL_AFTER = 4;
+
   private final ActorInferenceGateway local;
   private final ClusterGateway cluster;
   private final ClusterGateway others;
@@ -47,21 +56,33 @@ public final class LocalFirstGateway implements InferenceGateway {
 
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
-    return servedElsewhereOnly(request) ? cluster.infer(request) : local.infer(request);
+    GpuNode here = nodes.available().stream().filter(GpuNode::isLocal).findFirst().orElse(null);
+    if (goesElsewhere(request)) return cluster.infer(request);
+    if (here == null) return local.infer(request);
+    // Counted as the cluster gateway counts its calls, so the spill rule compares like with like; a
+    // local call has nothing to re-send (its own node is never lost to itself).
+    Runnable call = new LocalCall();
+    here.track(call);
+    return local.infer(request).whenComplete((response, error) -> here.untrack(call));
   }
 
-  /** Whether the request's version is READY on another gpu node and not here. */
-  boolean servedElsewhereOnly(InferRequest request) {
+  /**
+   * Whether the request goes over the cluster: its version is READY on another gpu node and either not
+   * here or, here, behind {@link #SPILL_AFTER} more of this edge's calls than the least busy other.
+   */
+  boolean goesElsewhere(InferRequest request) {
     String sequence = request.parameters().get(SequenceId.ID);
     if (sequence != null && !sequence.isBlank()) return false;
     String version = request.version() == null ? "" : request.version();
-    boolean elsewhere = false;
+    GpuNode here = null;
+    GpuNode leastBusy = null;
     for (GpuNode node : nodes.available()) {
       if (!node.serves(request.model(), version)) continue;
-      if (node.isLocal()) return false;
-      elsewhere = true;
+      if (node.isLocal()) here = node;
+      else if (leastBusy == null || node.outstanding() < leastBusy.outstanding()) leastBusy = node;
     }
-    return elsewhere;
+    if (leastBusy == null) return false;
+    return here == null || here.outstanding() >= leastBusy.outstanding() + SPILL_AFTER;
   }
 
   @Override
@@ -131,5 +152,11 @@ public final class LocalFirstGateway implements InferenceGateway {
       all.addAll(b);
       return all;
     });
+  }
+
+  /** One local call in flight: its own object, as the node's count is a set of calls. */
+  private static final class LocalCall implements Runnable {
+    @Override
+    public void run() {}
   }
 }

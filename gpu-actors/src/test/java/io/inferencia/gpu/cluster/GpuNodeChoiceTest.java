@@ -45,7 +45,7 @@ class GpuNodeChoiceTest {
   @Test
   void theLessBusyOfTwoIsChosen() {
     List<GpuNode> two = nodes(2);
-    for (int i = 0; i < 5; i++) assertTrue(two.get(0).track(() -> {}));
+    busy(two.get(0), 5);
     for (int i = 0; i < 20; i++) assertEquals(two.get(1), ClusterGateway.choose(two, null));
   }
 
@@ -72,15 +72,46 @@ class GpuNodeChoiceTest {
         new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
         new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all);
     var lazy = io.inferencia.protocols.inference.InferRequest.of("lazy", List.of());
-    assertFalse(gateway.servedElsewhereOnly(lazy), "nowhere: it loads here");
+    assertFalse(gateway.goesElsewhere(lazy), "nowhere: it loads here");
     there.serving(Set.of("lazy", "lazy/1"));
-    assertTrue(gateway.servedElsewhereOnly(lazy), "only there: it goes there");
+    assertTrue(gateway.goesElsewhere(lazy), "only there: it goes there");
     here.serving(Set.of("lazy", "lazy/1"));
-    assertFalse(gateway.servedElsewhereOnly(lazy), "here too: here");
+    assertFalse(gateway.goesElsewhere(lazy), "here too: here");
     here.serving(Set.of());
     var sequence = new io.inferencia.protocols.inference.InferRequest("lazy", "", "", List.of(), List.of(),
         java.util.Map.of(io.inferencia.gpu.sequence.SequenceId.ID, "7"), 0);
-    assertFalse(gateway.servedElsewhereOnly(sequence), "a sequence stays where its state is");
+    assertFalse(gateway.goesElsewhere(sequence), "a sequence stays where its state is");
+  }
+
+  @Test
+  void aNodeThatIsAlsoAGpuNodeSpillsOverToAnotherReplicaOnlyWhenItIsWellAheadInCalls() {
+    GpuNode here = new GpuNode(new Address("pekko", "inferencia"), null, true);
+    GpuNode there = nodes(1).get(0);
+    GpuNodes all = new GpuNodes();
+    all.publish(List.of(here, there));
+    LocalFirstGateway gateway = new LocalFirstGateway(
+        new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
+        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all);
+    var hot = io.inferencia.protocols.inference.InferRequest.of("hot", List.of());
+    here.serving(Set.of("hot", "hot/1"));
+    there.serving(Set.of("hot", "hot/1"));
+    busy(here, LocalFirstGateway.SPILL_AFTER - 1);
+    assertFalse(gateway.goesElsewhere(hot), "a few calls ahead: still here");
+    busy(here, 1);
+    assertTrue(gateway.goesElsewhere(hot), "SPILL_AFTER ahead of the other replica: over the cluster");
+    busy(there, 1);
+    assertFalse(gateway.goesElsewhere(hot), "the other replica got busier too: here again");
+    there.serving(Set.of());
+    busy(here, 10);
+    assertFalse(gateway.goesElsewhere(hot), "no other replica: here however busy");
+  }
+
+  /** {@code calls} more calls in flight to the node, each its own object (a node counts a set of calls). */
+  private static void busy(GpuNode node, int calls) {
+    for (int i = 0; i < calls; i++) assertTrue(node.track(new Runnable() {
+      @Override
+      public void run() {}
+    }));
   }
 
   @Test
