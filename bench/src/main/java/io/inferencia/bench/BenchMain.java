@@ -3,9 +3,10 @@ package io.inferencia.bench;
 import java.util.Arrays;
 
 /**
- * {@code java -jar bench.jar [inference|jobs|edge-hop] [--option value ...]}: the inference benchmark
- * (raw ONNX Runtime against served gRPC/REST per batching setting), the jobs benchmark, or sync inference
- * through an edge-only node against local serving; inference by default.
+ * {@code java -jar bench.jar [inference|jobs|edge-hop|job-scaling] [--option value ...]}: the inference
+ * benchmark (raw ONNX Runtime against served gRPC/REST per batching setting), the jobs benchmark, sync
+ * inference through an edge-only node against local serving, or OCR jobs/s with 1, 2, 3 gpu-only JVMs
+ * behind one edge-only node; inference by default.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -13,6 +14,7 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jobs")) JobsBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
     else if (args.length > 0 && args[0].equals("edge-hop")) EdgeHopBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+    else if (args.length > 0 && args[0].equals("job-scaling")) JobScalingBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
     else if (args.length > 0 && args[0].equals("inference")) InferenceBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
     else InferenceBenchmark.main(args);
   }

@@ -324,7 +324,7 @@ public final class EdgeHopBenchmark {
   }
 
   /** The machine's busy and total ticks from /proc/stat's cpu line; zeros where there is none. */
-  private static long[] machineTicks() {
+  static long[] machineTicks() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long total = 0;
@@ -336,12 +336,12 @@ public final class EdgeHopBenchmark {
     }
   }
 
-  private static double busy(long[] from, long[] to) {
+  static double busy(long[] from, long[] to) {
     long total = to[1] - from[1];
     return total <= 0 ? Double.NaN : (to[0] - from[0]) / (double) total;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
       return f[0] + " " + f[1] + " " + f[2];

@@ -2,7 +2,6 @@ package io.inferencia.node;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.InferBody;
@@ -10,21 +9,13 @@ import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.node.testkit.SteadyLoad;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -63,57 +54,35 @@ class GpuFailoverIT {
       JsonNode out = rec.json().get("outputs").get(0);
       assertEquals(40 * 6625, out.get("data").size(), out.get("shape").toString());
 
-      AtomicBoolean on = new AtomicBoolean(true);
-      AtomicLong served = new AtomicLong();
-      AtomicLong servedAfterKill = new AtomicLong();
-      AtomicLong worstMillis = new AtomicLong();
-      AtomicBoolean killed = new AtomicBoolean();
-      ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-      ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-      List<Future<?>> load = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
-        int client = c;
-        load.add(clients.submit(() -> {
-          RestClient mine = new RestClient("127.0.0.1", edge.httpPort);
-          for (long i = 0; on.get(); i++) {
-            boolean big = (i + client) % 4 == 0;
-            InferBody body = big
-                ? InferBody.builder().input("x", "FP32", REC_SHAPE, new float[3 * 48 * 320]).build()
-                : InferBody.builder().input("x", "FP32", CLS_SHAPE, Samples.clsInput(1, i)).build();
-            long start = System.nanoTime();
-            RestClient.Response r = mine.post(big ? "/v2/models/ocr_rec/infer" : "/v2/models/ocr_cls/infer", body);
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            if (r.status() != 200) failures.add(r.status() + " " + new String(r.body()));
-            else {
-              served.incrementAndGet();
-              if (killed.get()) servedAfterKill.incrementAndGet();
-            }
-            worstMillis.accumulateAndGet(millis, Math::max);
-          }
-          return null;
-        }));
-      }
-      await().atMost(Duration.ofSeconds(60)).until(() -> served.get() >= 100);
+      SteadyLoad load = SteadyLoad.start(CLIENTS, client -> {
+        RestClient mine = new RestClient("127.0.0.1", edge.httpPort);
+        return i -> {
+          boolean big = (i + client) % 4 == 0;
+          InferBody body = big
+              ? InferBody.builder().input("x", "FP32", REC_SHAPE, new float[3 * 48 * 320]).build()
+              : InferBody.builder().input("x", "FP32", CLS_SHAPE, Samples.clsInput(1, i)).build();
+          RestClient.Response r = mine.post(big ? "/v2/models/ocr_rec/infer" : "/v2/models/ocr_cls/infer", body);
+          return r.status() == 200 ? null : r.status() + " " + new String(r.body());
+        };
+      });
+      load.awaitMore(100, Duration.ofSeconds(60));
       // The node killed is the one hosting the cluster's placement controller (the oldest gpu node).
       String started = "Placement controller started";
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .until(() -> gpuA.output().contains(started) || gpuB.output().contains(started));
       NodeProcess victim = gpuA.output().contains(started) ? gpuA : gpuB;
       NodeProcess survivor = victim == gpuA ? gpuB : gpuA;
-      long beforeKill = served.get();
+      long beforeKill = load.served();
       victim.kill();
-      killed.set(true);
       long killedAt = System.nanoTime();
       // Calls keep being answered: by the surviving node, once the lost one's calls were re-sent.
-      await().atMost(Duration.ofSeconds(60)).until(() -> servedAfterKill.get() >= 100);
-      double recoveredAfter = (System.nanoTime() - killedAt) / 1e9;
+      double recoveredAfter = load.awaitMore(100, Duration.ofSeconds(60));
       // Once the lost node is downed, the controller starts again on the survivor.
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
           .until(() -> survivor.output().contains(started));
       double controllerBackAfter = (System.nanoTime() - killedAt) / 1e9;
-      on.set(false);
-      for (Future<?> f : load) f.get(2, TimeUnit.MINUTES);
-      clients.shutdown();
+      long servedAfterKill = load.served() - beforeKill;
+      load.stop();
 
       // /metrics is rebuilt once per tick: wait until it shows the lost node gone and its calls re-sent
       // (every client had a call in flight when the node died; the ones it held were answered elsewhere).
@@ -126,9 +95,9 @@ class GpuFailoverIT {
       System.out.printf("gpu node hosting the placement controller killed under %d clients: %d calls served before,"
               + " %d after (100 within %.1f s); controller running on the other node %.1f s after the kill;"
               + " %d re-sent; worst latency %d ms; %d failed%n",
-          CLIENTS, beforeKill, servedAfterKill.get(), recoveredAfter, controllerBackAfter, resent, worstMillis.get(),
-          failures.size());
-      assertTrue(failures.isEmpty(), failures.size() + " calls failed, e.g. " + failures.peek());
+          CLIENTS, beforeKill, servedAfterKill, recoveredAfter, controllerBackAfter, resent, load.worstMillis(),
+          load.failures().size());
+      load.assertNoFailures("calls");
       assertEquals(200, rest.get("/v2/health/ready").status(), "the edge stays ready on the surviving node");
     } finally {
       TestDatabases.dropPostgres(db);
