@@ -89,7 +89,7 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
    * Whether start-up is over: the repository scanned and the pinned models' loads ended, whatever their
    * outcome (readiness without strictness). The job worker waits for it before it takes tickets.
    */
-  public record GetStarted(ActorRef<ReadyReply> replyTo) implements Command {}
+  public record GetStarted(ActorRef<ReadyReply> replyTo) implements Command, CborSerializable {}
 
   /** Statistics of the ready versions: every model when model is empty, every version when version is. */
   public record GetStatistics(String model, String version, ActorRef<StatisticsReply> replyTo)

@@ -49,6 +49,7 @@ class MessageSerializationTest {
     serialization.verifySerialization(new ModelRepositoryManager.Unload("m", controlProbe.ref()), true);
     serialization.verifySerialization(new ModelRepositoryManager.GetModelReady("m", "", readyProbe.ref()), true);
     serialization.verifySerialization(new ModelRepositoryManager.GetServerReady(readyProbe.ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.GetStarted(readyProbe.ref()), true);
     serialization.verifySerialization(new ModelRepositoryManager.GetIndex(true, testKit.<ModelRepositoryManager.IndexReply>createTestProbe().ref()), true);
     serialization.verifySerialization(new ModelRepositoryManager.GetMetadata("m", "1", testKit.<ModelRepositoryManager.MetadataReply>createTestProbe().ref()), true);
     serialization.verifySerialization(new ModelRepositoryManager.GetConfig("m", "1", testKit.<ModelRepositoryManager.ConfigReply>createTestProbe().ref()), true);
