@@ -77,7 +77,7 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     GpuNodes nodes = new GpuNodes();
     context.spawn(GpuNodeWatcher.create(nodes), "gpu-nodes");
     return new LocalFirstGateway(core.gateway(), new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout()),
-        nodes);
+        nodes, settings.placement().spillAfter());
   }
 
   /**

@@ -39,6 +39,14 @@ class InferenceSettingsTest {
         e.getMessage());
   }
 
+  @Test
+  void spillAfterIsFourAndMustBePositive() {
+    assertEquals(4, InferenceSettings.fromRoot(ConfigFactory.load()).placement().spillAfter());
+    Config zero = ConfigFactory.load().withValue("inference.placement.spill-after", ConfigValueFactory.fromAnyRef(0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromRoot(zero));
+    assertTrue(e.getMessage().startsWith("INFERENCE_SPILL_AFTER (inference.placement.spill-after)"), e.getMessage());
+  }
+
   private static Config with(String size) {
     return ConfigFactory.load().withValue("inference.response-cache.max-bytes", ConfigValueFactory.fromAnyRef(size));
   }

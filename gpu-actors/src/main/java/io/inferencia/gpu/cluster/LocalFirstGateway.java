@@ -24,34 +24,31 @@ import java.util.concurrent.CompletionStage;
  * version is READY here (no hop, no serialization), by the gpu nodes that have it READY when only
  * others do (a model loaded on demand elsewhere, or released here by autoscaling), and by this node
  * again when none has it (it loads here). When it is READY both here and elsewhere, it stays here
- * until this edge has {@link #SPILL_AFTER} more calls in flight here than on the least busy other
- * replica: then it goes over the cluster, so the replicas autoscaling adds elsewhere take this edge's
+ * until this edge has {@code spillAfter} more calls in flight here than on the least busy other
+ * replica ({@code inference.placement.spill-after}; a few queued calls batch well here, and a hop costs
+ * the edge and the other node serialization): then it goes over the cluster, so the replicas autoscaling adds elsewhere take this edge's
  * overflow instead of idling. A sequence stays here, where its state is. Queries are this
  * node's own answers (every gpu node reads the same repository); loads, unloads, scaling and the
  * admin views span every gpu node.
  */
 public final class LocalFirstGateway implements InferenceGateway {
-  /**
-   * Calls in flight here beyond the least busy other replica's before one goes over the cluster: a few
-   * queued calls batch well here, and a hop costs the edge and the other node serialization.
-   */
-  static final int SPILL_AFTER = 4;
-
   private final ActorInferenceGateway local;
   private final ClusterGateway cluster;
   private final ClusterGateway others;
   private final GpuNodes nodes;
+  private final int spillAfter;
 
-  public LocalFirstGateway(ActorInferenceGateway local, ClusterGateway cluster, GpuNodes nodes) {
+  public LocalFirstGateway(ActorInferenceGateway local, ClusterGateway cluster, GpuNodes nodes, int spillAfter) {
     this.local = local;
     this.cluster = cluster;
     this.others = cluster.othersOnly();
     this.nodes = nodes;
+    this.spillAfter = spillAfter;
   }
 
   @Override
   public LocalFirstGateway within(Duration timeout) {
-    return new LocalFirstGateway(local.within(timeout), cluster.within(timeout), nodes);
+    return new LocalFirstGateway(local.within(timeout), cluster.within(timeout), nodes, spillAfter);
   }
 
   @Override
@@ -68,7 +65,7 @@ public final class LocalFirstGateway implements InferenceGateway {
 
   /**
    * Whether the request goes over the cluster: its version is READY on another gpu node and either not
-   * here or, here, behind {@link #SPILL_AFTER} more of this edge's calls than the least busy other.
+   * here or, here, behind {@code spillAfter} more of this edge's calls than the least busy other.
    */
   boolean goesElsewhere(InferRequest request) {
     String sequence = request.parameters().get(SequenceId.ID);
@@ -82,7 +79,7 @@ public final class LocalFirstGateway implements InferenceGateway {
       else if (leastBusy == null || node.outstanding() < leastBusy.outstanding()) leastBusy = node;
     }
     if (leastBusy == null) return false;
-    return here == null || here.outstanding() >= leastBusy.outstanding() + SPILL_AFTER;
+    return here == null || here.outstanding() >= leastBusy.outstanding() + spillAfter;
   }
 
   @Override

@@ -13,10 +13,12 @@ import java.time.Duration;
  *     starved and each load's footprint can be measured on its own
  * @param upscaleDelay how long a version must want more replicas before the controller adds one
  * @param downscaleDelay how long a version must want fewer replicas before the controller releases one
+ * @param spillAfter on a node with the edge and gpu roles, how many more of the edge's calls in flight
+ *     on its own copy than on the least busy other replica before a call goes to that replica
  */
 public record PlacementSettings(long memoryBudgetBytes, Duration loadWait, Duration idleAfter, int concurrentLoads,
     int defaultMinReplicas, int defaultMaxReplicas, int defaultTargetInFlight, Duration upscaleDelay,
-    Duration downscaleDelay) {
+    Duration downscaleDelay, int spillAfter) {
 
   public static PlacementSettings from(SettingReader inference) {
     SettingReader r = inference.child("placement");
@@ -32,6 +34,7 @@ public record PlacementSettings(long memoryBudgetBytes, Duration loadWait, Durat
         min, max,
         r.positiveInt("default-target-in-flight", null),
         r.nonNegativeDuration("upscale-delay", "INFERENCE_UPSCALE_DELAY"),
-        r.nonNegativeDuration("downscale-delay", "INFERENCE_DOWNSCALE_DELAY"));
+        r.nonNegativeDuration("downscale-delay", "INFERENCE_DOWNSCALE_DELAY"),
+        r.positiveInt("spill-after", "INFERENCE_SPILL_AFTER"));
   }
 }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** How an edge-only node picks the gpu node for a call. */
 class GpuNodeChoiceTest {
+  private static final int SPILL_AFTER = 4;
+
   private static List<GpuNode> nodes(int n) {
     return IntStream.range(0, n).mapToObj(i -> new GpuNode(new Address("pekko", "inferencia", "10.0.0." + i, 2551), null)).toList();
   }
@@ -70,7 +72,7 @@ class GpuNodeChoiceTest {
     all.publish(List.of(here, there));
     LocalFirstGateway gateway = new LocalFirstGateway(
         new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
-        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all);
+        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all, SPILL_AFTER);
     var lazy = io.inferencia.protocols.inference.InferRequest.of("lazy", List.of());
     assertFalse(gateway.goesElsewhere(lazy), "nowhere: it loads here");
     there.serving(Set.of("lazy", "lazy/1"));
@@ -91,11 +93,11 @@ class GpuNodeChoiceTest {
     all.publish(List.of(here, there));
     LocalFirstGateway gateway = new LocalFirstGateway(
         new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
-        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all);
+        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all, SPILL_AFTER);
     var hot = io.inferencia.protocols.inference.InferRequest.of("hot", List.of());
     here.serving(Set.of("hot", "hot/1"));
     there.serving(Set.of("hot", "hot/1"));
-    busy(here, LocalFirstGateway.SPILL_AFTER - 1);
+    busy(here, SPILL_AFTER - 1);
     assertFalse(gateway.goesElsewhere(hot), "a few calls ahead: still here");
     busy(here, 1);
     assertTrue(gateway.goesElsewhere(hot), "SPILL_AFTER ahead of the other replica: over the cluster");

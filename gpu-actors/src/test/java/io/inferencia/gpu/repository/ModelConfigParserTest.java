@@ -208,7 +208,7 @@ class ModelConfigParserTest {
         + param("memory_bytes", "64MiB") + param("idle_after", "30s") + param("load_wait", "2m");
     var defaults = new io.inferencia.gpu.placement.PlacementSettings(0, java.time.Duration.ofSeconds(60),
         java.time.Duration.ofMinutes(5), 1, 1, 4, 2,
-        java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5));
+        java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5), 4);
     var policy = io.inferencia.gpu.placement.ReplicaPolicy.of(ModelConfigParser.parse(ok, "m"), defaults);
     assertEquals(new io.inferencia.protocols.placement.ScalingPolicy(0, 3, 4), policy.scaling());
     assertEquals(64L << 20, policy.declaredBytes());
