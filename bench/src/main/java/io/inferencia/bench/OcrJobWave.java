@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Waves of OCR jobs on one uploaded page, submitted at once through an edge's REST API and followed
@@ -76,19 +79,30 @@ final class OcrJobWave {
     Sample start = sample();
     Set<String> ids = submit(jobs);
     List<Sample> samples = new ArrayList<>();
-    long lastSuccess;
-    while (true) {
-      Thread.sleep(POLL_MILLIS);
-      failOnEnded("FAILED");
-      failOnEnded("CANCELLED");
-      long[] progress = progress(ids); // {succeeded, last success}
-      samples.add(sample()); // after the query: at or after every success it saw
-      if (progress[0] == jobs) {
-        lastSuccess = progress[1];
-        break;
+    // Polled on a scheduler of its own; this thread only waits for the outcome.
+    CompletableFuture<Long> allSucceeded = new CompletableFuture<>();
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+    poller.scheduleWithFixedDelay(() -> {
+      try {
+        failOnEnded("FAILED");
+        failOnEnded("CANCELLED");
+        long[] progress = progress(ids); // {succeeded, last success}
+        samples.add(sample()); // after the query: at or after every success it saw
+        if (progress[0] == jobs) allSucceeded.complete(progress[1]);
+        else if (System.nanoTime() - start.nanos() > TIMEOUT.toNanos())
+          throw new IllegalStateException(progress[0] + " of " + jobs + " jobs SUCCEEDED within " + TIMEOUT);
+      } catch (RuntimeException e) {
+        allSucceeded.completeExceptionally(e);
       }
-      if (System.nanoTime() - start.nanos() > TIMEOUT.toNanos())
-        throw new IllegalStateException(progress[0] + " of " + jobs + " jobs SUCCEEDED within " + TIMEOUT);
+    }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    long lastSuccess;
+    try {
+      lastSuccess = allSucceeded.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      poller.shutdownNow();
+      poller.awaitTermination(10, TimeUnit.SECONDS); // no poll still adding samples while they are read
     }
     OptionalDouble jit1 = jit.compilerSeconds();
     Sample end = samples.stream().filter(s -> s.epochMillis() >= lastSuccess).findFirst().orElse(samples.get(samples.size() - 1));

@@ -4,10 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
+import static io.inferencia.node.testkit.AdminViews.readyOn;
+
 import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.node.testkit.OcrClsCopy;
@@ -134,15 +135,6 @@ class GpuDrainIT {
   private static InferBody cls(long seed) {
     return InferBody.builder().input("x", "FP32", CLS_SHAPE, Samples.clsInput(1, seed)).build();
   }
-
-  /** The nodes where the model is READY, from the edge's admin API. */
-  private static List<String> readyOn(RestClient rest, String model) {
-    List<String> nodes = new ArrayList<>();
-    for (JsonNode r : rest.get("/v1/admin/placement?model=" + model).json().get("replicas"))
-      if (r.get("state").asText().equals("READY")) nodes.add(r.get("node").asText());
-    return nodes;
-  }
-
   private static int port(String address) {
     return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
+import io.inferencia.node.testkit.AdminViews;
 import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.node.testkit.SteadyLoad;
@@ -16,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,11 +103,10 @@ class GpuFailoverIT {
     }
   }
 
-  /** The value of an untagged metric on the edge's /metrics (0 when not there yet). */
+  /** The value of a metric on the edge's /metrics (0 when not there yet). */
   private static long metric(RestClient rest, String name) {
-    String text = new String(rest.get("/metrics").body());
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    return AdminViews.metric(new String(rest.get("/metrics").body()), name);
   }
+
 
 }

@@ -3,10 +3,12 @@ package io.inferencia.node;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
+import static io.inferencia.node.testkit.AdminViews.readyOn;
+
+import io.inferencia.node.testkit.AdminViews;
 import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.node.testkit.OcrClsCopy;
@@ -23,12 +25,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,23 +109,14 @@ class GpuNodeJoinIT {
         http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
   }
 
-  private static Set<String> readyOn(RestClient rest, String model) {
-    Set<String> nodes = new HashSet<>();
-    for (JsonNode r : rest.get("/v1/admin/placement?model=" + model).json().get("replicas"))
-      if (r.get("state").asText().equals("READY")) nodes.add(r.get("node").asText());
-    return nodes;
-  }
-
   /**
-   * The controller's unmet replicas, from the /metrics of gpu node A's management port (the controller
-   * runs there, on the oldest gpu node; a gpu-only node has no REST port). 0 when not there yet.
+   * The controller's unmet replicas, from gpu node A's management port (the controller runs there, on
+   * the oldest gpu node; a gpu-only node has no REST port). 0 when not there yet.
    */
   private static long unmet(NodeProcess gpuA) throws Exception {
-    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + gpuA.managementPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = Pattern.compile("(?m)^inferencia_placement_unmet_replicas(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    return AdminViews.metric(AdminViews.managementMetrics(gpuA), "inferencia_placement_unmet_replicas");
   }
+
 
   private static byte[] littleEndian(float[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,6 +1,5 @@
 package io.inferencia.node;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,8 @@ import io.inferencia.edge.testkit.InferBody;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.jobs.JobApi;
+import static io.inferencia.node.testkit.AdminViews.awaitGpuNodes;
+
 import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.JobBatch;
 import io.inferencia.node.testkit.NodeProcess;
@@ -94,11 +95,6 @@ class GpuRollingRestartIT {
       for (NodeProcess node : started) node.close();
       TestDatabases.dropPostgres(db);
     }
-  }
-
-  private static void awaitGpuNodes(RestClient rest, int n) {
-    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> rest.get("/v1/admin/nodes").json().get("nodes").size() == n);
   }
 
   /** The shipped ocr_cls, ocr_det, ocr_rec and ocr (for the jobs), and cls_lazy loaded on demand. */

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.jobs.JobApi;
+import io.inferencia.node.testkit.JobBatch;
 import io.inferencia.node.testkit.NodeProcess;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Nothing is lost: the packaged node is killed with SIGKILL while jobs are queued or running, then
@@ -186,23 +180,8 @@ class NodeCrashIT {
 
   /** The results bucket as the S3 API lists it, with the node's generated credentials. */
   private static Set<String> resultKeys(Path data, NodeProcess node) throws Exception {
-    String secret = Files.readString(data.resolve("s3").resolve(".secret-key")).trim();
-    try (S3Client s3 = S3Client.builder()
-        .endpointOverride(URI.create("http://127.0.0.1:" + node.s3Port))
-        .region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("inferencia", secret)))
-        .build()) {
-      Set<String> keys = new HashSet<>();
-      String token = null;
-      do {
-        var page = s3.listObjectsV2(ListObjectsV2Request.builder().bucket("results").continuationToken(token).build());
-        for (S3Object o : page.contents()) assertTrue(keys.add(o.key()), "duplicate key " + o.key());
-        token = page.isTruncated() ? page.nextContinuationToken() : null;
-      } while (token != null);
-      return keys;
-    }
+    return JobBatch.resultKeys(node.s3Port, Files.readString(data.resolve("s3").resolve(".secret-key")).trim());
   }
+
 
 }

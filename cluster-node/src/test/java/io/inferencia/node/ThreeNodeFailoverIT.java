@@ -4,10 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.jobs.JobApi;
+import static io.inferencia.node.testkit.AdminViews.awaitGpuNodes;
+import static io.inferencia.node.testkit.AdminViews.readyOn;
+
 import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.GrpcTensors;
 import io.inferencia.node.testkit.JobBatch;
@@ -93,7 +95,7 @@ class ThreeNodeFailoverIT {
       assertFalse(a.output().contains(STARTED) || c.output().contains(STARTED), "B, the oldest node, hosts the controller");
       String addressC = "pekko://inferencia@127.0.0.1:" + portC;
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-          .until(() -> readyOn(rest, "cls_lazy").equals(Set.of(addressC)));
+          .until(() -> readyOn(rest, "cls_lazy").equals(List.of(addressC)));
 
       GRPCInferenceServiceClient grpc = GRPCInferenceServiceClient.create(GrpcClientSettings
           .connectToServiceAt("127.0.0.1", a.grpcPort, client).withTls(false).withDeadline(Duration.ofSeconds(60)), client);
@@ -112,7 +114,7 @@ class ThreeNodeFailoverIT {
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
           .until(() -> !readyOn(rest, "cls_lazy").isEmpty() && !readyOn(rest, "cls_lazy").contains(addressC));
       double lazyBackC = (System.nanoTime() - killedC) / 1e9;
-      Set<String> lazyNodesAfterC = readyOn(rest, "cls_lazy");
+      List<String> lazyNodesAfterC = readyOn(rest, "cls_lazy");
       awaitGpuNodes(rest, 2);
       double goneC = (System.nanoTime() - killedC) / 1e9;
       int jobsDoneAtKillC = first.succeeded();
@@ -203,20 +205,6 @@ class ThreeNodeFailoverIT {
     nodes.add(node);
     return node;
   }
-
-  private static void awaitGpuNodes(RestClient rest, int n) {
-    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> rest.get("/v1/admin/nodes").json().get("nodes").size() == n);
-  }
-
-  /** The nodes where the model has a READY replica, from A's admin API. */
-  private static Set<String> readyOn(RestClient rest, String model) {
-    Set<String> nodes = new HashSet<>();
-    for (JsonNode r : rest.get("/v1/admin/placement?model=" + model).json().get("replicas"))
-      if (r.get("state").asText().equals("READY")) nodes.add(r.get("node").asText());
-    return nodes;
-  }
-
   /**
    * The shipped OCR models with min_replicas 3 (on every node, so the controller releases none of
    * them), and cls_lazy with min_replicas 1, max_replicas 1 (the controller keeps one copy).

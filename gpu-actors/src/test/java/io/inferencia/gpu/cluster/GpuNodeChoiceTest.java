@@ -68,11 +68,7 @@ class GpuNodeChoiceTest {
   void aNodeThatIsAlsoAGpuNodeServesLocallyUnlessOnlyOthersHaveTheVersion() {
     GpuNode here = new GpuNode(new Address("pekko", "inferencia"), null, true);
     GpuNode there = nodes(1).get(0);
-    GpuNodes all = new GpuNodes();
-    all.publish(List.of(here, there));
-    LocalFirstGateway gateway = new LocalFirstGateway(
-        new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
-        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all, SPILL_AFTER);
+    LocalFirstGateway gateway = localFirst(here, there);
     var lazy = io.inferencia.protocols.inference.InferRequest.of("lazy", List.of());
     assertFalse(gateway.goesElsewhere(lazy), "nowhere: it loads here");
     there.serving(Set.of("lazy", "lazy/1"));
@@ -89,11 +85,7 @@ class GpuNodeChoiceTest {
   void aNodeThatIsAlsoAGpuNodeSpillsOverToAnotherReplicaOnlyWhenItIsWellAheadInCalls() {
     GpuNode here = new GpuNode(new Address("pekko", "inferencia"), null, true);
     GpuNode there = nodes(1).get(0);
-    GpuNodes all = new GpuNodes();
-    all.publish(List.of(here, there));
-    LocalFirstGateway gateway = new LocalFirstGateway(
-        new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
-        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all, SPILL_AFTER);
+    LocalFirstGateway gateway = localFirst(here, there);
     var hot = io.inferencia.protocols.inference.InferRequest.of("hot", List.of());
     here.serving(Set.of("hot", "hot/1"));
     there.serving(Set.of("hot", "hot/1"));
@@ -106,6 +98,15 @@ class GpuNodeChoiceTest {
     there.serving(Set.of());
     busy(here, 10);
     assertFalse(gateway.goesElsewhere(hot), "no other replica: here however busy");
+  }
+
+  /** A node's edge over {@code here} (its own core) and {@code there}; no call is ever sent. */
+  private static LocalFirstGateway localFirst(GpuNode here, GpuNode there) {
+    GpuNodes all = new GpuNodes();
+    all.publish(List.of(here, there));
+    return new LocalFirstGateway(
+        new io.inferencia.gpu.actors.ActorInferenceGateway(null, null, java.time.Duration.ofSeconds(1)),
+        new ClusterGateway(all, null, java.time.Duration.ofSeconds(1)), all, SPILL_AFTER);
   }
 
   /** {@code calls} more calls in flight to the node, each its own object (a node counts a set of calls). */
