@@ -121,6 +121,9 @@ public final class NodeGuardian {
     DatabaseProbe journal = DatabaseProbe.start(system, services.database().dataSource(),
         probe.interval(), probe.unreachableAfter(), blocking);
     ReadinessChecks.get(system).register("database", journal::reachable);
+    // A node that is shutting down (draining) tells load balancers to stop sending it traffic at once.
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    ReadinessChecks.get(system).register("not-shutting-down", () -> shutdown.getShutdownReason().isEmpty());
 
     InferenceCore core = settings.hasRole(NodeRole.GPU) ? InferenceCore.start(ctx, config, pipelines()) : null;
     // The job worker uses this node's core; the edge serves from it when the version is READY here and

@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.inferencia.edge.testkit.RestClient;
-import io.inferencia.node.conformance.Samples;
 import io.inferencia.node.jobs.JobApi;
 import static io.inferencia.node.testkit.AdminViews.awaitGpuNodes;
 import static io.inferencia.node.testkit.AdminViews.readyOn;
 
 import io.inferencia.node.testkit.GpuClusterEnv;
-import io.inferencia.node.testkit.GrpcTensors;
 import io.inferencia.node.testkit.JobBatch;
 import io.inferencia.node.testkit.LocalClient;
+import io.inferencia.node.testkit.ModelAnswers;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.node.testkit.OcrClsCopy;
 import io.inferencia.node.testkit.ShippedModel;
@@ -21,7 +20,6 @@ import io.inferencia.node.testkit.SteadyLoad;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.testkit.TestDatabases;
 import io.inferencia.protocols.grpc.GRPCInferenceServiceClient;
-import io.inferencia.protocols.grpc.ModelInferRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +28,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.grpc.GrpcClientSettings;
@@ -58,8 +54,6 @@ class ThreeNodeFailoverIT {
   private static final int CLIENTS = 4;
   private static final int JOBS = Integer.getInteger("three-node.jobs", 200);
   private static final int MORE_JOBS = Integer.getInteger("three-node.more-jobs", 100);
-  private static final long[] CLS_SHAPE = {1, 3, 48, 192};
-  private static final long[] REC_SHAPE = {1, 3, 48, 320};
   private static final String STARTED = "Placement controller started";
 
   @Test
@@ -99,7 +93,7 @@ class ThreeNodeFailoverIT {
 
       GRPCInferenceServiceClient grpc = GRPCInferenceServiceClient.create(GrpcClientSettings
           .connectToServiceAt("127.0.0.1", a.grpcPort, client).withTls(false).withDeadline(Duration.ofSeconds(60)), client);
-      Answers answers = Answers.takeFrom(grpc);
+      ModelAnswers answers = ModelAnswers.takeFrom(grpc, "cls_lazy");
       SteadyLoad load = SteadyLoad.start(CLIENTS, index -> i -> answers.check(grpc, (i + index) % 3, i));
       load.awaitMore(100, Duration.ofSeconds(60));
       JobApi api = new JobApi("http://127.0.0.1:" + a.httpPort, null);
@@ -159,43 +153,6 @@ class ThreeNodeFailoverIT {
       client.terminate();
       for (NodeProcess node : nodes) node.close();
       TestDatabases.dropPostgres(db);
-    }
-  }
-
-  /** Each model's answer to a few fixed inputs, taken before the load; every later answer must match. */
-  private record Answers(List<ModelInferRequest> cls, List<ModelInferRequest> lazy, List<ModelInferRequest> rec,
-      List<float[]> clsOut, List<float[]> recOut) {
-    static Answers takeFrom(GRPCInferenceServiceClient grpc) throws Exception {
-      List<ModelInferRequest> cls = new ArrayList<>();
-      List<ModelInferRequest> lazy = new ArrayList<>();
-      List<ModelInferRequest> rec = new ArrayList<>();
-      List<float[]> clsOut = new ArrayList<>();
-      List<float[]> recOut = new ArrayList<>();
-      for (int seed = 0; seed < 4; seed++) {
-        float[] image = Samples.clsInput(1, seed);
-        cls.add(GrpcTensors.fp32("ocr_cls", "x", CLS_SHAPE, image));
-        lazy.add(GrpcTensors.fp32("cls_lazy", "x", CLS_SHAPE, image));
-        clsOut.add(GrpcTensors.firstOutput(grpc.modelInfer(cls.get(seed)).toCompletableFuture().get(60, TimeUnit.SECONDS)));
-      }
-      for (int seed = 0; seed < 2; seed++) {
-        float[] line = new float[3 * 48 * 320];
-        Random random = new Random(seed);
-        for (int i = 0; i < line.length; i++) line[i] = random.nextFloat() * 2 - 1;
-        rec.add(GrpcTensors.fp32("ocr_rec", "x", REC_SHAPE, line));
-        recOut.add(GrpcTensors.firstOutput(grpc.modelInfer(rec.get(seed)).toCompletableFuture().get(60, TimeUnit.SECONDS)));
-      }
-      assertEquals(40 * 6625, recOut.get(0).length, "ocr_rec answers 40 x 6625 logits per line");
-      return new Answers(cls, lazy, rec, clsOut, recOut);
-    }
-
-    /** Call {@code i} of kind {@code kind} (0 ocr_cls, 1 cls_lazy, 2 ocr_rec): null when answered right. */
-    String check(GRPCInferenceServiceClient grpc, long kind, long i) throws Exception {
-      int pick = (int) (i % (kind == 2 ? rec.size() : cls.size()));
-      ModelInferRequest request = kind == 0 ? cls.get(pick) : kind == 1 ? lazy.get(pick) : rec.get(pick);
-      float[] expected = kind == 2 ? recOut.get(pick) : clsOut.get(pick);
-      float[] out = GrpcTensors.firstOutput(grpc.modelInfer(request).toCompletableFuture().get(90, TimeUnit.SECONDS));
-      String wrong = GrpcTensors.differs(expected, out, 1e-3f);
-      return wrong == null ? null : request.getModelName() + ": " + wrong;
     }
   }
 

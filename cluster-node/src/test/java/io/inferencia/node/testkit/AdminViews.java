@@ -38,6 +38,14 @@ public final class AdminViews {
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 
+  /** The sum of every series of the metric in Prometheus text. */
+  public static double metricSum(String prometheusText, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(prometheusText);
+    double sum = 0;
+    while (m.find()) sum += Double.parseDouble(m.group(1));
+    return sum;
+  }
+
   /** A node's metrics as its management port serves them (every node has one, whatever its roles). */
   public static String managementMetrics(NodeProcess node) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -50,6 +50,11 @@ public final class JobBatch {
     return new JobBatch(api, ids);
   }
 
+  /** The same jobs, followed through another edge (the one that took them may have restarted). */
+  public JobBatch through(JobApi other) {
+    return new JobBatch(other, ids);
+  }
+
   public List<String> ids() {
     return ids;
   }

@@ -68,25 +68,23 @@ public final class NodeProcess implements AutoCloseable {
 
   private static NodeProcess launch(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv,
       String maxHeap) throws IOException {
-    int http = freePort();
-    int grpc = freePort();
-    int s3 = freePort();
     Path log = Files.createTempFile("node-", ".log");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, "-jar", jar.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
-    env.put("HTTP_PORT", Integer.toString(http));
-    env.put("GRPC_PORT", Integer.toString(grpc));
-    int management = freePort();
-    env.put("MANAGEMENT_PORT", Integer.toString(management));
-    env.put("REMOTE_PORT", Integer.toString(freePort()));
-    env.put("S3_PORT", Integer.toString(s3));
+    for (String port : List.of("HTTP_PORT", "GRPC_PORT", "MANAGEMENT_PORT", "REMOTE_PORT", "S3_PORT"))
+      if (!extraEnv.containsKey(port)) env.put(port, Integer.toString(freePort()));
     env.put("MODEL_REPOSITORY", modelRepository.toString());
     env.put("DATA_DIR", dataDir.toString());
     env.putAll(extraEnv);
-    int remote = Integer.parseInt(env.get("REMOTE_PORT"));
-    return new NodeProcess(pb.start(), http, grpc, s3, management, remote, log);
+    // A restarted node may keep its ports (extraEnv names them): report what it really binds.
+    return new NodeProcess(pb.start(), port(env, "HTTP_PORT"), port(env, "GRPC_PORT"), port(env, "S3_PORT"),
+        port(env, "MANAGEMENT_PORT"), port(env, "REMOTE_PORT"), log);
+  }
+
+  private static int port(Map<String, String> env, String name) {
+    return Integer.parseInt(env.get(name));
   }
 
   /** Waits for the process to exit; returns its exit code. */
@@ -105,10 +103,10 @@ public final class NodeProcess implements AutoCloseable {
     return Files.readString(log);
   }
 
-  /** SIGTERM, as Kubernetes stops a pod; returns the exit code. */
+  /** SIGTERM, as Kubernetes stops a pod; returns the exit code (a drain may take a while). */
   public int terminate() throws InterruptedException {
     process.destroy();
-    return awaitExit(Duration.ofSeconds(60));
+    return awaitExit(Duration.ofSeconds(120));
   }
 
   /** SIGKILL: no shutdown hooks, no flushing. */
