@@ -42,6 +42,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -168,6 +169,11 @@ public final class NodeGuardian {
   }
 
   private static void joinCluster(ActorContext<?> ctx, NodeSettings settings) {
+    if (settings.discovery() == NodeSettings.Discovery.KUBERNETES_API) {
+      // Needs management's HTTP server (the contact points probe each other there), started next.
+      ClusterBootstrap.get(Adapter.toClassic(ctx.getSystem())).start();
+      return;
+    }
     if (!settings.seedNodes().isEmpty()) return; // pekko.cluster.seed-nodes drives the join
     Cluster cluster = Cluster.get(ctx.getSystem());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));

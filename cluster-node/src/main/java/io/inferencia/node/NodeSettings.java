@@ -28,11 +28,31 @@ public record NodeSettings(
     int managementPort,
     int remotePort,
     List<String> seedNodes,
+    Discovery discovery,
     Set<NodeRole> roles,
     Path dataDir,
     Duration startupWait) {
 
   public static final String SYSTEM_NAME = "inferencia";
+
+  /** How the node finds its cluster. */
+  public enum Discovery {
+    /** {@code SEED_NODES}; with none, the node forms its own cluster. */
+    SEEDS("seeds"),
+    /** Pekko Cluster Bootstrap: contact points are the pods the Kubernetes API lists for the service name. */
+    KUBERNETES_API("kubernetes-api");
+
+    private final String setting;
+
+    Discovery(String setting) {
+      this.setting = setting;
+    }
+
+    public String setting() {
+      return setting;
+    }
+  }
+
   private static final Pattern SEED =
       Pattern.compile("pekko://" + SYSTEM_NAME + "@[A-Za-z0-9.\\-]+:\\d{1,5}");
 
@@ -41,12 +61,14 @@ public record NodeSettings(
     SettingReader node = SettingReader.of(config, "node");
     SettingReader artery = SettingReader.of(config, "pekko.remote.artery");
     SettingReader management = SettingReader.of(config, "pekko.management.http");
+    List<String> seeds = seeds(node);
     return new NodeSettings(
         artery.host("bind.hostname", "HOST"),
         artery.host("canonical.hostname", "ADVERTISED_HOST"),
         management.port("port", "MANAGEMENT_PORT"),
         artery.port("canonical.port", "REMOTE_PORT"),
-        seeds(node),
+        seeds,
+        discovery(node, seeds, config),
         roles(node),
         node.directory("data-dir", "DATA_DIR"),
         node.nonNegativeDuration("startup-wait", "STARTUP_WAIT"));
@@ -92,6 +114,24 @@ public record NodeSettings(
       out.add(seed);
     }
     return List.copyOf(out);
+  }
+
+  private static Discovery discovery(SettingReader node, List<String> seeds, Config config) {
+    String value = node.string("discovery", "DISCOVERY_METHOD").trim();
+    Discovery discovery = Arrays.stream(Discovery.values()).filter(d -> d.setting().equals(value)).findFirst()
+        .orElseThrow(() -> node.invalid("discovery", "DISCOVERY_METHOD", "'" + value + "' is not a discovery method"
+            + " (accepts seeds, kubernetes-api)"));
+    if (discovery == Discovery.KUBERNETES_API) {
+      if (!seeds.isEmpty())
+        throw node.invalid("discovery", "DISCOVERY_METHOD", "kubernetes-api finds the cluster itself: leave SEED_NODES empty");
+      SettingReader.of(config, "pekko.management.cluster.bootstrap.contact-point-discovery")
+          .intAtLeast("required-contact-point-nr", "BOOTSTRAP_REQUIRED_CONTACT_POINTS", 1);
+      String service = SettingReader.of(config, "pekko.management.cluster.bootstrap.contact-point-discovery")
+          .string("service-name", "BOOTSTRAP_SERVICE_NAME");
+      if (service.isBlank())
+        throw node.invalid("discovery", "DISCOVERY_METHOD", "kubernetes-api needs BOOTSTRAP_SERVICE_NAME");
+    }
+    return discovery;
   }
 
   private static Set<NodeRole> roles(SettingReader node) {

@@ -102,6 +102,31 @@ class NodeSettingsTest {
   }
 
   @Test
+  void kubernetesDiscoveryConfiguresClusterBootstrap() {
+    assertEquals(NodeSettings.Discovery.SEEDS, from(Map.of()).discovery());
+    Map<String, String> env = Map.of("DISCOVERY_METHOD", "kubernetes-api", "BOOTSTRAP_SERVICE_NAME", "ocr-prod",
+        "BOOTSTRAP_REQUIRED_CONTACT_POINTS", "3");
+    assertEquals(NodeSettings.Discovery.KUBERNETES_API, from(env).discovery());
+    Config c = ShippedConfig.withEnv(env);
+    String points = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+    assertEquals("ocr-prod", c.getString(points + "service-name"));
+    assertEquals(3, c.getInt(points + "required-contact-point-nr"));
+    assertEquals("kubernetes-api", c.getString(points + "discovery-method"));
+    assertEquals("management", c.getString(points + "port-name"));
+    assertEquals("app.kubernetes.io/part-of=%s", c.getString("pekko.discovery.kubernetes-api.pod-label-selector"));
+  }
+
+  @Test
+  void kubernetesDiscoveryRefusesSeedsAndBadValues() {
+    assertTrue(rejected(Map.of("DISCOVERY_METHOD", "dns")).startsWith(
+        "DISCOVERY_METHOD (node.discovery): 'dns' is not a discovery method (accepts seeds, kubernetes-api)"));
+    assertTrue(rejected(Map.of("DISCOVERY_METHOD", "kubernetes-api", "SEED_NODES", "pekko://inferencia@a:2551"))
+        .contains("leave SEED_NODES empty"));
+    assertTrue(rejected(Map.of("DISCOVERY_METHOD", "kubernetes-api", "BOOTSTRAP_REQUIRED_CONTACT_POINTS", "0"))
+        .startsWith("BOOTSTRAP_REQUIRED_CONTACT_POINTS"));
+  }
+
+  @Test
   void missingModelRepositoryIsRejected() {
     Config c = ShippedConfig.withEnv(Map.of("MODEL_REPOSITORY", tmp.resolve("nope").toString()));
     var e = assertThrows(InvalidSettingException.class, () -> NodeSettings.modelRepository(c));

@@ -47,6 +47,24 @@ class InferenceSettingsTest {
     assertTrue(e.getMessage().startsWith("INFERENCE_SPILL_AFTER (inference.placement.spill-after)"), e.getMessage());
   }
 
+  @Test
+  void memoryBudgetIsASizeOrAShareOfTheContainersMemory() {
+    assertEquals(4L << 30, budget("4GiB"));
+    long half = budget("50%");
+    long limit = io.inferencia.gpu.placement.ContainerMemory.limitBytes();
+    assertTrue(Math.abs(half - limit / 2) <= 1, half + " is half of " + limit);
+    for (String bad : new String[] {"0%", "150%", "lots%"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> budget(bad));
+      assertTrue(e.getMessage().startsWith("INFERENCE_MEMORY_BUDGET (inference.placement.memory-budget): '" + bad + "'"),
+          e.getMessage());
+    }
+  }
+
+  private static long budget(String value) {
+    Config c = ConfigFactory.load().withValue("inference.placement.memory-budget", ConfigValueFactory.fromAnyRef(value));
+    return InferenceSettings.fromRoot(c).placement().memoryBudgetBytes();
+  }
+
   private static Config with(String size) {
     return ConfigFactory.load().withValue("inference.response-cache.max-bytes", ConfigValueFactory.fromAnyRef(size));
   }
