@@ -83,8 +83,13 @@ public final class NodeProcess implements AutoCloseable {
         port(env, "MANAGEMENT_PORT"), port(env, "REMOTE_PORT"), log);
   }
 
+  /** The port the variable names; -1 for a value that is no port (a test of how the node refuses it). */
   private static int port(Map<String, String> env, String name) {
-    return Integer.parseInt(env.get(name));
+    try {
+      return Integer.parseInt(env.get(name));
+    } catch (NumberFormatException notAPort) {
+      return -1;
+    }
   }
 
   /** Waits for the process to exit; returns its exit code. */
