@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the node image's base without a registry: Debian bookworm (minbase) with the Java 17 JRE,
 # from Debian's packages, packed as a `docker save` tarball, which Jib takes as a base with
-# `tar://` (the image profile: IMAGE_BASE=<this file> mvn -Pimage ...). Real builds use the Temurin
+# `tar://` (the image profile: IMAGE_BASE=<this file> mvn -Pimage ...). Jib reads a local base only in
+# this format, not as an OCI layout; the image it builds on it is OCI. Real builds use the Temurin
 # 17 JRE image from a registry instead. Needs root (debootstrap, chroot).
 #
 #   scripts/image-base.sh [out.tar]     (default ~/.cache/inferencia/image-base.tar; kept when present)

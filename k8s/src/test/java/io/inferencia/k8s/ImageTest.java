@@ -45,6 +45,7 @@ class ImageTest {
     Path work = Files.createTempDirectory("image-test");
     UnpackedImage image = UnpackedImage.unpack(IMAGE, work);
     try {
+      assertTrue(image.ociLayout(), "an OCI image: the tarball is an OCI image layout (index.json, blobs)");
       assertEquals("65532:65532", image.user(), "the node runs as a non-root user");
       assertTrue(image.environment().getOrDefault("JAVA_TOOL_OPTIONS", "").contains("MaxRAMPercentage"),
           "container-aware heap: " + image.environment());

@@ -12,30 +12,49 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * An image in the {@code docker save} format (what {@code jib:buildTar} writes) unpacked as a container
- * runtime would: its layers applied in order onto one root filesystem (a whiteout file removes what it
+ * An image tarball, in the OCI image layout (what {@code jib:buildTar} writes for an OCI image) or the
+ * {@code docker save} format, unpacked as a container runtime would: its layers applied in order onto one root filesystem (a whiteout file removes what it
  * names), and its config (entrypoint, environment, user, working directory) read from the image.
  */
-public record UnpackedImage(Path rootfs, JsonNode config, List<String> layers, List<Long> layerBytes) {
+public record UnpackedImage(boolean ociLayout, Path rootfs, JsonNode config, List<String> layers, List<Long> layerBytes) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static UnpackedImage unpack(Path imageTar, Path into) throws IOException, InterruptedException {
     Path image = Files.createDirectories(into.resolve("image"));
     run("tar", "-xf", imageTar.toString(), "-C", image.toString());
-    JsonNode manifest = JSON.readTree(image.resolve("manifest.json").toFile()).get(0);
-    JsonNode config = JSON.readTree(image.resolve(manifest.get("Config").asString()).toFile());
+    JsonNode config;
+    List<String> layerFiles = new ArrayList<>();
+    boolean oci = Files.exists(image.resolve("index.json"));
+    if (oci) {
+      // OCI image layout: index -> manifest -> config and layers, each a blob named by its digest.
+      JsonNode index = JSON.readTree(image.resolve("index.json").toFile());
+      JsonNode manifest = JSON.readTree(blob(image, index.get("manifests").get(0).get("digest").asString()).toFile());
+      config = JSON.readTree(blob(image, manifest.get("config").get("digest").asString()).toFile());
+      for (JsonNode layer : manifest.get("layers"))
+        layerFiles.add(image.relativize(blob(image, layer.get("digest").asString())).toString());
+    } else {
+      // docker save: manifest.json names the config and the layer files.
+      JsonNode manifest = JSON.readTree(image.resolve("manifest.json").toFile()).get(0);
+      config = JSON.readTree(image.resolve(manifest.get("Config").asString()).toFile());
+      for (JsonNode layer : manifest.get("Layers")) layerFiles.add(layer.asString());
+    }
     Path rootfs = Files.createDirectories(into.resolve("rootfs"));
     List<String> layers = new ArrayList<>();
     List<Long> sizes = new ArrayList<>();
-    for (JsonNode layer : manifest.get("Layers")) {
-      Path file = image.resolve(layer.asString());
-      layers.add(layer.asString());
+    for (String layer : layerFiles) {
+      Path file = image.resolve(layer);
+      layers.add(layer);
       sizes.add(Files.size(file));
       // --same-owner and device nodes need root, which starting the image needs anyway.
       run("tar", "--numeric-owner", "--same-owner", "-xf", file.toString(), "-C", rootfs.toString());
       applyWhiteouts(rootfs);
     }
-    return new UnpackedImage(rootfs, config.get("config"), List.copyOf(layers), List.copyOf(sizes));
+    return new UnpackedImage(oci, rootfs, config.get("config"), List.copyOf(layers), List.copyOf(sizes));
+  }
+
+  private static Path blob(Path layout, String digest) {
+    String[] algorithmAndHash = digest.split(":", 2);
+    return layout.resolve("blobs").resolve(algorithmAndHash[0]).resolve(algorithmAndHash[1]);
   }
 
   private static void applyWhiteouts(Path rootfs) throws IOException, InterruptedException {
