@@ -152,6 +152,7 @@ class RollingRestartIT {
     for (int n = 0; n < 3; n++) {
       boolean edge = !names[n].equals("C");
       Map<String, String> env = GpuClusterEnv.with(shared, Map.of("NODE_ROLES", edge ? "edge,gpu" : "gpu",
+          "EDGE_UNBIND_DELAY", "1s",
           "REMOTE_PORT", Integer.toString(remote.get(n)), "HTTP_PORT", Integer.toString(NodeProcess.freePort()),
           "GRPC_PORT", Integer.toString(NodeProcess.freePort()),
           "MANAGEMENT_PORT", Integer.toString(NodeProcess.freePort()),

@@ -12,7 +12,11 @@ import io.inferencia.edge.shm.SharedMemoryRegions;
 import io.inferencia.protocols.inference.InferenceGateway;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -41,6 +45,7 @@ public final class EdgeServer {
   /** REST and gRPC on the configured host and ports, serving the KServe routes plus {@code moreRoutes}. */
   public static CompletionStage<Bindings> bind(
       ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings, Route... moreRoutes) {
+    delayUnbindOnShutdown(system);
     return bindRest(system, settings, EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
         admins(system), ReadinessChecks.get(system), moreRoutes))
         .thenCombine(bindGrpc(system, gateway, settings), Bindings::new);
@@ -52,6 +57,7 @@ public final class EdgeServer {
    */
   public static CompletionStage<Bindings> bind(ActorSystem<?> system, InferenceGateway gateway, EdgeSettings settings,
       java.util.function.UnaryOperator<Route> wrap, Route v1, List<GrpcService> moreGrpc) {
+    delayUnbindOnShutdown(system);
     Route rest = wrap.apply(EdgeRoutes.create(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
         admins(system), ReadinessChecks.get(system), v1));
     return bindRest(system, settings, rest).thenCombine(bindGrpc(system, gateway, settings, moreGrpc), Bindings::new);
@@ -85,6 +91,21 @@ public final class EdgeServer {
         .withSettings(serverSettings(system, settings, true))
         .bind(GrpcHandler.create(system, inference, settings, moreGrpc));
     return register(system, binding, "gRPC");
+  }
+
+  /**
+   * Keeps both servers open for {@code edge.unbind-delay} once coordinated shutdown starts (the node
+   * already answers not ready), so that load balancers stop sending new connections before the ports
+   * close; a Kubernetes Service learns of a terminating pod only asynchronously.
+   */
+  private static void delayUnbindOnShutdown(ActorSystem<?> system) {
+    Duration delay = system.settings().config().getDuration("edge.unbind-delay");
+    if (delay.isZero()) return;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "edge-unbind-delay", () -> {
+      system.log().info("Shutting down: the edge keeps serving for {} before it unbinds", delay);
+      return Patterns.after(delay, system.classicSystem().scheduler(), system.executionContext(),
+          () -> CompletableFuture.completedFuture(Done.getInstance()));
+    });
   }
 
   private static AdminAccess admins(ActorSystem<?> system) {

@@ -45,6 +45,10 @@ public record EdgeSettings(
   public static EdgeSettings fromConfig(Config root) {
     SettingReader r = SettingReader.of(root, "edge");
     r.positiveDuration("request-timeout", "EDGE_REQUEST_TIMEOUT");
+    Duration unbindDelay = r.nonNegativeDuration("unbind-delay", "EDGE_UNBIND_DELAY");
+    if (unbindDelay.compareTo(Duration.ofSeconds(35)) > 0)
+      throw r.invalid("unbind-delay", "EDGE_UNBIND_DELAY", "'" + unbindDelay.toSeconds()
+          + "s' must leave room in the 40 s before-service-unbind phase (35s at most)");
     r.child("shared-memory").string("directory", "EDGE_SHM_DIRECTORY");
     return new EdgeSettings(
         r.host("host", "HOST"),
