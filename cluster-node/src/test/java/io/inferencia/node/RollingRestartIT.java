@@ -15,7 +15,6 @@ import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.JobBatch;
 import io.inferencia.node.testkit.ModelAnswers;
 import io.inferencia.node.testkit.NodeProcess;
-import io.inferencia.node.testkit.OcrClsCopy;
 import io.inferencia.node.testkit.ShippedModel;
 import io.inferencia.node.testkit.SteadyLoad;
 import io.inferencia.persistence.db.DatabaseSettings;
@@ -61,7 +60,7 @@ class RollingRestartIT {
 
   @Test
   void restartingEveryNodeInTurnFailsNoCallAndNoJob() throws Exception {
-    Path repo = repository();
+    Path repo = ShippedModel.threeNodeRepository(SHIPPED, "rolling-repo");
     DatabaseSettings db = TestDatabases.freshPostgres();
     int s3Port = NodeProcess.freePort();
     Map<String, Member> members = members(db, s3Port);
@@ -164,19 +163,6 @@ class RollingRestartIT {
 
   private static int grpcPort(Member m) {
     return Integer.parseInt(m.env().get("GRPC_PORT"));
-  }
-
-  /**
-   * The shipped OCR models with min_replicas 3 (on every node, so no copy is released during the test),
-   * and cls_lazy with one replica: wherever it is, that node's drain must hand it over.
-   */
-  private static Path repository() throws Exception {
-    Path repo = Files.createTempDirectory("rolling-repo");
-    String everywhere = OcrClsCopy.parameter("min_replicas", "3") + OcrClsCopy.parameter("max_replicas", "3");
-    for (String name : List.of("ocr_cls", "ocr_det", "ocr_rec", "ocr")) ShippedModel.link(SHIPPED, repo, name, everywhere);
-    OcrClsCopy.add(SHIPPED, repo, "cls_lazy", OcrClsCopy.parameter("min_replicas", "1")
-        + OcrClsCopy.parameter("max_replicas", "1"));
-    return repo;
   }
 
   private static String tail(String log) {

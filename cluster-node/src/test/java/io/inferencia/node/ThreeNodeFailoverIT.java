@@ -14,7 +14,6 @@ import io.inferencia.node.testkit.JobBatch;
 import io.inferencia.node.testkit.LocalClient;
 import io.inferencia.node.testkit.ModelAnswers;
 import io.inferencia.node.testkit.NodeProcess;
-import io.inferencia.node.testkit.OcrClsCopy;
 import io.inferencia.node.testkit.ShippedModel;
 import io.inferencia.node.testkit.SteadyLoad;
 import io.inferencia.persistence.db.DatabaseSettings;
@@ -58,7 +57,7 @@ class ThreeNodeFailoverIT {
 
   @Test
   void killingAGpuNodeAndThenTheControllersNodeFailsNoCallAndLosesNoJob() throws Exception {
-    Path repo = repository();
+    Path repo = ShippedModel.threeNodeRepository(SHIPPED, "three-node-repo");
     DatabaseSettings db = TestDatabases.freshPostgres();
     // Remote ports in address order C < B < A: C's copy of cls_lazy is the pinned one the controller keeps.
     List<Integer> ports = new ArrayList<>(new TreeSet<>(List.of(NodeProcess.freePort(), NodeProcess.freePort(),
@@ -161,17 +160,5 @@ class ThreeNodeFailoverIT {
     NodeProcess node = NodeProcess.launch(JAR, repo, data, env);
     nodes.add(node);
     return node;
-  }
-  /**
-   * The shipped OCR models with min_replicas 3 (on every node, so the controller releases none of
-   * them), and cls_lazy with min_replicas 1, max_replicas 1 (the controller keeps one copy).
-   */
-  private static Path repository() throws Exception {
-    Path repo = Files.createTempDirectory("three-node-repo");
-    String everywhere = OcrClsCopy.parameter("min_replicas", "3") + OcrClsCopy.parameter("max_replicas", "3");
-    for (String name : List.of("ocr_cls", "ocr_det", "ocr_rec", "ocr")) ShippedModel.link(SHIPPED, repo, name, everywhere);
-    OcrClsCopy.add(SHIPPED, repo, "cls_lazy", OcrClsCopy.parameter("min_replicas", "1")
-        + OcrClsCopy.parameter("max_replicas", "1"));
-    return repo;
   }
 }

@@ -27,4 +27,18 @@ public final class ShippedModel {
   public static void linkAll(Path shipped, Path repo, List<String> names) throws IOException {
     for (String name : names) link(shipped, repo, name, "");
   }
+
+  /**
+   * The three-node tests' repository: the shipped OCR models with min_replicas 3 (on every node, so the
+   * controller releases none of them), and cls_lazy (ocr_cls under another name) with exactly one
+   * replica, which the controller keeps somewhere and a drain must hand over.
+   */
+  public static Path threeNodeRepository(Path shipped, String prefix) throws IOException {
+    Path repo = Files.createTempDirectory(prefix);
+    String everywhere = OcrClsCopy.parameter("min_replicas", "3") + OcrClsCopy.parameter("max_replicas", "3");
+    for (String name : List.of("ocr_cls", "ocr_det", "ocr_rec", "ocr")) link(shipped, repo, name, everywhere);
+    OcrClsCopy.add(shipped, repo, "cls_lazy", OcrClsCopy.parameter("min_replicas", "1")
+        + OcrClsCopy.parameter("max_replicas", "1"));
+    return repo;
+  }
 }
