@@ -100,7 +100,12 @@ class RollingRestartIT {
         NodeProcess fresh = NodeProcess.launch(JAR, repo, m.data(), m.env());
         running.put(m.name(), fresh);
         if (m.edge()) fresh.awaitReady(Duration.ofSeconds(240));
-        awaitGpuNodes(rest, 3);
+        try {
+          awaitGpuNodes(rest, 3);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError(m.name() + " did not come back as a gpu node; its output:\n" + tail(fresh.output())
+              + "\n" + stays.name() + "'s output:\n" + tail(running.get(stays.name()).output()), e);
+        }
         double back = (System.nanoTime() - begun) / 1e9;
         // Clients came back to a restarted edge before the next node goes.
         if (m.edge()) awaitCallsThrough(fresh, 20);

@@ -7,6 +7,7 @@ import io.inferencia.gpu.cluster.ClusterGateway;
 import io.inferencia.gpu.cluster.GpuNodeWatcher;
 import io.inferencia.gpu.cluster.GpuNodes;
 import io.inferencia.gpu.cluster.LocalFirstGateway;
+import io.inferencia.gpu.cluster.NativeShutdown;
 import io.inferencia.gpu.cluster.NodeDrain;
 import io.inferencia.gpu.pipeline.PipelineFactory;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     context.getSystem().receptionist().tell(Receptionist.register(MANAGERS, manager));
     Config drain = config.getConfig("inference.drain");
     NodeDrain.register(context.getSystem(), manager, drain.getDuration("warm-timeout"), drain.getDuration("in-flight-timeout"));
+    NativeShutdown.register(context.getSystem());
     return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()));
   }
 

@@ -22,10 +22,12 @@ import java.util.Map;
  */
 public final class ModelInstance implements AutoCloseable {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private static final NativeGate GATE = NativeGate.PROCESS;
 
   private final OrtSession session;
   private final Device device;
   private final Map<String, ByteBuffer> staging = new HashMap<>();
+  private boolean closed;
 
   private ModelInstance(OrtSession session, Device device) {
     this.session = session;
@@ -62,8 +64,19 @@ public final class ModelInstance implements AutoCloseable {
       options.setMemoryPatternOptimization(tuning.memPattern());
       options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
       if (device.kind() == Device.Kind.CUDA) options.addCUDA(device.id());
-      return new ModelInstance(ENV.createSession(modelFile.toString(), options), device);
+      enter();
+      try {
+        OrtSession session = ENV.createSession(modelFile.toString(), options);
+        GATE.opened(session);
+        return new ModelInstance(session, device);
+      } finally {
+        GATE.leave();
+      }
     }
+  }
+
+  private static void enter() throws OrtException {
+    if (!GATE.tryEnter()) throw new OrtException("ONNX Runtime is shut down: the process is exiting");
   }
 
   /**
@@ -98,6 +111,15 @@ public final class ModelInstance implements AutoCloseable {
 
   /** Runs one batch; inputs carry the exact shapes the model takes. Returns every model output. */
   public Run run(List<StackedInput> inputs) throws OrtException {
+    enter();
+    try {
+      return runInside(inputs);
+    } finally {
+      GATE.leave();
+    }
+  }
+
+  private Run runInside(List<StackedInput> inputs) throws OrtException {
     long start = System.nanoTime();
     Map<String, OnnxTensor> feed = new HashMap<>();
     try {
@@ -119,12 +141,18 @@ public final class ModelInstance implements AutoCloseable {
     }
   }
 
+  /** Closes the session once; after the gate shut, the gate closes it instead. */
   @Override
   public void close() {
+    if (closed || !GATE.tryEnter()) return;
     try {
+      closed = true;
+      GATE.closed(session);
       session.close();
     } catch (OrtException e) {
       throw new IllegalStateException("closing the session failed", e);
+    } finally {
+      GATE.leave();
     }
   }
 }
