@@ -15,6 +15,12 @@ import io.inferencia.node.health.NodeReadiness;
 import io.inferencia.gpu.jobs.JobWorker;
 import io.inferencia.gpu.jobs.ModelTask;
 import io.inferencia.gpu.jobs.OcrTask;
+import io.inferencia.gpu.jobs.StegoDecodeTask;
+import io.inferencia.gpu.jobs.StegoEncodeTask;
+import io.inferencia.gpu.jobs.StegoKeys;
+import io.inferencia.gpu.pipeline.stego.StegoCodec;
+import io.inferencia.protocols.stego.StegoParams;
+import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.gpu.jobs.TaskRunners;
 import io.inferencia.gpu.jobs.VadTask;
 import io.inferencia.gpu.pipeline.PipelineFactory;
@@ -155,10 +161,16 @@ public final class NodeGuardian {
 
   private static JobWorker.Setup workerSetup(JobWorkerSettings worker, NodeServices services,
       InferenceGateway gateway, Executor blocking, Supplier<CompletionStage<Boolean>> coreStarted) {
+    ObjectStore objects = services.storage().objects();
+    StegoCodec stego = new StegoCodec(gateway::infer, blocking);
+    StegoKeys keys = StegoKeys.of(worker.stegoKey(), services.storageSecret());
     TaskRunners runners = new TaskRunners(Map.of(
         "ocr", new OcrTask(gateway, worker.ocrLimit()),
-        "vad", new VadTask(gateway, "vad", blocking)),
-        new ModelTask(gateway, worker.modelLimit(), KServeDocuments.CODEC), java.util.Set.of("vad"));
+        "vad", new VadTask(gateway, "vad", blocking),
+        StegoParams.ENCODE_TASK, new StegoEncodeTask(stego, objects, blocking, keys, worker.stegoSecretLimit()),
+        StegoParams.DECODE_TASK, new StegoDecodeTask(stego, objects, blocking, keys, worker.stegoSecretLimit())),
+        new ModelTask(gateway, worker.modelLimit(), KServeDocuments.CODEC),
+        java.util.Set.of("vad", StegoParams.ENCODE_TASK, StegoParams.DECODE_TASK));
     return new JobWorker.Setup(JobEntity.ENTITY_KEY, services.storage().objects(), blocking, runners,
         services.storage().objects().buckets().results(), worker.parallelism(), worker.askTimeout(),
         coreStarted);

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -39,6 +40,12 @@ public final class JobInput {
   /** The object as it arrives from storage, in chunks. */
   public Source<ByteString, ?> stream() {
     return objects.source(uri, CHUNK);
+  }
+
+  /** As {@link #stream()}, adding the time spent blocked in storage reads to {@code times}. */
+  public Source<ByteString, ?> stream(StageTimes times) {
+    // Read on Pekko's blocking-io dispatcher, as ObjectStore#source reads.
+    return StreamConverters.fromInputStream(() -> new TimedInputStream(objects.openStream(uri), times.readNanos), CHUNK);
   }
 
   /** All bytes; INVALID_ARGUMENT when the object holds more than {@code limit} (it changed after submission). */

@@ -46,6 +46,7 @@ final class JobRun {
    */
   private static final int REPORT_ATTEMPTS = 40;
   private static final long SPECULATIVE_MAX_BYTES = 4L * 1024 * 1024;
+  private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -95,14 +96,14 @@ final class JobRun {
   private CompletionStage<Done> execute(JobTicket ticket, String run) {
     CompletionStage<StartReply> start = retried(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, run, r));
     CompletionStage<TaskRunner.TaskResult> early = speculative(ticket.spec())
-        ? runTask(ticket.spec()).toCompletableFuture() : null;
+        ? runTask(ticket.spec(), ticket.jobId(), ticket.attempt()).toCompletableFuture() : null;
     return start
         .thenCompose(reply -> {
           if (!reply.go()) {
             LOG.debug("Skipping job {} attempt {}: {}", ticket.jobId(), ticket.attempt(), reply.reason());
             return CompletableFuture.completedFuture(Done.getInstance());
           }
-          CompletionStage<TaskRunner.TaskResult> result = early != null ? early : runTask(reply.spec());
+          CompletionStage<TaskRunner.TaskResult> result = early != null ? early : runTask(reply.spec(), reply.jobId(), reply.attempt());
           return finish(reply, result).handle((done, failure) -> failure)
               .thenCompose(failure -> failure == null ? CompletableFuture.completedFuture(Done.getInstance())
                   : reportFailure(reply, failure));
@@ -118,33 +119,47 @@ final class JobRun {
     return spec != null && spec.inputBytes() <= SPECULATIVE_MAX_BYTES && runners.readsWhole(spec.task());
   }
 
-  private CompletionStage<TaskRunner.TaskResult> runTask(JobSpec spec) {
+  private CompletionStage<TaskRunner.TaskResult> runTask(JobSpec spec, String jobId, int attempt) {
     S3Uri input = S3Uri.parse(spec.input()).orElseThrow();
     try {
-      return runners.forTask(spec.task()).run(spec, new JobInput(objects, input, spec.inputBytes(), blocking, mat), mat);
+      ProgressReports progress = new ProgressReports(done -> sharding.entityRefFor(key, jobId)
+          .tell(new JobCommand.Progress(attempt, done, spec.inputBytes())), PROGRESS_INTERVAL_NANOS);
+      return runners.forTask(spec.task()).run(spec, new JobInput(objects, input, spec.inputBytes(), blocking, mat),
+          new JobOutput(objects, resultsBucket, jobId, attempt, blocking, progress), mat);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  /** Writes the result, then reports success; a job cancelled meanwhile has its result deleted. */
+  /**
+   * Writes the result document (unless the task wrote its result object itself), then reports success;
+   * a job cancelled meanwhile has its result deleted.
+   */
   private CompletionStage<Done> finish(StartReply go, CompletionStage<TaskRunner.TaskResult> result) {
-    S3Uri output = new S3Uri(resultsBucket, JobResults.key(go.jobId(), go.attempt()));
     return result
-        .thenCompose(r -> CompletableFuture.supplyAsync(() -> {
-          long start = System.nanoTime();
-          objects.putObject(output, document(go, r), "application/json");
-          return new JobTimings(r.readMicros(), r.inferenceMicros(), (System.nanoTime() - start) / 1000);
-        }, blocking))
-        .thenCompose(timings -> this.<Ack>retried(go.jobId(), r -> new JobCommand.Complete(go.attempt(), output.toString(), timings, r)))
-        .thenCompose(ack -> {
-          if (!ack.discard()) return CompletableFuture.completedFuture(Done.getInstance());
-          // Cancelled while running, or not the attempt that counts: the result must not outlive the decision.
-          return CompletableFuture.supplyAsync(() -> {
-            objects.delete(output);
-            return Done.getInstance();
-          }, blocking);
-        });
+        .thenCompose(r -> CompletableFuture.supplyAsync(() -> written(go, r), blocking))
+        .thenCompose(out -> this.<Ack>retried(go.jobId(), r -> new JobCommand.Complete(go.attempt(), out.uri().toString(), out.timings(), r))
+            .thenCompose(ack -> {
+              if (!ack.discard()) return CompletableFuture.completedFuture(Done.getInstance());
+              // Cancelled while running, or not the attempt that counts: the result must not outlive the decision.
+              return CompletableFuture.supplyAsync(() -> {
+                objects.delete(out.uri());
+                return Done.getInstance();
+              }, blocking);
+            }));
+  }
+
+  /** The attempt's result object, and the time it took to write. */
+  private record Written(S3Uri uri, JobTimings timings) {}
+
+  /** Blocking: writes the result document, unless the task wrote its result object itself. */
+  private Written written(StartReply go, TaskRunner.TaskResult r) {
+    if (r.resultObject() != null)
+      return new Written(r.resultObject(), new JobTimings(r.readMicros(), r.inferenceMicros(), r.writeMicros()));
+    S3Uri document = new S3Uri(resultsBucket, JobResults.key(go.jobId(), go.attempt()));
+    long start = System.nanoTime();
+    objects.putObject(document, document(go, r), "application/json");
+    return new Written(document, new JobTimings(r.readMicros(), r.inferenceMicros(), (System.nanoTime() - start) / 1000));
   }
 
   private CompletionStage<Done> reportFailure(StartReply go, Throwable failure) {

@@ -27,7 +27,7 @@ public final class VadTask implements TaskRunner {
   }
 
   @Override
-  public CompletionStage<TaskResult> run(JobSpec spec, JobInput input, Materializer mat) {
+  public CompletionStage<TaskResult> run(JobSpec spec, JobInput input, JobOutput output, Materializer mat) {
     long start = System.nanoTime();
     // Reading and inference overlap while streaming: all of it counts as inference time.
     return vad.run(input.stream(), mat).thenApply(result -> new TaskResult(json(result), 0, (System.nanoTime() - start) / 1000));

@@ -27,7 +27,7 @@ public abstract class WholeInputTask implements TaskRunner {
   protected abstract byte[] resultJson(InferResponse response);
 
   @Override
-  public final CompletionStage<TaskResult> run(JobSpec spec, JobInput input, Materializer mat) {
+  public final CompletionStage<TaskResult> run(JobSpec spec, JobInput input, JobOutput output, Materializer mat) {
     long start = System.nanoTime();
     return input.readAll(maxBytes).thenCompose(bytes -> {
       long read = System.nanoTime();

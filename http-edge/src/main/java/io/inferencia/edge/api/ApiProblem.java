@@ -60,6 +60,11 @@ public final class ApiProblem extends RuntimeException {
     return new ApiProblem(413, type, "Content too large", detail);
   }
 
+  /** Well-formed, but its content cannot be processed (a cover too small for its secret, a WAV that is not 16-bit PCM). */
+  public static ApiProblem unprocessable(String type, String detail) {
+    return new ApiProblem(422, type, "Unprocessable content", detail);
+  }
+
   public static ApiProblem unavailable(String type, String detail) {
     return new ApiProblem(503, type, "Service unavailable", detail);
   }

@@ -105,7 +105,7 @@ public final class JobGrpcService implements JobServicePowerApi {
         .setError(v.error() == null ? "" : v.error());
     if (v.status() == io.inferencia.protocols.jobs.JobStatus.SUCCEEDED && v.output() != null && !v.output().isEmpty())
       S3Uri.parse(v.output()).ifPresent(uri ->
-          b.setOutput(JobOutput.newBuilder().setUri(v.output()).setUrl(objects.presignGet(uri, urlTtl).url())));
+          b.setOutput(JobOutput.newBuilder().setUri(v.output()).setUrl(ResultLinks.url(objects, uri, urlTtl))));
     return b.build();
   }
 
@@ -132,7 +132,7 @@ public final class JobGrpcService implements JobServicePowerApi {
   static GrpcServiceException grpc(Throwable t) {
     ApiProblem p = Problems.classify(t);
     Status status = switch (p.status()) {
-      case 400 -> Status.INVALID_ARGUMENT;
+      case 400, 422 -> Status.INVALID_ARGUMENT;
       case 401 -> Status.UNAUTHENTICATED;
       case 403 -> Status.PERMISSION_DENIED;
       case 404, 410 -> Status.NOT_FOUND;

@@ -1,6 +1,7 @@
 package io.inferencia.edge.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.inferencia.protocols.jobs.JobProgress;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTransition;
 import io.inferencia.protocols.jobs.JobView;
@@ -18,6 +19,8 @@ import java.util.List;
  * over Server-Sent Events.
  */
 public final class JobJson {
+  /** The transition a long job's progress reports make. */
+  static final String PROGRESS_EVENT = "Progress";
   private final ObjectStore objects;
   private final Duration urlTtl;
 
@@ -26,9 +29,18 @@ public final class JobJson {
     this.urlTtl = urlTtl;
   }
 
-  /** A job as GET shows it; {@code timings} only once it succeeded. */
+  /** A job as GET shows it; {@code timings} only once it succeeded, {@code progress} while a long job runs. */
   public record Job(String jobId, String task, String input, String status, String createdAt, String updatedAt,
-      int attempts, String error, Output output, @JsonInclude(JsonInclude.Include.NON_NULL) Timings timings) {}
+      int attempts, String error, Output output, @JsonInclude(JsonInclude.Include.NON_NULL) Timings timings,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Progress progress) {}
+
+  /** Bytes of the input done, of the total, and that as a fraction. */
+  public record Progress(long bytesDone, long bytesTotal, double fraction) {
+    static Progress of(JobProgress p) {
+      return p == null ? null
+          : new Progress(p.bytesDone(), p.bytesTotal(), p.bytesTotal() <= 0 ? 0 : (double) p.bytesDone() / p.bytesTotal());
+    }
+  }
 
   /** Where the result is: its {@code s3://} URI and, when it parses as one, a pre-signed GET. */
   public record Output(String uri, @JsonInclude(JsonInclude.Include.NON_NULL) String url) {}
@@ -43,9 +55,9 @@ public final class JobJson {
   /** One SSE event's data; the final transition carries the job as GET shows it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Transition(String jobId, long seq, String event, String status, int attempt, String at, String detail,
-      Job job) {
+      Progress progress, Job job) {
     Transition withJob(Job j) {
-      return new Transition(jobId, seq, event, status, attempt, at, detail, j);
+      return new Transition(jobId, seq, event, status, attempt, at, detail, progress, j);
     }
   }
 
@@ -55,12 +67,13 @@ public final class JobJson {
             v.timings().uploadMicros() / 1000.0)
         : null;
     return new Job(v.jobId(), v.task(), v.input(), v.status().name(), iso(v.createdAt()), iso(v.updatedAt()),
-        v.attempts(), v.error() == null || v.error().isEmpty() ? null : v.error(), output(v.status(), v.output()), timings);
+        v.attempts(), v.error() == null || v.error().isEmpty() ? null : v.error(), output(v.status(), v.output()), timings,
+        v.status() == JobStatus.RUNNING ? Progress.of(v.progress()) : null);
   }
 
   public Job row(JobViewRepository.Row r) {
     return new Job(r.jobId(), r.task(), r.input(), r.status().name(), iso(r.createdAt()), iso(r.updatedAt()),
-        r.attempts(), r.error(), output(r.status(), r.output()), null);
+        r.attempts(), r.error(), output(r.status(), r.output()), null, null);
   }
 
   public Page page(JobViewRepository.Page p) {
@@ -72,13 +85,14 @@ public final class JobJson {
   }
 
   public Transition transition(String jobId, JobTransition t) {
+    Progress progress = t.event().equals(PROGRESS_EVENT) ? Progress.of(JobProgress.fromDetail(t.detail())) : null;
     return new Transition(jobId, t.seqNr(), t.event(), t.status().name(), t.attempt(), iso(t.at()),
-        t.detail() == null || t.detail().isEmpty() ? null : t.detail(), null);
+        t.detail() == null || t.detail().isEmpty() ? null : t.detail(), progress, null);
   }
 
   private Output output(JobStatus status, String output) {
     if (status != JobStatus.SUCCEEDED || output == null || output.isEmpty()) return null;
-    String url = S3Uri.parse(output).map(uri -> objects.presignGet(uri, urlTtl).url()).orElse(null);
+    String url = S3Uri.parse(output).map(uri -> ResultLinks.url(objects, uri, urlTtl)).orElse(null);
     return new Output(output, url);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.json.ScalarText;
 import io.inferencia.edge.json.Validated;
+import io.inferencia.protocols.stego.StegoParams;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +33,13 @@ public record JobRequest(String task, String input, @JsonDeserialize(contentUsin
     if (params.size() > MAX_PARAMS) throw invalid("'params' has more than " + MAX_PARAMS + " entries");
     params.forEach((name, value) -> {
       if (value == null) throw invalid("param '" + name + "' must be a string, number or boolean");
-      if (name.length() > MAX_PARAM_NAME || value.length() > MAX_PARAM_CHARS) throw invalid("param '" + name + "' is too long");
+      if (name.length() > MAX_PARAM_NAME || value.length() > maxChars(name)) throw invalid("param '" + name + "' is too long");
     });
+  }
+
+  /** A stego secret text is checked in bytes of UTF-8 by its task ({@link StegoParams#MAX_TEXT_BYTES}), with its own message. */
+  private static int maxChars(String param) {
+    return param.equals(StegoParams.SECRET_TEXT) ? 4 * StegoParams.MAX_TEXT_BYTES : MAX_PARAM_CHARS;
   }
 
   private static void text(String field, String value) {

@@ -28,6 +28,7 @@ public final class JobSubmissions {
   private final Executor blocking;
   private final JobsClient jobs;
   private final String intakeBucket;
+  private final StegoSubmissions stego;
 
   public JobSubmissions(TaskCatalog tasks, ObjectStore objects, Executor blocking, JobsClient jobs, String intakeBucket) {
     this.tasks = tasks;
@@ -35,15 +36,24 @@ public final class JobSubmissions {
     this.blocking = blocking;
     this.jobs = jobs;
     this.intakeBucket = intakeBucket;
+    this.stego = new StegoSubmissions(objects, blocking, tasks.stegoSecretLimit(), this::checkedInput);
   }
 
   public CompletionStage<JobView> submit(String tenant, JobRequest request, Optional<String> idempotencyKey) {
     S3Uri input = checkedInput(tenant, request.input());
     String jobId = idempotencyKey.map(k -> derivedJobId(tenant, checkedKey(k))).orElseGet(() -> UUID.randomUUID().toString());
     return tasks.resolve(request.task())
-        .thenCompose(task -> headObject(input).thenApply(info -> checkedSize(task, info)))
+        .thenCompose(task -> headObject(input).thenApply(info -> checkedSize(task, info))
+            .thenCompose(info -> checkedContent(tenant, task, request, info)))
         .thenCompose(info -> jobs.submit(jobId,
             new JobSpec(tenant, request.task(), input.toString(), request.params(), info.size(), info.contentType())));
+  }
+
+  /** What a task needs of its input beyond its size: a stego job's cover and secret. */
+  private CompletionStage<ObjectInfo> checkedContent(String tenant, TaskCatalog.Task task, JobRequest request, ObjectInfo info) {
+    if (task.kind() != TaskCatalog.Kind.STEGO_ENCODE && task.kind() != TaskCatalog.Kind.STEGO_DECODE)
+      return CompletableFuture.completedFuture(info);
+    return stego.check(tenant, task.kind(), request.params(), info).thenApply(ok -> info);
   }
 
   /** The pointer must be an intake object under the caller's prefix: clients cannot reach other tenants' keys. */

@@ -105,6 +105,21 @@ public final class FakeObjectStore implements ObjectStore {
     return url("get/" + uri.key(), ttl, Map.of());
   }
 
+  @Override
+  public PresignedUrl presignDownload(S3Uri uri, Duration ttl, String filename) {
+    return url("get/" + uri.key() + "?attachment=" + filename, ttl, Map.of());
+  }
+
+  @Override
+  public io.inferencia.protocols.storage.CompletedPart uploadPart(S3Uri uri, String uploadId, int partNumber, byte[] bytes) {
+    throw new UnsupportedOperationException("the edge never uploads parts itself");
+  }
+
+  @Override
+  public java.util.List<String> openMultipartUploads(S3Uri uri) {
+    return java.util.List.of();
+  }
+
   private static PresignedUrl url(String what, Duration ttl, Map<String, String> headers) {
     return new PresignedUrl("http://storage.invalid/" + what, Instant.now().plus(ttl), headers);
   }

@@ -173,6 +173,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Cancel.class, this::cancel)
         .onCommand(Complete.class, this::complete)
         .onCommand(Fail.class, this::fail)
+        .onCommand(JobCommand.Progress.class, this::progress)
         .onCommand(WorkerLost.class, this::workerLost)
         .onCommand(JobCommand.Wake.class, this::checkRun)
         .onCommand(RunChecked.class, this::runChecked)
@@ -326,6 +327,21 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       return Effect().reply(c.replyTo(), new StartReply(true, jobId, state.attempt(), state.spec(), ""));
     return Effect().reply(c.replyTo(), skip(c.attempt(), state, "job is RUNNING"));
   }
+
+  /**
+   * The running attempt's progress, kept at most once a second (a worker reports no more often, but a
+   * retried report or two workers must not flood the journal); another attempt's is stale.
+   */
+  private ReplyEffect<JobEvent, JobState> progress(JobState state, JobCommand.Progress c) {
+    long now = now();
+    boolean recent = state.progress() != null && now - state.updatedAt() < PROGRESS_INTERVAL_MS;
+    if (c.attempt() != state.attempt() || recent) return Effect().noReply();
+    return Effect().persist(new JobEvent.JobProgressed(c.attempt(), c.bytesDone(), c.bytesTotal(), now))
+        .thenRun((JobState s) -> afterPersist(s))
+        .thenNoReply();
+  }
+
+  private static final long PROGRESS_INTERVAL_MS = 1000;
 
   /** The result of the running attempt is accepted; any other attempt's result is not the published one. */
   private ReplyEffect<JobEvent, JobState> complete(JobState state, Complete c) {

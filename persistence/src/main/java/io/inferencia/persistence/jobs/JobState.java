@@ -2,6 +2,7 @@ package io.inferencia.persistence.jobs;
 
 import io.inferencia.protocols.CborSerializable;
 import io.inferencia.protocols.jobs.JobEvent;
+import io.inferencia.protocols.jobs.JobProgress;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTimings;
@@ -19,17 +20,18 @@ import java.util.List;
  * @param notBefore when a scheduled retry may start (epoch ms); 0 when not waiting
  * @param worker the serialized reference of the worker running the current attempt, "" when none
  * @param run the run of the current attempt that got the go-ahead, "" when none
+ * @param progress the current attempt's last reported progress, null when none
  */
 public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt, int startedRuns, long createdAt,
     long updatedAt, long notBefore, String worker, String run, String error, String output, JobTimings timings,
-    List<JobTransition> history) implements CborSerializable {
+    List<JobTransition> history, JobProgress progress) implements CborSerializable {
 
   public JobState {
     history = List.copyOf(history);
   }
 
   public static JobState empty() {
-    return new JobState("", null, null, 0, 0, 0, 0, 0, "", "", "", "", JobTimings.NONE, List.of());
+    return new JobState("", null, null, 0, 0, 0, 0, 0, "", "", "", "", JobTimings.NONE, List.of(), null);
   }
 
   public boolean exists() {
@@ -46,16 +48,21 @@ public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt
 
   public JobView view() {
     return new JobView(jobId, spec.tenant(), spec.task(), spec.input(), status, createdAt, updatedAt, startedRuns,
-        error, output, timings);
+        error, output, timings, progress);
   }
 
   public JobState apply(JobEvent event) {
     if (event instanceof JobEvent.JobSubmitted e)
       return new JobState(e.jobId(), e.spec(), JobStatus.QUEUED, 1, 0, e.at(), e.at(), 0, "", "", "", "", JobTimings.NONE,
-          List.of(new JobTransition(1, "Submitted", JobStatus.QUEUED, 1, e.at(), e.spec().input())));
+          List.of(new JobTransition(1, "Submitted", JobStatus.QUEUED, 1, e.at(), e.spec().input())), null);
     if (event instanceof JobEvent.JobStarted e)
       return next(JobStatus.RUNNING, e.attempt(), startedRuns + 1, 0, e.worker(), e.run() == null ? "" : e.run(), error,
-          output, timings, e.at(), "Started", e.node());
+          output, timings, e.at(), "Started", e.node()).withProgress(null);
+    if (event instanceof JobEvent.JobProgressed e) {
+      JobProgress reported = new JobProgress(e.bytesDone(), e.bytesTotal());
+      return next(status, attempt, startedRuns, notBefore, worker, run, error, output, timings, e.at(), "Progress",
+          reported.detail()).withProgress(reported);
+    }
     if (event instanceof JobEvent.JobSucceeded e)
       return next(JobStatus.SUCCEEDED, e.attempt(), startedRuns, 0, "", "", "", e.output(), e.timings(), e.at(),
           "Succeeded", e.output());
@@ -77,6 +84,11 @@ public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt
     h.addAll(history);
     h.add(new JobTransition(history.size() + 1, eventName, newStatus, newAttempt, at, detail));
     return new JobState(jobId, spec, newStatus, newAttempt, runs, createdAt, at, newNotBefore, newWorker, newRun, newError,
-        newOutput, newTimings, h);
+        newOutput, newTimings, h, progress);
+  }
+
+  private JobState withProgress(JobProgress p) {
+    return new JobState(jobId, spec, status, attempt, startedRuns, createdAt, updatedAt, notBefore, worker, run, error,
+        output, timings, history, p);
   }
 }

@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param ocrLimit largest image an ocr job may name
  * @param vadLimit largest audio file a vad job may name
  * @param modelLimit largest inference request a model job may name
+ * @param stegoSecretLimit largest secret a stego job embeds or recovers
+ * @param stegoKey the deployment's stego key ({@code STEGO_KEY}); empty: derived from the storage secret
  * @param askTimeout how long the worker waits for a job entity's answer
  */
 public record JobWorkerSettings(boolean enabled, int parallelism, long ocrLimit, long vadLimit, long modelLimit,
-    Duration askTimeout) {
+    long stegoSecretLimit, String stegoKey, Duration askTimeout) {
 
   public static JobWorkerSettings fromConfig(Config jobs) {
     SettingReader r = new SettingReader(jobs, "jobs");
@@ -28,6 +30,8 @@ public record JobWorkerSettings(boolean enabled, int parallelism, long ocrLimit,
         limits.bytesAtLeast("ocr", "JOB_LIMIT_OCR", 1),
         limits.bytesAtLeast("vad", "JOB_LIMIT_VAD", 1),
         limits.bytesAtLeast("model", "JOB_LIMIT_MODEL", 1),
+        limits.bytesAtLeast("stego-secret", "JOB_LIMIT_STEGO_SECRET", 1),
+        r.child("stego").string("key", "STEGO_KEY"),
         r.positiveDuration("ask-timeout", null));
   }
 }

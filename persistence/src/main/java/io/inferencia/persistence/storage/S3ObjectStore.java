@@ -176,6 +176,25 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         () -> s3.abortMultipartUpload(b -> b.bucket(uri.bucket()).key(uri.key()).uploadId(uploadId)));
   }
 
+  @Override
+  public CompletedPart uploadPart(S3Uri uri, String uploadId, int partNumber, byte[] bytes) {
+    checkUploadId(uploadId);
+    MultipartLimits.checkPartNumber(partNumber);
+    String etag = call("upload part " + partNumber + " of", uri, () -> s3.uploadPart(b -> b
+        .bucket(uri.bucket()).key(uri.key()).uploadId(uploadId).partNumber(partNumber).contentLength((long) bytes.length),
+        RequestBody.fromBytes(bytes)).eTag());
+    return new CompletedPart(partNumber, etag);
+  }
+
+  @Override
+  public List<String> openMultipartUploads(S3Uri uri) {
+    return call("list multipart uploads of", uri, () -> s3.listMultipartUploadsPaginator(b -> b.bucket(uri.bucket()).prefix(uri.key()))
+        .uploads().stream()
+        .filter(u -> u.key().equals(uri.key()))
+        .map(software.amazon.awssdk.services.s3.model.MultipartUpload::uploadId)
+        .toList());
+  }
+
   /** The parts uploaded so far, in part order (to resume an upload or check sizes before completing). */
   public List<PartInfo> listParts(S3Uri uri, String uploadId) {
     checkUploadId(uploadId);
@@ -238,6 +257,11 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   @Override
   public PresignedUrl presignGet(S3Uri uri, Duration ttl) {
     return presignGet(uri, ttl, null);
+  }
+
+  @Override
+  public PresignedUrl presignDownload(S3Uri uri, Duration ttl, String filename) {
+    return presignGet(uri, ttl, filename);
   }
 
   /** As {@link #presignGet(S3Uri, Duration)}, and browsers save the download as {@code downloadFilename}. */

@@ -10,6 +10,7 @@ import io.inferencia.protocols.jobs.JobCommand.JobReply;
 import io.inferencia.protocols.jobs.JobCommand.StartReply;
 import io.inferencia.protocols.jobs.JobCommand.WatchUpdate;
 import io.inferencia.protocols.jobs.JobEvent;
+import io.inferencia.protocols.jobs.JobProgress;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTicket;
@@ -80,6 +81,10 @@ class JobMessageSerializationTest {
         new JobEvent.JobFailed(1, "bad", 4),
         new JobEvent.JobRetryScheduled(2, 10, "503", 5),
         new JobEvent.JobCancelled("client", 6),
+        new JobEvent.JobProgressed(1, 1024, 4096, 7),
+        new JobCommand.Progress(1, 1024, 4096),
+        new JobView("j", "acme", "stego.encode", spec.input(), JobStatus.RUNNING, 1, 2, 1, "", "",
+            JobTimings.NONE, new JobProgress(1024, 4096)),
         JobState.empty().apply(new JobEvent.JobSubmitted("j", spec, 1)).apply(new JobEvent.JobStarted(1, "w", "n", "run-1", 2)),
         new S3Uri("intake", "acme/a.png"));
     for (Object m : messages) {

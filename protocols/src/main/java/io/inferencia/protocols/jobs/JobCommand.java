@@ -38,6 +38,9 @@ public sealed interface JobCommand extends CborSerializable {
 
   record Complete(int attempt, String output, JobTimings timings, ActorRef<Ack> replyTo) implements JobCommand {}
 
+  /** From the worker, without reply: the running attempt's progress; a lost one is followed by the next. */
+  record Progress(int attempt, long bytesDone, long bytesTotal) implements JobCommand {}
+
   /** {@code retryable}: a transient failure (storage 5xx, timeouts, full queues) that another attempt may fix. */
   record Fail(int attempt, String reason, boolean retryable, ActorRef<Ack> replyTo) implements JobCommand {}
 

@@ -15,6 +15,9 @@ public sealed interface JobEvent extends CborSerializable {
    */
   record JobStarted(int attempt, String worker, String node, String run, long at) implements JobEvent {}
 
+  /** The running attempt reported its progress (at most once a second): a long job's bytes done. */
+  record JobProgressed(int attempt, long bytesDone, long bytesTotal, long at) implements JobEvent {}
+
   /** The result object {@code output} was written. */
   record JobSucceeded(int attempt, String output, JobTimings timings, long at) implements JobEvent {}
 

@@ -9,6 +9,11 @@ public final class JobResults {
   private JobResults() {}
 
   public static String key(String jobId, int attempt) {
-    return attempt <= 1 ? jobId + ".json" : jobId + ".attempt-" + attempt + ".json";
+    return key(jobId, attempt, "json");
+  }
+
+  /** The key of a result that is a file of its own ({@code wav}, {@code bin}) rather than a JSON document. */
+  public static String key(String jobId, int attempt, String extension) {
+    return attempt <= 1 ? jobId + "." + extension : jobId + ".attempt-" + attempt + "." + extension;
   }
 }

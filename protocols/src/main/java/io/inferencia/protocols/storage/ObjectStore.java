@@ -52,6 +52,12 @@ public interface ObjectStore {
   /** Drops the upload and its parts. NOT_FOUND when there is no such upload. */
   void abortMultipartUpload(S3Uri uri, String uploadId);
 
+  /** Uploads part {@code partNumber} of an open upload (the worker writing a large result itself). */
+  CompletedPart uploadPart(S3Uri uri, String uploadId, int partNumber, byte[] bytes);
+
+  /** The ids of the uploads to exactly this key that were started and neither completed nor aborted. */
+  List<String> openMultipartUploads(S3Uri uri);
+
   /** The object's bytes as they arrive. The caller closes the stream; closing early drops the connection. */
   InputStream openStream(S3Uri uri);
 
@@ -68,4 +74,7 @@ public interface ObjectStore {
 
   /** A URL to download the object until the ttl runs out. */
   PresignedUrl presignGet(S3Uri uri, Duration ttl);
+
+  /** As {@link #presignGet(S3Uri, Duration)}; the response says {@code Content-Disposition: attachment} with this file name. */
+  PresignedUrl presignDownload(S3Uri uri, Duration ttl, String filename);
 }

@@ -1,5 +1,6 @@
 package io.inferencia.gpu.pipeline.audio;
 
+import io.inferencia.protocols.audio.WavFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -1,5 +1,7 @@
 package io.inferencia.gpu.pipeline.audio;
 
+import io.inferencia.protocols.audio.WavHeaderParser;
+import io.inferencia.protocols.audio.WavFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;

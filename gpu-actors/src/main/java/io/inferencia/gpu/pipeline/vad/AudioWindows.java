@@ -1,7 +1,7 @@
 package io.inferencia.gpu.pipeline.vad;
 
+import io.inferencia.protocols.audio.WavFormat;
 import io.inferencia.gpu.pipeline.audio.StreamingResampler;
-import io.inferencia.gpu.pipeline.audio.WavFormat;
 import io.inferencia.gpu.pipeline.audio.WavStreamDecoder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.inferencia.gpu.pipeline.audio;
 
+import io.inferencia.protocols.audio.WavFormat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

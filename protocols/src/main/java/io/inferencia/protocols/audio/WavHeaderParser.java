@@ -1,4 +1,4 @@
-package io.inferencia.gpu.pipeline.audio;
+package io.inferencia.protocols.audio;
 
 import io.inferencia.protocols.inference.InferenceException;
 import java.nio.ByteBuffer;
@@ -10,11 +10,14 @@ import java.util.Arrays;
  * chunk's samples. It buffers only the header (chunks before the data chunk), and refuses a header
  * longer than {@link #MAX_HEADER_BYTES} so a hostile file cannot make it buffer without end.
  */
-final class WavHeaderParser {
-  static final int MAX_HEADER_BYTES = 1 << 20;
+public final class WavHeaderParser {
+  public static final int MAX_HEADER_BYTES = 1 << 20;
 
-  /** The data chunk's header: the format declared before it and the size its header declares. */
-  record DataChunk(WavFormat format, long declaredSize) {}
+  /**
+   * The data chunk's header: the format declared before it, the size its header declares and the offset
+   * of its first sample byte in the file.
+   */
+  public record DataChunk(WavFormat format, long declaredSize, long offset) {}
 
   private enum Step { PREAMBLE, CHUNK_HEADER, CHUNK_BODY, CHUNK_PAD }
 
@@ -31,7 +34,7 @@ final class WavHeaderParser {
    * Consumes header bytes from {@code chunk}; true once the data chunk's header has been read, with
    * {@code chunk} positioned on the first sample byte.
    */
-  boolean feed(ByteBuffer chunk) {
+  public boolean feed(ByteBuffer chunk) {
     while (data == null && chunk.hasRemaining()) {
       int take = Math.min(chunk.remaining(), need - length);
       if (bytes.length < need) bytes = Arrays.copyOf(bytes, Math.max(need, Math.min(MAX_HEADER_BYTES, bytes.length * 2)));
@@ -42,12 +45,12 @@ final class WavHeaderParser {
     return data != null;
   }
 
-  DataChunk data() {
+  public DataChunk data() {
     return data;
   }
 
   /** The stream ended before the data chunk: the error that says what is missing, as WavReader would. */
-  InferenceException endedEarly() {
+  public InferenceException endedEarly() {
     return switch (step) {
       case PREAMBLE -> WavFormat.notRiffWave();
       case CHUNK_BODY -> {
@@ -69,7 +72,7 @@ final class WavHeaderParser {
         long size = WavFormat.chunkSize(buf, chunkAt);
         if (WavFormat.chunkId(buf, chunkAt).equals("data")) {
           if (format == null) throw WavFormat.dataBeforeFormat();
-          data = new DataChunk(format, size);
+          data = new DataChunk(format, size, length);
           bytes = null; // the header is no longer needed
         } else {
           step = Step.CHUNK_BODY;

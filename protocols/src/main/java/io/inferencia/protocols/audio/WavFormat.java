@@ -1,4 +1,4 @@
-package io.inferencia.gpu.pipeline.audio;
+package io.inferencia.protocols.audio;
 
 import io.inferencia.protocols.inference.InferenceException;
 import java.nio.ByteBuffer;
@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
  */
 public record WavFormat(int channels, int sampleRate) {
   /** Bytes of the "RIFF" size "WAVE" preamble. */
-  static final int RIFF_HEADER_BYTES = 12;
+  public static final int RIFF_HEADER_BYTES = 12;
   /** Bytes of a chunk header: four-character id, little-endian 32-bit size. */
-  static final int CHUNK_HEADER_BYTES = 8;
+  public static final int CHUNK_HEADER_BYTES = 8;
   private static final int FORMAT_PCM = 1;
   private static final int FORMAT_EXTENSIBLE = 0xFFFE;
   /** KSDATAFORMAT_SUBTYPE_PCM after its first two bytes (which hold the format tag 1). */
@@ -28,7 +28,7 @@ public record WavFormat(int channels, int sampleRate) {
   }
 
   /** Parses a fmt chunk body of {@code size} bytes at {@code at}; {@code buf} must be little-endian. */
-  static WavFormat parse(ByteBuffer buf, int at, int size) {
+  public static WavFormat parse(ByteBuffer buf, int at, int size) {
     if (size < 16) throw InferenceException.invalid("WAV fmt chunk is too short (" + size + " bytes)");
     int tag = Short.toUnsignedInt(buf.getShort(at));
     int channels = Short.toUnsignedInt(buf.getShort(at + 2));
@@ -54,7 +54,7 @@ public record WavFormat(int channels, int sampleRate) {
   }
 
   /** Refuses {@code frames} of audio when they last longer than {@code maxSeconds}. */
-  void checkDuration(long frames, double maxSeconds) {
+  public void checkDuration(long frames, double maxSeconds) {
     double seconds = (double) frames / sampleRate;
     if (seconds > maxSeconds)
       throw InferenceException.invalid(
@@ -62,42 +62,42 @@ public record WavFormat(int channels, int sampleRate) {
   }
 
   /** Refuses a stream of unknown length once {@code frames} so far last longer than {@code maxSeconds}. */
-  void checkStreamedDuration(long frames, double maxSeconds) {
+  public void checkStreamedDuration(long frames, double maxSeconds) {
     if ((double) frames / sampleRate > maxSeconds)
       throw InferenceException.invalid(String.format("audio runs over the limit of %.0f s", maxSeconds));
   }
 
   /** Whether the first twelve bytes of {@code buf} are the RIFF/WAVE preamble. */
-  static boolean isRiffWave(ByteBuffer buf) {
+  public static boolean isRiffWave(ByteBuffer buf) {
     return buf.limit() >= RIFF_HEADER_BYTES && hasTag(buf, 0, "RIFF") && hasTag(buf, 8, "WAVE");
   }
 
-  static String chunkId(ByteBuffer buf, int at) {
+  public static String chunkId(ByteBuffer buf, int at) {
     byte[] id = new byte[4];
     for (int i = 0; i < 4; i++) id[i] = buf.get(at + i);
     return new String(id, StandardCharsets.US_ASCII);
   }
 
   /** The unsigned 32-bit size of the chunk whose header starts at {@code at}. */
-  static long chunkSize(ByteBuffer buf, int at) {
+  public static long chunkSize(ByteBuffer buf, int at) {
     return Integer.toUnsignedLong(buf.getInt(at + 4));
   }
 
-  static InferenceException notRiffWave() {
+  public static InferenceException notRiffWave() {
     return InferenceException.invalid("audio is not a RIFF/WAVE file");
   }
 
-  static InferenceException truncated(String chunkId, long declared, long remaining) {
+  public static InferenceException truncated(String chunkId, long declared, long remaining) {
     return InferenceException.invalid(
         "WAV is truncated: chunk '" + chunkId + "' declares " + declared + " bytes but only " + remaining + " remain");
   }
 
-  static InferenceException dataBeforeFormat() {
+  public static InferenceException dataBeforeFormat() {
     return InferenceException.invalid("WAV has a data chunk before its fmt chunk");
   }
 
   /** The header ended without a data chunk: says which chunk is missing. */
-  static InferenceException missingChunk(boolean formatSeen) {
+  public static InferenceException missingChunk(boolean formatSeen) {
     return InferenceException.invalid(formatSeen ? "WAV has no data chunk (truncated?)" : "WAV has no fmt chunk");
   }
 
