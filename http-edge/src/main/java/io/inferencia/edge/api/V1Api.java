@@ -10,6 +10,7 @@ import io.inferencia.edge.jobs.JobsClient;
 import io.inferencia.edge.jobs.TaskCatalog;
 import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.edge.metrics.MetricsRoutes;
+import io.inferencia.edge.web.WebRoutes;
 import io.inferencia.edge.uploads.UploadRoutes;
 import io.inferencia.edge.uploads.UploadSettings;
 import io.inferencia.protocols.inference.InferenceGateway;
@@ -76,7 +77,7 @@ public final class V1Api extends AllDirectives {
 
   /** {@code /v1/...} and {@code /metrics}. */
   public Route route() {
-    return concat(v1, metrics.route());
+    return concat(v1, metrics.route(), new WebRoutes().route());
   }
 
   /** Wraps the whole REST edge so that request bodies are counted. */
