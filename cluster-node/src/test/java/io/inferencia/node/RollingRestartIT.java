@@ -124,10 +124,10 @@ class RollingRestartIT {
       JobBatch.assertResultsAreExactly(results, s3Port, SECRET);
       System.out.printf("rolling restart of every node (A and B edge+gpu, C gpu; C, then B with the controller and"
               + " coordinators, then A) under %d gRPC clients round-robin over A and B and %d x %d OCR jobs:%n"
-              + "  %s%n  %d calls answered right, worst latency %d ms, %d failed; %d jobs SUCCEEDED once, %d result"
-              + " objects%n",
+              + "  %s%n  %d calls answered right, worst latency %d ms, %d failed, %d attempts retried on UNAVAILABLE;"
+              + " %d jobs SUCCEEDED once, %d result objects%n",
           CLIENTS, batches.size(), JOBS, String.join("; ", timings), load.served(), load.worstMillis(),
-          load.failures().size(), results.size(), results.size());
+          load.failures().size(), EdgeClients.retries(), results.size(), results.size());
       load.assertNoFailures("calls");
       assertEquals(batches.size() * JOBS, results.size());
     } finally {
