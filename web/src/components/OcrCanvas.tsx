@@ -1,4 +1,5 @@
-// Draws the OCR'd image scaled to fit, with each line's box (original-image pixels) over it.
+// Draws the OCR'd image scaled to fit, with each line's box (original-image pixels) over it and the
+// line's text on a label at the box's top-left corner (below the box when there is no room above).
 
 import { useEffect, useRef } from 'react';
 import { fitScale, type OcrLine } from '../views/ocrResult';
@@ -41,6 +42,7 @@ export function OcrCanvas({ image, lines }: { image: Blob; lines: OcrLine[] }) {
           ctx.fill();
           ctx.stroke();
         }
+        for (const line of lines) if (line.box.length >= 3) drawLabel(ctx, line, scale, h);
       })
       .catch(() => undefined); // an image the browser cannot draw: the text list is still shown
     return () => {
@@ -50,4 +52,24 @@ export function OcrCanvas({ image, lines }: { image: Blob; lines: OcrLine[] }) {
   }, [image, lines]);
 
   return <canvas ref={canvas} data-testid="ocr-canvas" className="ocr-canvas" />;
+}
+
+const LABEL_FONT = 13;
+
+/** The line's text on a dark label, so it reads over any image. */
+function drawLabel(ctx: CanvasRenderingContext2D, line: OcrLine, scale: number, canvasHeight: number) {
+  const xs = line.box.map(([x]) => x * scale);
+  const ys = line.box.map(([, y]) => y * scale);
+  const left = Math.min(...xs);
+  const top = Math.min(...ys);
+  const bottom = Math.max(...ys);
+  ctx.font = `${LABEL_FONT}px system-ui, sans-serif`;
+  const width = ctx.measureText(line.text).width + 8;
+  const height = LABEL_FONT + 6;
+  const y = top - height - 2 >= 0 ? top - height - 2 : Math.min(bottom + 2, canvasHeight - height);
+  ctx.fillStyle = 'rgba(20, 24, 31, 0.85)';
+  ctx.fillRect(left, y, width, height);
+  ctx.fillStyle = '#ffffff';
+  ctx.textBaseline = 'top';
+  ctx.fillText(line.text, left + 4, y + 3);
 }

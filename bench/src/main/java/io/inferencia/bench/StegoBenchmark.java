@@ -57,7 +57,7 @@ public final class StegoBenchmark {
       System.out.printf(Locale.ROOT, "stego.encode on the packaged node, -Xmx%s, %d KiB secret, %d cores%n", heap, secretKb,
           Runtime.getRuntime().availableProcessors());
       System.out.println("cover MB | encode s | encode MB/s | S3 GET MB/s (baseline) | ratio | peak RSS MB | peak heap MB"
-          + " | S3 read s | model s | S3 write s | model compute s");
+          + " | S3 read s | model s | S3 write s | shares read/model/write | model compute s");
       for (int mb : sizesMb) {
         Path cover = dir.resolve("cover-" + mb + ".wav");
         writeNoiseWav(cover, mb * 1_000_000L);
@@ -73,10 +73,14 @@ public final class StegoBenchmark {
           if (!job.get("status").asText().equals("SUCCEEDED")) throw new IllegalStateException("encode failed: " + job);
           double baseline = getRate(job.at("/output/url").asText(), mb);
           JsonNode t = job.get("timings");
-          System.out.printf(Locale.ROOT, "%8d | %8.1f | %11.1f | %22.1f | %5.2f | %11.0f | %12.0f | %9.1f | %7.1f | %10.1f | %15.1f%n",
+          double read = t.get("downloadMs").asDouble() / 1000;
+          double model = t.get("inferenceMs").asDouble() / 1000;
+          double write = t.get("uploadMs").asDouble() / 1000;
+          double busy = read + model + write;
+          System.out.printf(Locale.ROOT,
+              "%8d | %8.1f | %11.1f | %22.1f | %5.2f | %11.0f | %12.0f | %9.1f | %7.1f | %10.1f | %5.1f%% / %4.1f%% / %4.1f%% | %15.1f%n",
               mb, seconds, mb / seconds, baseline, (mb / seconds) / baseline, memory.peakRssMb(), memory.peakHeapMb(),
-              t.get("downloadMs").asDouble() / 1000, t.get("inferenceMs").asDouble() / 1000, t.get("uploadMs").asDouble() / 1000,
-              computeSeconds(node) - computeBefore);
+              read, model, write, 100 * read / busy, 100 * model / busy, 100 * write / busy, computeSeconds(node) - computeBefore);
         }
       }
     }

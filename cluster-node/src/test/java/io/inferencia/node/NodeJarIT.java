@@ -73,7 +73,8 @@ class NodeJarIT {
     HttpResponse<String> r = post("/v2/repository/index", "{}");
     assertEquals(200, r.statusCode(), r.body());
     JsonNode index = JSON.readTree(r.body());
-    for (String model : new String[] {"ocr_det", "ocr_rec", "ocr_cls", "vad", "ocr", "vad_segments", "vad_stream"}) {
+    for (String model : new String[] {"ocr_det", "ocr_rec", "ocr_cls", "vad", "ocr", "vad_segments", "vad_stream",
+        "stego_encode", "stego_decode"}) {
       boolean ready = false;
       for (JsonNode m : index) ready |= m.get("name").asText().equals(model) && m.get("state").asText().equals("READY");
       assertTrue(ready, model + " is READY in " + r.body());

@@ -29,7 +29,8 @@ import org.apache.pekko.grpc.GrpcClientSettings;
  * free ports, with a REST client and a gRPC client pointed at them.
  */
 final class RealModelServer implements AutoCloseable {
-  static final List<String> SHIPPED = List.of("ocr_det", "ocr_rec", "ocr_cls", "vad", "ocr", "vad_segments", "vad_stream");
+  static final List<String> SHIPPED = List.of("ocr_det", "ocr_rec", "ocr_cls", "vad", "ocr", "vad_segments", "vad_stream",
+      "stego_encode", "stego_decode");
   private static final Duration LOAD_DEADLINE = Duration.ofSeconds(120);
 
   final ActorTestKit testKit;
