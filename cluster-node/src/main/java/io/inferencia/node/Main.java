@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.inferencia.edge.EdgeSettings;
-import io.inferencia.edge.api.Tenants;
+import io.inferencia.edge.auth.Authenticator;
 import io.inferencia.edge.uploads.UploadSettings;
 import io.inferencia.gpu.InferenceSettings;
 import io.inferencia.persistence.db.DatabaseSettings;
@@ -62,7 +62,7 @@ public final class Main {
     InferenceSettings.fromRoot(config);
     EdgeSettings.fromConfig(config);
     UploadSettings.fromConfig(config.getConfig("uploads"), "");
-    Tenants.fromConfig(config.getConfig("api"));
+    Authenticator.fromConfig(config.getConfig("api"));
     JobSettings.fromConfig(config.getConfig("jobs"));
     JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     DatabaseSettings.probeFromConfig(config.getConfig("persistence.db"));

@@ -66,7 +66,7 @@ class StartupSettingsTest {
         refused("JOB_WORKER_ENABLED", "sometimes"));
     assertEquals("EDGE_REQUEST_TIMEOUT (edge.request-timeout): '0s' must be longer than zero",
         refused("EDGE_REQUEST_TIMEOUT", "0s"));
-    assertEquals("API_KEYS (api.keys-list): entry 'secret' is not key:tenant (accepts key1:tenant1,key2:tenant2)",
+    assertEquals("API_KEYS (api.keys-list): entry 'secret' is not key:tenant[:roles] (accepts key1:tenant1,key2:tenant2:admin+infer+jobs)",
         refused("API_KEYS", "secret"));
     assertEquals("INFERENCE_CPU_CORES (inference.cpu-cores): '-2' is not a whole number of at least 0",
         refused("INFERENCE_CPU_CORES", "-2"));

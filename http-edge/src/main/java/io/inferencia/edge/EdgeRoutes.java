@@ -1,6 +1,7 @@
 package io.inferencia.edge;
 
-import io.inferencia.edge.api.AdminAccess;
+import io.inferencia.edge.auth.Authenticator;
+import io.inferencia.edge.auth.Authorized;
 import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.kserve.KServeRoutes;
 import io.inferencia.edge.kserve.RestErrors;
@@ -22,9 +23,9 @@ public final class EdgeRoutes extends AllDirectives {
 
   /** KServe v2 routes followed by {@code more} (e.g. {@code JobRoutes}), with JSON error handling. */
   public static Route create(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs,
-      AdminAccess admins, ReadinessChecks readiness, Route... more) {
+      Authenticator auth, ReadinessChecks readiness, Route... more) {
     List<Route> all = new ArrayList<>();
-    all.add(new KServeRoutes(gateway, settings, regions, logs, admins, readiness).route());
+    all.add(new KServeRoutes(gateway, settings, regions, logs, new Authorized(auth), readiness).route());
     all.addAll(List.of(more));
     return seal(all);
   }

@@ -2,7 +2,9 @@ package io.inferencia.edge;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.inferencia.edge.api.AdminAccess;
+import io.inferencia.edge.auth.Authenticator;
+import io.inferencia.edge.auth.EdgeAuth;
+import io.inferencia.edge.auth.GrpcAuth;
 import io.inferencia.edge.grpc.GrpcHandler;
 import io.inferencia.edge.grpc.GrpcService;
 import io.inferencia.edge.health.ReadinessChecks;
@@ -85,7 +87,7 @@ public final class EdgeServer {
   public static CompletionStage<ServerBinding> bindGrpc(ActorSystem<?> system, InferenceGateway gateway,
       EdgeSettings settings, List<GrpcService> moreGrpc) {
     InferenceGrpcService inference = new InferenceGrpcService(gateway, settings, SharedMemoryRegions.get(system), LogControl.get(system),
-        admins(system), ReadinessChecks.get(system));
+        new GrpcAuth(admins(system)), ReadinessChecks.get(system));
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.grpcPort())
         .withSettings(serverSettings(system, settings, true))
@@ -108,14 +110,18 @@ public final class EdgeServer {
     });
   }
 
-  private static AdminAccess admins(ActorSystem<?> system) {
-    return AdminAccess.fromConfig(system.settings().config());
+  private static Authenticator admins(ActorSystem<?> system) {
+    return EdgeAuth.get(system);
   }
 
   private static ServerSettings serverSettings(ActorSystem<?> system, EdgeSettings settings, boolean http2) {
     // Bodies are limited by BodyReader (REST, unary gRPC) and per message (streaming gRPC), which answer
     // 413 / RESOURCE_EXHAUSTED properly; Pekko's own limit would only cut the connection.
+    Config edge = system.settings().config().getConfig("edge");
     String common = "pekko.http.server.parsing.max-content-length = infinite\n"
+        + "pekko.http.server.parsing.max-uri-length = " + edge.getBytes("max-uri-length") + "\n"
+        + "pekko.http.server.parsing.max-header-count = " + edge.getInt("max-header-count") + "\n"
+        + "pekko.http.server.parsing.max-header-value-length = " + edge.getBytes("max-header-value-length") + "\n"
         + "pekko.http.server.request-timeout = " + system.settings().config().getDuration("edge.request-timeout").toMillis() + "ms";
     // Pekko HTTP 1.1 still calls HTTP/2 a preview; without it gRPC clients cannot connect.
     Config overrides = ConfigFactory.parseString(http2 ? common + "\npekko.http.server.preview.enable-http2 = on" : common);

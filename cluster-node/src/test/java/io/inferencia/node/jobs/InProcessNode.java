@@ -96,10 +96,15 @@ public final class InProcessNode implements AutoCloseable {
     try {
       await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
           .ignoreExceptionsInstanceOf(java.io.IOException.class) // edge not bound yet
-          .until(() -> client.send(HttpRequest.newBuilder(URI.create(http() + "/v2/repository/index"))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"ready\":true}")).build(), HttpResponse.BodyHandlers.ofString()),
-              r -> r.statusCode() == 200 && r.body().contains("\"ocr\"") && r.body().contains("\"vad\"")
-                  && r.body().contains("\"vad_segments\"") && r.body().contains("\"ocr_rec\""));
+          // Model readiness is anonymous, so this works with credentials configured too.
+          .until(() -> java.util.stream.Stream.of("ocr", "vad", "vad_segments", "ocr_rec").allMatch(m -> {
+            try {
+              return client.send(HttpRequest.newBuilder(URI.create(http() + "/v2/models/" + m + "/ready")).build(),
+                  HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException | InterruptedException e) {
+              return false;
+            }
+          }));
       // The edge says so too: models load one at a time now, so some may still be loading after these.
       await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
           .until(() -> client.send(HttpRequest.newBuilder(URI.create(http() + "/v2/health/ready")).build(),

@@ -1,5 +1,8 @@
 package io.inferencia.edge.api;
 
+import io.inferencia.edge.auth.Authorized;
+import io.inferencia.edge.auth.Role;
+
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.inferencia.edge.GatewayCalls;
@@ -24,14 +27,12 @@ import org.apache.pekko.http.javadsl.server.Route;
  * status {@link io.inferencia.edge.errors.ErrorMapping} gives them, as problems.
  */
 public final class AdminRoutes extends ApiRoutes {
-  private final AdminAccess admins;
   private final InferenceGateway gateway;
   private final ClusterAdmin cluster;
 
   /** @param askTimeout {@code edge.ask-timeout}: the gateway's own deadline, one timer per request */
-  public AdminRoutes(Tenants tenants, InferenceGateway gateway, ClusterAdmin cluster, Duration askTimeout) {
-    super(tenants);
-    this.admins = new AdminAccess(tenants);
+  public AdminRoutes(Authorized auth, InferenceGateway gateway, ClusterAdmin cluster, Duration askTimeout) {
+    super(auth);
     this.gateway = gateway.within(askTimeout);
     this.cluster = cluster;
   }
@@ -72,16 +73,9 @@ public final class AdminRoutes extends ApiRoutes {
         reply(() -> gateway.scale(model, version, body.update()), policy -> policy)));
   }
 
-  /** As the KServe admin extensions: a valid API key when keys are configured, 401 problem otherwise. */
+  /** As the KServe admin extensions: the {@code admin} role when credentials are configured (401/403 problem otherwise). */
   private Route admin(Supplier<Route> inner) {
-    return optionalHeaderValueByName("Authorization", auth -> optionalHeaderValueByName("X-Api-Key", key -> {
-      try {
-        admins.check(auth, key);
-      } catch (ApiProblem p) {
-        return problem(p);
-      }
-      return inner.get();
-    }));
+    return auth.as(Role.ADMIN, inner);
   }
 
   /** Asks the gateway; 200 with {@code body} of its answer as JSON, or the failure as a problem. */

@@ -8,12 +8,23 @@ public final class ApiProblem extends RuntimeException {
   private final int status;
   private final String type;
   private final String title;
+  private final long retryAfterSeconds;
 
   public ApiProblem(int status, String type, String title, String detail) {
+    this(status, type, title, detail, 0);
+  }
+
+  private ApiProblem(int status, String type, String title, String detail, long retryAfterSeconds) {
     super(detail);
     this.status = status;
     this.type = type;
     this.title = title;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Seconds the client should wait before trying again ({@code Retry-After}); 0: none said. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {
@@ -37,7 +48,12 @@ public final class ApiProblem extends RuntimeException {
   }
 
   public static ApiProblem unauthorized(String detail) {
-    return new ApiProblem(401, "unauthorized", "Missing or invalid API key", detail);
+    return new ApiProblem(401, "unauthorized", "Missing or invalid credentials", detail);
+  }
+
+  /** A limit of the caller's tenant; {@code Retry-After} tells when it may succeed. */
+  public static ApiProblem tooManyRequests(String type, String detail, long retryAfterSeconds) {
+    return new ApiProblem(429, type, "Too many requests", detail, Math.max(1, retryAfterSeconds));
   }
 
   public static ApiProblem forbidden(String type, String detail) {

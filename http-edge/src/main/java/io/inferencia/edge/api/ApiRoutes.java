@@ -2,6 +2,8 @@ package io.inferencia.edge.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencia.edge.BodyReader;
+import io.inferencia.edge.auth.Authorized;
+import io.inferencia.edge.auth.Role;
 import io.inferencia.edge.json.BodyRejected;
 import io.inferencia.edge.json.StrictJson;
 import java.util.concurrent.CompletionStage;
@@ -20,20 +22,15 @@ public abstract class ApiRoutes extends AllDirectives {
   private static final Marshaller<Object, RequestEntity> JSON = Jackson.marshaller(MAPPER);
   /** Control-plane bodies are small; anything bigger is a mistake (and is answered 413). */
   private static final long MAX_BODY = 1024 * 1024;
-  protected final Tenants tenants;
+  protected final Authorized auth;
 
-  protected ApiRoutes(Tenants tenants) {
-    this.tenants = tenants;
+  protected ApiRoutes(Authorized auth) {
+    this.auth = auth;
   }
 
+  /** The caller's tenant, for a caller with the {@code jobs} role (401/403 problem otherwise). */
   protected Route withTenant(Function<String, Route> inner) {
-    return optionalHeaderValueByName("Authorization", auth -> optionalHeaderValueByName("X-Api-Key", key -> {
-      try {
-        return inner.apply(tenants.resolve(auth, key));
-      } catch (ApiProblem p) {
-        return problem(p);
-      }
-    }));
+    return auth.as(Role.JOBS, principal -> guarded(() -> inner.apply(principal.tenantOrFail())));
   }
 
   /**

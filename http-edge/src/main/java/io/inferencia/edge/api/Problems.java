@@ -43,8 +43,13 @@ public final class Problems {
   public static HttpResponse response(ApiProblem p, String instance) {
     Body body = new Body(TYPE_BASE + p.type(), p.title(), p.status(), p.detail(), instance);
     try {
-      return HttpResponse.create().withStatus(p.status())
+      HttpResponse r = HttpResponse.create().withStatus(p.status())
           .withEntity(HttpEntities.create(PROBLEM_JSON, MAPPER.writeValueAsBytes(body)));
+      // RFC 9110: a 401 names the scheme the client should use.
+      if (p.retryAfterSeconds() > 0) r = r.addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+          "Retry-After", Long.toString(p.retryAfterSeconds())));
+      return p.status() == 401 ? r.addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+          "WWW-Authenticate", "Bearer realm=\"inferencia\"")) : r;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -100,5 +105,25 @@ public final class Problems {
 
   public static boolean isServerError(ApiProblem p) {
     return p.status() >= StatusCodes.INTERNAL_SERVER_ERROR.intValue();
+  }
+
+  /** The gRPC status a problem maps to (as REST maps it to an HTTP status). */
+  public static org.apache.pekko.grpc.GrpcServiceException toGrpc(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) c = c.getCause();
+    if (c instanceof org.apache.pekko.grpc.GrpcServiceException g) return g; // already a status (e.g. from GrpcAuth)
+    ApiProblem p = Problems.classify(t);
+    io.grpc.Status status = switch (p.status()) {
+      case 400, 422 -> io.grpc.Status.INVALID_ARGUMENT;
+      case 401 -> io.grpc.Status.UNAUTHENTICATED;
+      case 403 -> io.grpc.Status.PERMISSION_DENIED;
+      case 404, 410 -> io.grpc.Status.NOT_FOUND;
+      case 409 -> p.type().equals("job-finished") ? io.grpc.Status.FAILED_PRECONDITION : io.grpc.Status.ALREADY_EXISTS;
+      case 413, 429 -> io.grpc.Status.RESOURCE_EXHAUSTED;
+      case 503 -> io.grpc.Status.UNAVAILABLE;
+      case 504 -> io.grpc.Status.DEADLINE_EXCEEDED;
+      default -> io.grpc.Status.INTERNAL;
+    };
+    return new org.apache.pekko.grpc.GrpcServiceException(status.withDescription(p.detail()));
   }
 }

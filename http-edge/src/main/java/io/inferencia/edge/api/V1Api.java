@@ -1,9 +1,15 @@
 package io.inferencia.edge.api;
 
+import io.inferencia.edge.auth.Authenticator;
+import io.inferencia.edge.auth.Authorized;
+import io.inferencia.edge.auth.EdgeAuth;
+import io.inferencia.edge.auth.GrpcAuth;
+
 import com.typesafe.config.Config;
 import io.inferencia.edge.grpc.GrpcService;
 import io.inferencia.edge.jobs.JobGrpcService;
 import io.inferencia.edge.jobs.JobJson;
+import io.inferencia.edge.jobs.JobQuota;
 import io.inferencia.edge.jobs.JobRoutes;
 import io.inferencia.edge.jobs.JobSubmissions;
 import io.inferencia.edge.jobs.JobsClient;
@@ -53,19 +59,20 @@ public final class V1Api extends AllDirectives {
       JobViewRepository views, JobStore jobStore, EdgeMetrics edgeMetrics, String storageSecret, ClusterAdmin cluster) {
     Config config = system.settings().config();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("edge.blocking-dispatcher"));
-    Tenants tenants = Tenants.fromConfig(config.getConfig("api"));
+    Authenticator authenticator = EdgeAuth.get(system);
+    Authorized tenants = new Authorized(authenticator);
     String intake = objects.intakeBucket();
     Duration resultTtl = config.getDuration("jobs.result-url-ttl");
     JobsClient jobs = new JobsClient(jobStore, config.getDuration("jobs.ask-timeout"));
     JobSubmissions submissions = new JobSubmissions(new TaskCatalog(gateway, config.getConfig("jobs.limits")), objects,
-        blocking, jobs, intake);
+        blocking, jobs, intake, new JobQuota(views, config.getInt("api.limits.max-active-jobs"), blocking));
     JobJson json = new JobJson(objects, resultTtl);
     UploadRoutes uploads = new UploadRoutes(tenants, objects, blocking,
         UploadSettings.fromConfig(config.getConfig("uploads"), storageSecret), intake);
     JobRoutes jobRoutes = new JobRoutes(tenants, submissions, jobs, views, json, blocking);
     AdminRoutes admin = new AdminRoutes(tenants, gateway, cluster, config.getDuration("edge.ask-timeout"));
     return new V1Api(v1(uploads.route(), jobRoutes.route(), admin.route()), new MetricsRoutes(edgeMetrics),
-        new JobGrpcService(tenants, submissions, jobs, objects, resultTtl));
+        new JobGrpcService(new GrpcAuth(authenticator), submissions, jobs, objects, resultTtl));
   }
 
   /** {@code /v1} over {@code routes} ({@code uploads}, {@code jobs}, {@code admin}), every error and rejection an RFC 9457 problem. */

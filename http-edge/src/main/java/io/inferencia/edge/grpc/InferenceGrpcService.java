@@ -2,7 +2,8 @@ package io.inferencia.edge.grpc;
 
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
-import io.inferencia.edge.api.AdminAccess;
+import io.inferencia.edge.auth.GrpcAuth;
+import io.inferencia.edge.auth.Role;
 import io.inferencia.edge.errors.ErrorMapping;
 import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.kserve.ConfigOverride;
@@ -51,6 +52,7 @@ import io.inferencia.protocols.inference.InferenceException;
 import io.inferencia.protocols.inference.InferenceGateway;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -72,17 +74,17 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   private final EdgeSettings settings;
   private final SharedMemoryRegions regions;
   private final LogControl logs;
-  private final AdminAccess admins;
+  private final GrpcAuth auth;
 
   public InferenceGrpcService(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions,
-      LogControl logs, AdminAccess admins, ReadinessChecks readiness) {
+      LogControl logs, GrpcAuth auth, ReadinessChecks readiness) {
     this.readiness = readiness;
     // The edge's deadline is the gateway's own ask timeout: one timer per request.
     this.gateway = gateway.within(settings.askTimeout());
     this.settings = settings;
     this.regions = regions;
     this.logs = logs;
-    this.admins = admins;
+    this.auth = auth;
   }
 
   @Override
@@ -104,26 +106,30 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
 
   @Override
   public CompletionStage<ServerMetadataResponse> serverMetadata(ServerMetadataRequest in, Metadata metadata) {
-    return CompletableFuture.completedFuture(ServerMetadataResponse.newBuilder()
+    return auth.call(metadata, Role.INFER, p -> CompletableFuture.completedFuture(ServerMetadataResponse.newBuilder()
         .setName(settings.serverName())
         .setVersion(settings.serverVersion())
         .addAllExtensions(settings.extensions())
-        .build());
+        .build()));
   }
 
   @Override
   public CompletionStage<ModelMetadataResponse> modelMetadata(ModelMetadataRequest in, Metadata metadata) {
-    return ask(() -> gateway.metadata(in.getName(), in.getVersion()), GrpcMetadata::metadata);
+    return auth.call(metadata, Role.INFER, p -> ask(() -> gateway.metadata(in.getName(), in.getVersion()), GrpcMetadata::metadata));
   }
 
   @Override
   public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, Metadata metadata) {
-    return modelInfer(in, GrpcTimeout.micros(metadata));
+    return modelInfer(in, GrpcTimeout.micros(metadata), metadata.getText("authorization"), metadata.getText("x-api-key"));
   }
 
-  /** As {@link #modelInfer(ModelInferRequest)} for a client that waits {@code clientTimeoutMicros} at most (0: no limit). */
-  public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, long clientTimeoutMicros) {
-    return ask(() -> infer(in, clientTimeoutMicros), Function.identity());
+  /**
+   * As {@link #modelInfer(ModelInferRequest, Metadata)} for a client that waits {@code clientTimeoutMicros} at most
+   * (0: no limit) and sent these credentials.
+   */
+  public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, long clientTimeoutMicros,
+      Optional<String> authorization, Optional<String> apiKey) {
+    return auth.call(authorization, apiKey, Role.INFER, p -> ask(() -> infer(in, clientTimeoutMicros), Function.identity()));
   }
 
   @Override
@@ -131,7 +137,7 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
     // The call's deadline covers the whole stream: each request gets what is left of it.
     long timeout = GrpcTimeout.micros(metadata);
     long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(timeout);
-    return in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(() -> infer(req, timeout == 0 ? 0
+    return auth.stream(metadata, Role.INFER, p -> in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(() -> infer(req, timeout == 0 ? 0
             : remaining(deadline)))
         .handle((resp, failure) -> failure == null
             ? ModelStreamInferResponse.newBuilder().setInferResponse(resp).build()
@@ -142,28 +148,28 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
                     .setModelName(req.getModelName())
                     .setModelVersion(req.getModelVersion())
                     .setId(req.getId()))
-                .build()));
+                .build())));
   }
 
   @Override
   public CompletionStage<ModelStatisticsResponse> modelStatistics(ModelStatisticsRequest in, Metadata metadata) {
-    return ask(() -> gateway.statistics(in.getName(), in.getVersion()), GrpcStatistics::response);
+    return auth.call(metadata, Role.INFER, p -> ask(() -> gateway.statistics(in.getName(), in.getVersion()), GrpcStatistics::response));
   }
 
   @Override
   public CompletionStage<ModelConfigResponse> modelConfig(ModelConfigRequest in, Metadata metadata) {
-    return ask(() -> gateway.config(in.getName(), in.getVersion()),
-        c -> ModelConfigResponse.newBuilder().setConfig(c).build());
+    return auth.call(metadata, Role.INFER, p -> ask(() -> gateway.config(in.getName(), in.getVersion()),
+        c -> ModelConfigResponse.newBuilder().setConfig(c).build()));
   }
 
   @Override
   public CompletionStage<RepositoryIndexResponse> repositoryIndex(RepositoryIndexRequest in, Metadata metadata) {
-    return ask(() -> gateway.index(in.getReady()), GrpcMetadata::index);
+    return auth.call(metadata, Role.INFER, p -> ask(() -> gateway.index(in.getReady()), GrpcMetadata::index));
   }
 
   @Override
   public CompletionStage<RepositoryModelLoadResponse> repositoryModelLoad(RepositoryModelLoadRequest in, Metadata metadata) {
-    return admins.grpc(metadata, () -> ask(() -> gateway.load(in.getModelName(), ConfigOverride.configText(loadParameters(in))),
+    return admin(metadata, () -> ask(() -> gateway.load(in.getModelName(), ConfigOverride.configText(loadParameters(in))),
         v -> RepositoryModelLoadResponse.getDefaultInstance()));
   }
 
@@ -181,21 +187,21 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
 
   @Override
   public CompletionStage<RepositoryModelUnloadResponse> repositoryModelUnload(RepositoryModelUnloadRequest in, Metadata metadata) {
-    return admins.grpc(metadata, () ->
+    return admin(metadata, () ->
         ask(() -> gateway.unload(in.getModelName()), v -> RepositoryModelUnloadResponse.getDefaultInstance()));
   }
 
   @Override
   public CompletionStage<SystemSharedMemoryStatusResponse> systemSharedMemoryStatus(SystemSharedMemoryStatusRequest in,
       Metadata metadata) {
-    return admins.grpc(metadata, () ->
+    return admin(metadata, () ->
         ask(() -> CompletableFuture.completedFuture(regions.status(in.getName())), GrpcSharedMemory::status));
   }
 
   @Override
   public CompletionStage<SystemSharedMemoryRegisterResponse> systemSharedMemoryRegister(
       SystemSharedMemoryRegisterRequest in, Metadata metadata) {
-    return admins.grpc(metadata, () -> ask(() -> regions.register(in.getName(), in.getKey(),
+    return admin(metadata, () -> ask(() -> regions.register(in.getName(), in.getKey(),
         GrpcSharedMemory.unsigned(in.getOffset()), GrpcSharedMemory.unsigned(in.getByteSize())),
         v -> SystemSharedMemoryRegisterResponse.getDefaultInstance()));
   }
@@ -203,7 +209,7 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   @Override
   public CompletionStage<SystemSharedMemoryUnregisterResponse> systemSharedMemoryUnregister(
       SystemSharedMemoryUnregisterRequest in, Metadata metadata) {
-    return admins.grpc(metadata, () -> {
+    return admin(metadata, () -> {
       regions.unregister(in.getName());
       return CompletableFuture.completedFuture(SystemSharedMemoryUnregisterResponse.getDefaultInstance());
     });
@@ -212,26 +218,31 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   @Override
   public CompletionStage<CudaSharedMemoryStatusResponse> cudaSharedMemoryStatus(CudaSharedMemoryStatusRequest in,
       Metadata metadata) {
-    return admins.grpc(metadata, () -> GrpcSharedMemory.cudaStatus(in.getName()));
+    return admin(metadata, () -> GrpcSharedMemory.cudaStatus(in.getName()));
   }
 
   @Override
   public CompletionStage<CudaSharedMemoryRegisterResponse> cudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest in,
       Metadata metadata) {
-    return admins.grpc(metadata, () -> CompletableFuture.failedFuture(ErrorMapping.toGrpc(GrpcSharedMemory.noCuda())));
+    return admin(metadata, () -> CompletableFuture.failedFuture(ErrorMapping.toGrpc(GrpcSharedMemory.noCuda())));
   }
 
   @Override
   public CompletionStage<CudaSharedMemoryUnregisterResponse> cudaSharedMemoryUnregister(
       CudaSharedMemoryUnregisterRequest in, Metadata metadata) {
     // No CUDA region can exist, so every one asked for is already gone.
-    return admins.grpc(metadata, () -> CompletableFuture.completedFuture(CudaSharedMemoryUnregisterResponse.getDefaultInstance()));
+    return admin(metadata, () -> CompletableFuture.completedFuture(CudaSharedMemoryUnregisterResponse.getDefaultInstance()));
   }
 
   @Override
   public CompletionStage<LogSettingsResponse> logSettings(LogSettingsRequest in, Metadata metadata) {
-    return admins.grpc(metadata, () -> ask(() -> CompletableFuture.completedFuture(
+    return admin(metadata, () -> ask(() -> CompletableFuture.completedFuture(
         in.getSettingsCount() == 0 ? logs.current() : logs.update(GrpcLogSettings.changes(in))), GrpcLogSettings::response));
+  }
+
+  /** The admin extensions: the {@code admin} role when credentials are configured (UNAUTHENTICATED / PERMISSION_DENIED). */
+  private <T> CompletionStage<T> admin(Metadata metadata, Supplier<CompletionStage<T>> call) {
+    return auth.call(metadata, Role.ADMIN, p -> call.get());
   }
 
   /** Decodes (may throw INVALID_ARGUMENT), infers within the client's remaining time (0: no limit), encodes. */

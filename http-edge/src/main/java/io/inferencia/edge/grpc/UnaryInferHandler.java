@@ -67,7 +67,8 @@ public final class UnaryInferHandler {
           ByteString body = MessageInflater.uncompressedFrame(received, encoding, limit);
           Optional<ModelInferRequest> parsed = parse(body);
           if (parsed.isPresent())
-            return service.modelInfer(parsed.get(), GrpcTimeout.micros(request)).handle(UnaryInferHandler::answer);
+            return service.modelInfer(parsed.get(), GrpcTimeout.micros(request),
+                request.getHeader("authorization").map(HttpHeader::value), request.getHeader("x-api-key").map(HttpHeader::value)).handle(UnaryInferHandler::answer);
           try {
             return generic.apply(request.withEntity(HttpEntities.create(request.entity().getContentType(), body)));
           } catch (Exception e) {

@@ -3,7 +3,8 @@ package io.inferencia.edge.jobs;
 import io.grpc.Status;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.Problems;
-import io.inferencia.edge.api.Tenants;
+import io.inferencia.edge.auth.GrpcAuth;
+import io.inferencia.edge.auth.Role;
 import io.inferencia.protocols.jobs.JobTransition;
 import io.inferencia.protocols.jobs.JobView;
 import io.inferencia.protocols.jobs.grpc.CancelJobRequest;
@@ -29,14 +30,14 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /** The gRPC mirror of {@code /v1/jobs}: the same validation and semantics, gRPC statuses instead of problems. */
 public final class JobGrpcService implements JobServicePowerApi {
-  private final Tenants tenants;
+  private final GrpcAuth auth;
   private final JobSubmissions submissions;
   private final JobsClient jobs;
   private final ObjectStore objects;
   private final Duration urlTtl;
 
-  public JobGrpcService(Tenants tenants, JobSubmissions submissions, JobsClient jobs, ObjectStore objects, Duration urlTtl) {
-    this.tenants = tenants;
+  public JobGrpcService(GrpcAuth auth, JobSubmissions submissions, JobsClient jobs, ObjectStore objects, Duration urlTtl) {
+    this.auth = auth;
     this.submissions = submissions;
     this.jobs = jobs;
     this.objects = objects;
@@ -45,8 +46,7 @@ public final class JobGrpcService implements JobServicePowerApi {
 
   @Override
   public CompletionStage<Job> submit(SubmitJobRequest in, Metadata metadata) {
-    return call(() -> {
-      String tenant = tenant(metadata);
+    return call(() -> tenant(metadata).thenCompose(tenant -> {
       // Proto3 has no null: an empty field is an absent one.
       if (in.getTask().isBlank()) throw ApiProblem.badRequest("invalid-job", "'task' is required");
       if (in.getInput().isBlank()) throw ApiProblem.badRequest("invalid-job", "'input' is required");
@@ -54,24 +54,24 @@ public final class JobGrpcService implements JobServicePowerApi {
       request.validate();
       Optional<String> key = in.getIdempotencyKey().isEmpty() ? Optional.empty() : Optional.of(in.getIdempotencyKey());
       return submissions.submit(tenant, request, key).thenApply(this::job);
-    });
+    }));
   }
 
   @Override
   public CompletionStage<Job> get(GetJobRequest in, Metadata metadata) {
-    return call(() -> owned(tenant(metadata), in.getJobId()).thenApply(this::job));
+    return call(() -> tenant(metadata).thenCompose(tenant -> owned(tenant, in.getJobId())).thenApply(this::job));
   }
 
   @Override
   public CompletionStage<Job> cancel(CancelJobRequest in, Metadata metadata) {
-    return call(() -> owned(tenant(metadata), in.getJobId())
+    return call(() -> tenant(metadata).thenCompose(tenant -> owned(tenant, in.getJobId()))
         .thenCompose(v -> jobs.cancel(in.getJobId(), "cancelled by the client"))
         .thenApply(this::job));
   }
 
   @Override
   public Source<JobUpdate, NotUsed> watch(WatchJobRequest in, Metadata metadata) {
-    CompletionStage<Source<JobUpdate, NotUsed>> updates = call(() -> owned(tenant(metadata), in.getJobId())
+    CompletionStage<Source<JobUpdate, NotUsed>> updates = call(() -> tenant(metadata).thenCompose(tenant -> owned(tenant, in.getJobId()))
         .thenApply(v -> jobs.watch(in.getJobId(), Math.max(0, in.getAfterSeq()))
             .mapAsync(1, t -> update(in.getJobId(), t))));
     return Source.completionStageSource(updates).mapMaterializedValue(m -> NotUsed.getInstance());
@@ -94,8 +94,9 @@ public final class JobGrpcService implements JobServicePowerApi {
     });
   }
 
-  private String tenant(Metadata metadata) {
-    return tenants.resolve(metadata.getText("authorization"), metadata.getText("x-api-key"));
+  /** The caller's tenant, for a caller with the {@code jobs} role. */
+  private CompletionStage<String> tenant(Metadata metadata) {
+    return auth.principal(metadata, Role.JOBS).thenApply(p -> p.tenantOrFail());
   }
 
   Job job(JobView v) {
@@ -130,18 +131,6 @@ public final class JobGrpcService implements JobServicePowerApi {
   }
 
   static GrpcServiceException grpc(Throwable t) {
-    ApiProblem p = Problems.classify(t);
-    Status status = switch (p.status()) {
-      case 400, 422 -> Status.INVALID_ARGUMENT;
-      case 401 -> Status.UNAUTHENTICATED;
-      case 403 -> Status.PERMISSION_DENIED;
-      case 404, 410 -> Status.NOT_FOUND;
-      case 409 -> p.type().equals("job-finished") ? Status.FAILED_PRECONDITION : Status.ALREADY_EXISTS;
-      case 413 -> Status.RESOURCE_EXHAUSTED;
-      case 503 -> Status.UNAVAILABLE;
-      case 504 -> Status.DEADLINE_EXCEEDED;
-      default -> Status.INTERNAL;
-    };
-    return new GrpcServiceException(status.withDescription(p.detail()));
+    return Problems.toGrpc(t);
   }
 }

@@ -3,7 +3,7 @@ package io.inferencia.edge.jobs;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.ApiRoutes;
 import io.inferencia.edge.api.Problems;
-import io.inferencia.edge.api.Tenants;
+import io.inferencia.edge.auth.Authorized;
 import io.inferencia.protocols.jobs.JobStatus;
 import io.inferencia.protocols.jobs.JobTransition;
 import io.inferencia.protocols.jobs.JobView;
@@ -39,9 +39,9 @@ public final class JobRoutes extends ApiRoutes {
   private final JobJson json;
   private final Executor blocking;
 
-  public JobRoutes(Tenants tenants, JobSubmissions submissions, JobsClient jobs, JobViewRepository views, JobJson json,
+  public JobRoutes(Authorized auth, JobSubmissions submissions, JobsClient jobs, JobViewRepository views, JobJson json,
       Executor blocking) {
-    super(tenants);
+    super(auth);
     this.submissions = submissions;
     this.jobs = jobs;
     this.views = views;

@@ -29,8 +29,15 @@ public final class JobSubmissions {
   private final JobsClient jobs;
   private final String intakeBucket;
   private final StegoSubmissions stego;
+  private final JobQuota quota;
 
   public JobSubmissions(TaskCatalog tasks, ObjectStore objects, Executor blocking, JobsClient jobs, String intakeBucket) {
+    this(tasks, objects, blocking, jobs, intakeBucket, JobQuota.unlimited());
+  }
+
+  public JobSubmissions(TaskCatalog tasks, ObjectStore objects, Executor blocking, JobsClient jobs, String intakeBucket,
+      JobQuota quota) {
+    this.quota = quota;
     this.tasks = tasks;
     this.objects = objects;
     this.blocking = blocking;
@@ -43,6 +50,7 @@ public final class JobSubmissions {
     S3Uri input = checkedInput(tenant, request.input());
     String jobId = idempotencyKey.map(k -> derivedJobId(tenant, checkedKey(k))).orElseGet(() -> UUID.randomUUID().toString());
     return tasks.resolve(request.task())
+        .thenCompose(task -> quota.check(tenant).thenApply(ok -> task))
         .thenCompose(task -> headObject(input).thenApply(info -> checkedSize(task, info))
             .thenCompose(info -> checkedContent(tenant, task, request, info)))
         .thenCompose(info -> jobs.submit(jobId,

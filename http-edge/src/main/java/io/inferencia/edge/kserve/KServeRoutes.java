@@ -8,9 +8,10 @@ import com.google.protobuf.util.JsonFormat;
 import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
-import io.inferencia.edge.api.AdminAccess;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.Problems;
+import io.inferencia.edge.auth.Authorized;
+import io.inferencia.edge.auth.Role;
 import io.inferencia.edge.health.ReadinessChecks;
 import io.inferencia.edge.logging.LogControl;
 import io.inferencia.edge.shm.SharedMemoryRegions;
@@ -44,35 +45,35 @@ public final class KServeRoutes extends AllDirectives {
   private final EdgeSettings settings;
   private final SharedMemoryRegions regions;
   private final LogControl logs;
-  private final AdminAccess admins;
+  private final Authorized auth;
   private final ReadinessChecks readiness;
 
   public KServeRoutes(InferenceGateway gateway, EdgeSettings settings, SharedMemoryRegions regions, LogControl logs,
-      AdminAccess admins, ReadinessChecks readiness) {
+      Authorized auth, ReadinessChecks readiness) {
     this.readiness = readiness;
     // The edge's deadline is the gateway's own ask timeout: one timer per request.
     this.gateway = gateway.within(settings.askTimeout());
     this.settings = settings;
     this.regions = regions;
     this.logs = logs;
-    this.admins = admins;
+    this.auth = auth;
   }
 
   /** All {@code /v2} routes, unsealed: combine them with others through {@link io.inferencia.edge.EdgeRoutes}. */
   public Route route() {
     return pathPrefix("v2", () -> concat(
-        pathEndOrSingleSlash(() -> get(() -> complete(StatusCodes.OK, KServeJson.serverMetadata(settings), JSON))),
+        pathEndOrSingleSlash(() -> get(() -> inferRole(() -> complete(StatusCodes.OK, KServeJson.serverMetadata(settings), JSON)))),
         pathPrefix("health", () -> concat(
             path("live", () -> get(() -> complete(StatusCodes.OK, KServeJson.live(true), JSON))),
             path("ready", () -> get(this::serverReady)))),
         pathPrefix("models", () -> concat(
             // Before the model segment, as in Triton: statistics of every model, not a model named "stats".
-            path("stats", () -> get(() -> statistics("", ""))),
+            path("stats", () -> get(() -> inferRole(() -> statistics("", "")))),
             pathPrefix(segment(), model -> concat(
                 modelRoutes(model, ""),
                 pathPrefix("versions", () -> pathPrefix(segment(), version -> modelRoutes(model, version))))))),
         pathPrefix("repository", () -> concat(
-            path("index", () -> post(this::index)),
+            path("index", () -> post(() -> inferRole(this::index))),
             pathPrefix("models", () -> pathPrefix(segment(), model -> concat(
                 path("load", () -> post(() -> admin(() -> load(model)))),
                 path("unload", () -> post(() -> admin(() -> reply(() -> gateway.unload(model), v -> emptyOk()))))))))),
@@ -80,34 +81,32 @@ public final class KServeRoutes extends AllDirectives {
         admin(new LoggingRoutes(logs, this::readBody).route())));
   }
 
-  /** The admin extensions need an API key when keys are configured: 401 problem otherwise. */
+  /** The admin extensions need the {@code admin} role when credentials are configured: 401/403 problem otherwise. */
   private Route admin(Route inner) {
-    return admin(() -> inner);
+    return auth.as(Role.ADMIN, inner);
   }
 
   private Route admin(Supplier<Route> inner) {
-    return optionalHeaderValueByName("Authorization", auth -> optionalHeaderValueByName("X-Api-Key", key -> {
-      try {
-        admins.check(auth, key);
-      } catch (ApiProblem p) {
-        return extractUri(uri -> complete(Problems.response(p, uri.path())));
-      }
-      return inner.get();
-    }));
+    return auth.as(Role.ADMIN, inner);
+  }
+
+  /** Inference, metadata and statistics need the {@code infer} role; health and readiness stay anonymous. */
+  private Route inferRole(Supplier<Route> inner) {
+    return auth.as(Role.INFER, inner);
   }
 
   private Route modelRoutes(String model, String version) {
     return concat(
-        pathEndOrSingleSlash(() -> get(() ->
-            reply(() -> gateway.metadata(model, version), m -> json(KServeJson.modelMetadata(m))))),
+        pathEndOrSingleSlash(() -> get(() -> inferRole(() ->
+            reply(() -> gateway.metadata(model, version), m -> json(KServeJson.modelMetadata(m)))))),
         path("ready", () -> get(() -> reply(() -> gateway.modelReady(model, version), ready -> {
           // Health semantics of the protocol: 200 means true, a 4xx means false (Triton answers 400).
           return json(KServeJson.modelReady(model, ready)).withStatus(ready ? StatusCodes.OK : StatusCodes.BAD_REQUEST);
         }))),
-        path("config", () -> get(() -> reply(() -> gateway.config(model, version), this::configJson))),
-        path("stats", () -> get(() -> statistics(model, version))),
+        path("config", () -> get(() -> inferRole(() -> reply(() -> gateway.config(model, version), this::configJson)))),
+        path("stats", () -> get(() -> inferRole(() -> statistics(model, version)))),
         // decodeRequest: tritonclient can gzip/deflate request bodies (Content-Encoding).
-        path("infer", () -> post(() -> decodeRequest(() -> infer(model, version)))));
+        path("infer", () -> post(() -> inferRole(() -> decodeRequest(() -> infer(model, version))))));
   }
 
   private Route statistics(String model, String version) {

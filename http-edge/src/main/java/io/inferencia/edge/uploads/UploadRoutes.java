@@ -2,7 +2,7 @@ package io.inferencia.edge.uploads;
 
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.ApiRoutes;
-import io.inferencia.edge.api.Tenants;
+import io.inferencia.edge.auth.Authorized;
 import io.inferencia.protocols.storage.CompletedPart;
 import io.inferencia.protocols.storage.ObjectInfo;
 import io.inferencia.protocols.storage.ObjectStore;
@@ -33,8 +33,8 @@ public final class UploadRoutes extends ApiRoutes {
   private final UploadSettings settings;
   private final String intakeBucket;
 
-  public UploadRoutes(Tenants tenants, ObjectStore objects, Executor blocking, UploadSettings settings, String intakeBucket) {
-    super(tenants);
+  public UploadRoutes(Authorized auth, ObjectStore objects, Executor blocking, UploadSettings settings, String intakeBucket) {
+    super(auth);
     this.objects = objects;
     this.blocking = blocking;
     this.settings = settings;

@@ -12,7 +12,12 @@ import io.grpc.StatusRuntimeException;
 import io.inferencia.edge.testkit.EdgeFixture;
 import io.inferencia.edge.testkit.FakeGateway;
 import io.inferencia.edge.testkit.RestClient;
+import io.inferencia.protocols.grpc.InferTensorContents;
 import io.inferencia.protocols.grpc.LogSettingsRequest;
+import io.inferencia.protocols.grpc.ModelInferRequest;
+import io.inferencia.protocols.grpc.ModelMetadataRequest;
+import io.inferencia.protocols.grpc.RepositoryIndexRequest;
+import io.inferencia.protocols.grpc.ServerMetadataRequest;
 import io.inferencia.protocols.grpc.ModelReadyRequest;
 import io.inferencia.protocols.grpc.RepositoryModelLoadRequest;
 import io.inferencia.protocols.grpc.RepositoryModelUnloadRequest;
@@ -35,17 +40,20 @@ import org.junit.jupiter.api.Test;
 /**
  * With API keys configured, the KServe admin extensions (repository load/unload, logging, shared
  * memory) refuse anonymous and wrongly keyed callers over REST (401 problem) and gRPC
- * (UNAUTHENTICATED), and serve a caller with a valid key; health, metadata and inference stay open.
+ * (UNAUTHENTICATED), refuse a key without the admin role (403 / PERMISSION_DENIED), and serve an
+ * admin key. Inference, metadata and statistics need the infer role; only health and readiness stay
+ * anonymous.
  */
 class AdminAccessTest {
   private static final String KEY = "admin-key-1";
+  private static final String INFER_KEY = "infer-key-2";
   private static EdgeFixture edge;
   private static String base;
 
   @BeforeAll
   static void start() throws Exception {
     edge = EdgeFixture.start(new FakeGateway(), ConfigFactory.parseString(
-        "api.keys-list = \"" + KEY + ":acme\"\nedge.shared-memory.allow-client = on"));
+        "api.keys-list = \"" + KEY + ":acme:admin," + INFER_KEY + ":acme:infer\"\nedge.shared-memory.allow-client = on"));
     base = "http://" + edge.settings.host() + ":" + edge.bindings.rest().localAddress().getPort();
   }
 
@@ -102,15 +110,74 @@ class AdminAccessTest {
   }
 
   @Test
-  void healthMetadataAndInferenceStayOpen() {
+  void aKeyWithoutTheAdminRoleIs403() {
+    for (String[] call : ADMIN_CALLS) {
+      RestClient.Response r = send(call, Optional.of("Bearer " + INFER_KEY), Optional.empty());
+      assertEquals(403, r.status(), call[1]);
+      assertEquals("this call needs the 'admin' role", r.json().path("detail").asText(), call[1]);
+    }
+    assertEquals(200, edge.rest.get("/v2/models/toggle/ready").status(), "still loaded");
+  }
+
+  @Test
+  void a401NamesTheBearerScheme() {
+    RestClient.Response r = send(ADMIN_CALLS.get(0), Optional.empty(), Optional.empty());
+    assertEquals("Bearer realm=\"inferencia\"", r.headers().firstValue("WWW-Authenticate").orElse(""));
+  }
+
+  private static final List<String[]> INFER_CALLS = List.of(
+      new String[] {"GET", "/v2", null},
+      new String[] {"GET", "/v2/models/add_sub", null},
+      new String[] {"GET", "/v2/models/add_sub/config", null},
+      new String[] {"GET", "/v2/models/add_sub/stats", null},
+      new String[] {"GET", "/v2/models/stats", null},
+      new String[] {"POST", "/v2/repository/index", "{}"},
+      new String[] {"POST", "/v2/models/add_sub/infer", "{\"inputs\": ["
+          + "{\"name\": \"INPUT0\", \"datatype\": \"FP32\", \"shape\": [1, 16], \"data\": " + zeros() + "},"
+          + "{\"name\": \"INPUT1\", \"datatype\": \"FP32\", \"shape\": [1, 16], \"data\": " + zeros() + "}]}"});
+
+  @Test
+  void inferenceAndMetadataNeedTheInferRole() {
+    for (String[] call : INFER_CALLS) {
+      assertEquals(401, send(call, Optional.empty(), Optional.empty()).status(), call[1]);
+      assertEquals(200, send(call, Optional.empty(), Optional.of(INFER_KEY)).status(), call[1]);
+      assertEquals(403, send(call, Optional.of("Bearer " + KEY), Optional.empty()).status(), call[1] + ": admin only");
+    }
+  }
+
+  @Test
+  void healthAndReadinessStayAnonymous() {
     assertEquals(200, edge.rest.get("/v2/health/live").status());
     assertEquals(200, edge.rest.get("/v2/health/ready").status());
-    assertEquals(200, edge.rest.get("/v2").status());
-    assertEquals(200, edge.rest.get("/v2/models/add_sub").status());
-    assertEquals(200, edge.rest.post("/v2/models/add_sub/infer", "{\"inputs\": ["
-        + "{\"name\": \"INPUT0\", \"datatype\": \"FP32\", \"shape\": [1, 16], \"data\": " + zeros() + "},"
-        + "{\"name\": \"INPUT1\", \"datatype\": \"FP32\", \"shape\": [1, 16], \"data\": " + zeros() + "}]}").status());
-    assertEquals(200, edge.rest.post("/v2/repository/index", "{}").status(), "the index is metadata");
+    assertEquals(200, edge.rest.get("/v2/models/add_sub/ready").status());
+  }
+
+  @Test
+  void grpcInferenceNeedsTheInferRole() throws Exception {
+    var grpc = edge.grpc;
+    ModelInferRequest infer = ModelInferRequest.newBuilder().setModelName("add_sub")
+        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT0").setDatatype("FP32").addShape(1).addShape(16)
+            .setContents(InferTensorContents.newBuilder().addAllFp32Contents(java.util.Collections.nCopies(16, 0f))))
+        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT1").setDatatype("FP32").addShape(1).addShape(16)
+            .setContents(InferTensorContents.newBuilder().addAllFp32Contents(java.util.Collections.nCopies(16, 0f))))
+        .build();
+    assertEquals(Status.Code.UNAUTHENTICATED, grpcFailure(grpc.modelInfer(infer)).getStatus().getCode());
+    assertEquals(Status.Code.PERMISSION_DENIED,
+        grpcFailure(grpc.modelInfer().addHeader("x-api-key", KEY).invoke(infer)).getStatus().getCode());
+    assertEquals(2, await(grpc.modelInfer().addHeader("authorization", "Bearer " + INFER_KEY).invoke(infer)).getOutputsCount());
+    assertEquals(Status.Code.UNAUTHENTICATED, grpcFailure(grpc.modelMetadata(
+        ModelMetadataRequest.newBuilder().setName("add_sub").build())).getStatus().getCode());
+    assertEquals(Status.Code.UNAUTHENTICATED, grpcFailure(grpc.serverMetadata(
+        ServerMetadataRequest.getDefaultInstance())).getStatus().getCode());
+    assertEquals(Status.Code.UNAUTHENTICATED, grpcFailure(grpc.repositoryIndex(
+        RepositoryIndexRequest.getDefaultInstance())).getStatus().getCode());
+    assertEquals("add_sub", await(grpc.modelMetadata().addHeader("x-api-key", INFER_KEY)
+        .invoke(ModelMetadataRequest.newBuilder().setName("add_sub").build())).getName());
+    // The stream fails before its first answer.
+    var streamed = grpc.modelStreamInfer(org.apache.pekko.stream.javadsl.Source.single(infer))
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), edge.testKit.system());
+    assertEquals(Status.Code.UNAUTHENTICATED, grpcFailure(streamed).getStatus().getCode());
+    assertTrue(await(grpc.modelReady(ModelReadyRequest.newBuilder().setName("add_sub").build())).getReady(), "readiness stays anonymous");
   }
 
   @Test

@@ -67,7 +67,7 @@ class AdminDrainRestTest {
   void needsAnAdminKeyWhenKeysAreConfigured() throws Exception {
     FakeCluster cluster = new FakeCluster();
     edge = AdminEdge.start(new FakeGateway(), cluster,
-        ConfigFactory.parseString("api.keys-list = \"secret-key:ops\""));
+        ConfigFactory.parseString("api.keys-list = \"secret-key:ops:admin\""));
     RestClient.Response r = edge.rest.post(path(FakeCluster.FIRST), "");
     assertEquals(401, r.status(), body(r));
     assertEquals("Up", cluster.status.get(FakeCluster.FIRST), "nothing drained without a key");

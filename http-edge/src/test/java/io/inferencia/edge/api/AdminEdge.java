@@ -28,7 +28,7 @@ final class AdminEdge {
   }
 
   static EdgeFixture start(InferenceGateway gateway, FakeCluster cluster, Config overrides) throws Exception {
-    Tenants tenants = Tenants.fromConfig(overrides.withFallback(ConfigFactory.load()).getConfig("api"));
+    io.inferencia.edge.auth.Authorized tenants = new io.inferencia.edge.auth.Authorized(io.inferencia.edge.auth.Authenticator.fromConfig(overrides.withFallback(ConfigFactory.load()).getConfig("api")));
     return EdgeFixture.start(gateway, overrides,
         V1Api.v1(new AdminRoutes(tenants, gateway, cluster, Duration.ofSeconds(5)).route()));
   }

@@ -35,7 +35,7 @@ class AdminRoutesKeysTest {
 
   @BeforeAll
   static void start() throws Exception {
-    edge = AdminEdge.start(new FakeGateway(), ConfigFactory.parseString("api.keys-list = \"" + KEY + ":acme\""));
+    edge = AdminEdge.start(new FakeGateway(), ConfigFactory.parseString("api.keys-list = \"" + KEY + ":acme:admin\""));
   }
 
   @AfterAll

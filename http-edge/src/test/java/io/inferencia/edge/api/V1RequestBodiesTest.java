@@ -64,7 +64,8 @@ class V1RequestBodiesTest {
   static void start() throws Exception {
     testKit = ActorTestKit.create("v1-bodies", ConfigFactory.load());
     blocking = Executors.newFixedThreadPool(2);
-    Tenants open = new Tenants(Map.of(), "default");
+    io.inferencia.edge.auth.Authorized open = new io.inferencia.edge.auth.Authorized(
+        io.inferencia.edge.auth.Authenticator.fromConfig(com.typesafe.config.ConfigFactory.load().getConfig("api")));
     UploadSettings settings = new UploadSettings(16 * MIB, 16 * MIB, 2, 1024 * MIB, Duration.ofMinutes(15),
         Duration.ofHours(1), "test-signing-key".getBytes(StandardCharsets.UTF_8));
     JobsClient jobs = new JobsClient(JOBS, Duration.ofSeconds(5));
@@ -285,6 +286,11 @@ class V1RequestBodiesTest {
     @Override
     public Page list(String tenant, JobStatus status, int limit, String cursor) {
       throw new UnsupportedOperationException("not used by submissions");
+    }
+
+    @Override
+    public int countUnfinished(String tenant, int atMost) {
+      return 0;
     }
 
     @Override

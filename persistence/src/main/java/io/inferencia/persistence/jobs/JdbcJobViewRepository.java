@@ -54,6 +54,22 @@ public final class JdbcJobViewRepository implements JobViewRepository {
     }
   }
 
+  @Override
+  public int countUnfinished(String tenant, int atMost) {
+    // Bounded, so a tenant with a huge backlog costs at most atMost index entries (tenant, status index).
+    String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM job_view WHERE tenant = ? AND status IN ('QUEUED', 'RUNNING') LIMIT ?) t";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, tenant);
+      ps.setInt(2, atMost);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("counting jobs failed: " + e.getMessage(), e);
+    }
+  }
+
   /** Where a sweep stopped: the last job it took, in (updated_at, job_id) order. */
   public record SweepPosition(long updatedAt, String jobId) {}
 

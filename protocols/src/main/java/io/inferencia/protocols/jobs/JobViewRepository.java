@@ -19,4 +19,7 @@ public interface JobViewRepository {
   Page list(String tenant, JobStatus status, int limit, String cursor);
 
   Optional<Row> find(String jobId);
+
+  /** The tenant's QUEUED and RUNNING jobs, counted up to {@code atMost} (the count stops there). */
+  int countUnfinished(String tenant, int atMost);
 }
