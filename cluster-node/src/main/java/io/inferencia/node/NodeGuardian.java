@@ -1,5 +1,11 @@
 package io.inferencia.node;
 
+import io.inferencia.edge.jobs.JobJson;
+import io.inferencia.edge.jobs.JobSubmissions;
+import io.inferencia.edge.jobs.JobsClient;
+import io.inferencia.node.amqp.AmqpIntegration;
+import java.util.Optional;
+
 import com.typesafe.config.Config;
 import io.inferencia.edge.EdgeServer;
 import io.inferencia.edge.EdgeSettings;
@@ -148,13 +154,18 @@ public final class NodeGuardian {
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())
       ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking,
           () -> core.started(system, CORE_READY_TIMEOUT))), "job-worker");
+    Optional<JobSubmissions> submissions = Optional.empty();
     if (settings.hasRole(NodeRole.EDGE)) {
       V1Api v1 = V1Api.create(system, edgeGateway, services.storage().objects(), views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret(),
           new ClusterDrainer(system));
       EdgeServer.bind(system, edgeGateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
           List.of(v1.grpcService(system)));
+      submissions = Optional.of(v1.submissions());
     }
+    AmqpIntegration.start(system, services.database().dataSource(), submissions,
+        new JobsClient(new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), config.getDuration("jobs.ask-timeout")),
+        new JobJson(services.storage().objects(), config.getDuration("jobs.result-url-ttl")), blocking);
   }
 
   private static final Duration CORE_READY_TIMEOUT = Duration.ofSeconds(3);

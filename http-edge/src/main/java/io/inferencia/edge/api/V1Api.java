@@ -43,11 +43,18 @@ public final class V1Api extends AllDirectives {
   private final Route v1;
   private final MetricsRoutes metrics;
   private final JobGrpcService grpc;
+  private final JobSubmissions submissions;
 
-  private V1Api(Route v1, MetricsRoutes metrics, JobGrpcService grpc) {
+  private V1Api(Route v1, MetricsRoutes metrics, JobGrpcService grpc, JobSubmissions submissions) {
     this.v1 = v1;
     this.metrics = metrics;
     this.grpc = grpc;
+    this.submissions = submissions;
+  }
+
+  /** The submission path of {@code POST /v1/jobs}, for other ways in (AMQP). */
+  public JobSubmissions submissions() {
+    return submissions;
   }
 
   /**
@@ -72,7 +79,7 @@ public final class V1Api extends AllDirectives {
     JobRoutes jobRoutes = new JobRoutes(tenants, submissions, jobs, views, json, blocking);
     AdminRoutes admin = new AdminRoutes(tenants, gateway, cluster, config.getDuration("edge.ask-timeout"));
     return new V1Api(v1(uploads.route(), jobRoutes.route(), admin.route()), new MetricsRoutes(edgeMetrics),
-        new JobGrpcService(new GrpcAuth(authenticator), submissions, jobs, objects, resultTtl));
+        new JobGrpcService(new GrpcAuth(authenticator), submissions, jobs, objects, resultTtl), submissions);
   }
 
   /** {@code /v1} over {@code routes} ({@code uploads}, {@code jobs}, {@code admin}), every error and rejection an RFC 9457 problem. */

@@ -56,7 +56,7 @@ public final class JobJson {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Transition(String jobId, long seq, String event, String status, int attempt, String at, String detail,
       Progress progress, Job job) {
-    Transition withJob(Job j) {
+    public Transition withJob(Job j) {
       return new Transition(jobId, seq, event, status, attempt, at, detail, progress, j);
     }
   }
