@@ -35,7 +35,7 @@ class JobQuotaTest {
   @BeforeAll
   static void start() throws Exception {
     node = SharedNodes.get("api.keys-list = \"key-quota-a:quota-a,key-quota-b:quota-b\"\n"
-        + "api.limits.max-active-jobs = 2\njobs.worker.enabled = off");
+        + "api.limits.max-active-jobs = 2\njobs.worker.enabled = off\napi.limits.max-upload-bytes-in-flight = 50MiB");
     a = new JobApi(node.http(), "key-quota-a");
     b = a.as("key-quota-b");
     clientSystem = ActorSystem.create(Behaviors.empty(), "quota-client", io.inferencia.node.testkit.LocalClient.config());
@@ -71,6 +71,24 @@ class JobQuotaTest {
     assertEquals(200, a.delete("/v1/jobs/" + first).status());
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
         .until(() -> a.submit("ocr", input, null, null).status() == 202);
+  }
+
+  @Test
+  void uploadBytesInFlightAreCappedUntilAnUploadFinishes() {
+    long mib = 1024 * 1024;
+    JobApi.Response first = a.post("/v1/uploads", java.util.Map.of("filename", "a.bin", "contentType", "application/octet-stream",
+        "size", 40 * mib));
+    assertEquals(201, first.status(), first.body());
+    JobApi.Response second = a.post("/v1/uploads", java.util.Map.of("filename", "b.bin", "contentType", "application/octet-stream",
+        "size", 20 * mib));
+    assertEquals(429, second.status(), second.body());
+    assertEquals("https://inferencia.io/problems/too-many-upload-bytes", second.json().get("type").asText());
+    assertTrue(Long.parseLong(second.header("Retry-After")) >= 1);
+    assertEquals(201, b.post("/v1/uploads", java.util.Map.of("filename", "b.bin", "contentType", "application/octet-stream",
+        "size", 20 * mib)).status(), "another tenant has its own allowance");
+    assertEquals(204, a.delete("/v1/uploads/" + first.json().get("uploadId").asText()).status());
+    assertEquals(201, a.post("/v1/uploads", java.util.Map.of("filename", "b.bin", "contentType", "application/octet-stream",
+        "size", 20 * mib)).status(), "aborting gave the bytes back");
   }
 
   private static String accepted(JobApi.Response r) {

@@ -10,6 +10,7 @@ import io.inferencia.edge.grpc.GrpcService;
 import io.inferencia.edge.jobs.JobGrpcService;
 import io.inferencia.edge.jobs.JobJson;
 import io.inferencia.edge.jobs.JobQuota;
+import io.inferencia.edge.uploads.UploadLedger;
 import io.inferencia.edge.jobs.JobRoutes;
 import io.inferencia.edge.jobs.JobSubmissions;
 import io.inferencia.edge.jobs.JobsClient;
@@ -71,11 +72,13 @@ public final class V1Api extends AllDirectives {
     String intake = objects.intakeBucket();
     Duration resultTtl = config.getDuration("jobs.result-url-ttl");
     JobsClient jobs = new JobsClient(jobStore, config.getDuration("jobs.ask-timeout"));
+    UploadLedger ledger = new UploadLedger(config.getBytes("api.limits.max-upload-bytes-in-flight"));
     JobSubmissions submissions = new JobSubmissions(new TaskCatalog(gateway, config.getConfig("jobs.limits")), objects,
-        blocking, jobs, intake, new JobQuota(views, config.getInt("api.limits.max-active-jobs"), blocking));
+        blocking, jobs, intake, new JobQuota(views, config.getInt("api.limits.max-active-jobs"), blocking))
+        .releasingUploads(ledger);
     JobJson json = new JobJson(objects, resultTtl);
     UploadRoutes uploads = new UploadRoutes(tenants, objects, blocking,
-        UploadSettings.fromConfig(config.getConfig("uploads"), storageSecret), intake);
+        UploadSettings.fromConfig(config.getConfig("uploads"), storageSecret), intake, ledger);
     JobRoutes jobRoutes = new JobRoutes(tenants, submissions, jobs, views, json, blocking);
     AdminRoutes admin = new AdminRoutes(tenants, gateway, cluster, config.getDuration("edge.ask-timeout"));
     return new V1Api(v1(uploads.route(), jobRoutes.route(), admin.route()), new MetricsRoutes(edgeMetrics),

@@ -2,6 +2,7 @@ package io.inferencia.edge.jobs;
 
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.uploads.UploadKeys;
+import io.inferencia.edge.uploads.UploadLedger;
 import io.inferencia.protocols.jobs.JobSpec;
 import io.inferencia.protocols.jobs.JobView;
 import io.inferencia.protocols.storage.ObjectInfo;
@@ -30,6 +31,7 @@ public final class JobSubmissions {
   private final String intakeBucket;
   private final StegoSubmissions stego;
   private final JobQuota quota;
+  private UploadLedger uploads = UploadLedger.unlimited();
 
   public JobSubmissions(TaskCatalog tasks, ObjectStore objects, Executor blocking, JobsClient jobs, String intakeBucket) {
     this(tasks, objects, blocking, jobs, intakeBucket, JobQuota.unlimited());
@@ -46,8 +48,15 @@ public final class JobSubmissions {
     this.stego = new StegoSubmissions(objects, blocking, tasks.stegoSecretLimit(), this::checkedInput);
   }
 
+  /** Inputs taken by jobs no longer count as uploads in flight. */
+  public JobSubmissions releasingUploads(UploadLedger ledger) {
+    this.uploads = ledger;
+    return this;
+  }
+
   public CompletionStage<JobView> submit(String tenant, JobRequest request, Optional<String> idempotencyKey) {
     S3Uri input = checkedInput(tenant, request.input());
+    uploads.release(tenant, input.key());
     String jobId = idempotencyKey.map(k -> derivedJobId(tenant, checkedKey(k))).orElseGet(() -> UUID.randomUUID().toString());
     return tasks.resolve(request.task())
         .thenCompose(task -> quota.check(tenant).thenApply(ok -> task))

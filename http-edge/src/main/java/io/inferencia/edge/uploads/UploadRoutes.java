@@ -33,8 +33,16 @@ public final class UploadRoutes extends ApiRoutes {
   private final UploadSettings settings;
   private final String intakeBucket;
 
+  private final UploadLedger ledger;
+
   public UploadRoutes(Authorized auth, ObjectStore objects, Executor blocking, UploadSettings settings, String intakeBucket) {
+    this(auth, objects, blocking, settings, intakeBucket, UploadLedger.unlimited());
+  }
+
+  public UploadRoutes(Authorized auth, ObjectStore objects, Executor blocking, UploadSettings settings, String intakeBucket,
+      UploadLedger ledger) {
     super(auth);
+    this.ledger = ledger;
     this.objects = objects;
     this.blocking = blocking;
     this.settings = settings;
@@ -63,6 +71,8 @@ public final class UploadRoutes extends ApiRoutes {
       throw ApiProblem.tooLarge("upload-too-large", "uploads are limited to " + settings.maxSize() + " bytes");
     S3Uri uri = new S3Uri(intakeBucket, UploadKeys.newKey(tenant, filename));
     long expires = Instant.now().plus(settings.sessionTtl()).getEpochSecond();
+    // Nothing more can arrive once a single PUT's URL or a multipart session has lapsed.
+    ledger.reserve(tenant, uri.key(), size, size <= settings.singlePutMax() ? settings.urlTtl() : settings.sessionTtl());
     return storage(() -> {
       if (size <= settings.singlePutMax()) {
         UploadToken token = new UploadToken(tenant, uri.key(), size, contentType, "", 0, expires);
@@ -95,6 +105,7 @@ public final class UploadRoutes extends ApiRoutes {
     UploadToken token = UploadToken.decode(id, settings.signingKey(), tenant, Instant.now().getEpochSecond());
     S3Uri uri = new S3Uri(intakeBucket, token.key());
     List<CompletedPart> parts = token.multipart() ? body.checked(token.partCount()) : List.of();
+    ledger.release(tenant, token.key());
     return storage(() -> {
       ObjectInfo info;
       if (token.multipart()) {
@@ -128,6 +139,7 @@ public final class UploadRoutes extends ApiRoutes {
       return CompletableFuture.failedFuture(p);
     }
     S3Uri uri = new S3Uri(intakeBucket, token.key());
+    ledger.release(tenant, token.key());
     return storage(() -> {
       if (token.multipart()) {
         try {
