@@ -4,6 +4,7 @@ import io.inferencia.edge.jobs.JobJson;
 import io.inferencia.edge.jobs.JobSubmissions;
 import io.inferencia.edge.jobs.JobsClient;
 import io.inferencia.node.amqp.AmqpIntegration;
+import io.inferencia.persistence.storage.GuardedObjectStore;
 import java.util.Optional;
 
 import com.typesafe.config.Config;
@@ -125,8 +126,11 @@ public final class NodeGuardian {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("jobs.blocking-dispatcher"));
     NodeMetrics.start(config, services.database().dataSource(), blocking);
     JdbcJobViewRepository views = new JdbcJobViewRepository(services.database().dataSource());
+    // Every storage call of the node's services goes through one circuit breaker.
+    ObjectStore objects = GuardedObjectStore.wrap(services.storage().objects(), system.classicSystem().scheduler(),
+        config.getConfig("storage.breaker"));
     ActorRef<JobDispatcher.Command> dispatcher = JobDispatcher.init(system, jobs);
-    JobEntity.init(system, jobs, dispatcher, ResultDiscarder.inStore(services.storage().objects(),
+    JobEntity.init(system, jobs, dispatcher, ResultDiscarder.inStore(objects,
         services.storage().objects().buckets().results(), blocking));
     JobsProjection.init(system, services.database().dataSource());
     JobSweeper.init(system, jobs, views, blocking);
@@ -152,11 +156,11 @@ public final class NodeGuardian {
     }
     JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())
-      ctx.spawn(JobWorker.create(workerSetup(worker, services, gateway, blocking,
+      ctx.spawn(JobWorker.create(workerSetup(worker, services, objects, gateway, blocking,
           () -> core.started(system, CORE_READY_TIMEOUT))), "job-worker");
     Optional<JobSubmissions> submissions = Optional.empty();
     if (settings.hasRole(NodeRole.EDGE)) {
-      V1Api v1 = V1Api.create(system, edgeGateway, services.storage().objects(), views,
+      V1Api v1 = V1Api.create(system, edgeGateway, objects, views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret(),
           new ClusterDrainer(system));
       EdgeServer.bind(system, edgeGateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
@@ -165,14 +169,13 @@ public final class NodeGuardian {
     }
     AmqpIntegration.start(system, services.database().dataSource(), submissions,
         new JobsClient(new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), config.getDuration("jobs.ask-timeout")),
-        new JobJson(services.storage().objects(), config.getDuration("jobs.result-url-ttl")), blocking);
+        new JobJson(objects, config.getDuration("jobs.result-url-ttl")), blocking);
   }
 
   private static final Duration CORE_READY_TIMEOUT = Duration.ofSeconds(3);
 
-  private static JobWorker.Setup workerSetup(JobWorkerSettings worker, NodeServices services,
+  private static JobWorker.Setup workerSetup(JobWorkerSettings worker, NodeServices services, ObjectStore objects,
       InferenceGateway gateway, Executor blocking, Supplier<CompletionStage<Boolean>> coreStarted) {
-    ObjectStore objects = services.storage().objects();
     StegoCodec stego = new StegoCodec(gateway::infer, blocking);
     StegoKeys keys = StegoKeys.of(worker.stegoKey(), services.storageSecret());
     TaskRunners runners = new TaskRunners(Map.of(
@@ -182,7 +185,7 @@ public final class NodeGuardian {
         StegoParams.DECODE_TASK, new StegoDecodeTask(stego, objects, blocking, keys, worker.stegoSecretLimit())),
         new ModelTask(gateway, worker.modelLimit(), KServeDocuments.CODEC),
         java.util.Set.of("vad", StegoParams.ENCODE_TASK, StegoParams.DECODE_TASK));
-    return new JobWorker.Setup(JobEntity.ENTITY_KEY, services.storage().objects(), blocking, runners,
+    return new JobWorker.Setup(JobEntity.ENTITY_KEY, objects, blocking, runners,
         services.storage().objects().buckets().results(), worker.parallelism(), worker.askTimeout(),
         coreStarted);
   }

@@ -18,7 +18,12 @@ import java.util.concurrent.TimeoutException;
 final class JobFailures {
   private JobFailures() {}
 
-  record Verdict(String reason, boolean retryable) {}
+  /** {@code waiting}: object storage is down; the job waits for it without spending its attempts. */
+  record Verdict(String reason, boolean retryable, boolean waiting) {
+    Verdict(String reason, boolean retryable) {
+      this(reason, retryable, false);
+    }
+  }
 
   static Verdict classify(Throwable failure) {
     Throwable c = unwrap(failure);
@@ -26,7 +31,7 @@ final class JobFailures {
     if (c instanceof StorageException se) {
       if (se.kind() == StorageException.Kind.NOT_FOUND)
         return new Verdict("the input object no longer exists: " + se.getMessage(), false);
-      return new Verdict("object storage failed: " + se.getMessage(), se.retryable());
+      return new Verdict("object storage failed: " + se.getMessage(), se.retryable(), se.retryable());
     }
     String message = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     return new Verdict(message, c instanceof TimeoutException || c instanceof IOException);

@@ -165,7 +165,7 @@ final class JobRun {
   private CompletionStage<Done> reportFailure(StartReply go, Throwable failure) {
     JobFailures.Verdict v = JobFailures.classify(failure);
     LOG.info("Job {} attempt {} failed ({}): {}", go.jobId(), go.attempt(), v.retryable() ? "transient" : "permanent", v.reason());
-    return this.<Ack>retried(go.jobId(), r -> new JobCommand.Fail(go.attempt(), v.reason(), v.retryable(), r))
+    return this.<Ack>retried(go.jobId(), r -> new JobCommand.Fail(go.attempt(), v.reason(), v.retryable(), v.waiting(), r))
         .thenApply(ack -> Done.getInstance())
         .exceptionally(t -> {
           LOG.warn("Job {}: the failure could not be reported ({}); the sweeper will notice", go.jobId(), t.getMessage());

@@ -85,6 +85,12 @@ public final class ApiProblem extends RuntimeException {
     return new ApiProblem(503, type, "Service unavailable", detail);
   }
 
+  /** Object storage is down: 503 with Retry-After (when the store's circuit breaker lets calls through again, or 5 s). */
+  public static ApiProblem storageUnavailable(io.inferencia.protocols.storage.StorageException e) {
+    long retry = e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() : 5;
+    return new ApiProblem(503, "storage-unavailable", "Service unavailable", "object storage did not answer: " + e.getMessage(), retry);
+  }
+
   public static ApiProblem timeout(String detail) {
     return new ApiProblem(504, "timeout", "Gateway timeout", detail);
   }

@@ -91,7 +91,7 @@ public final class JobSubmissions {
       try {
         return objects.head(input);
       } catch (StorageException e) {
-        throw ApiProblem.unavailable("storage-unavailable", "object storage did not answer: " + e.getMessage());
+        throw ApiProblem.storageUnavailable(e);
       }
     }, blocking).thenApply(info -> info.orElseThrow(() ->
         ApiProblem.notFound("input-not-found", "input " + input + " does not exist (was the upload completed?)")));

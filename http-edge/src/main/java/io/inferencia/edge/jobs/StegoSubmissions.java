@@ -97,7 +97,7 @@ final class StegoSubmissions {
     try {
       return objects.head(uri);
     } catch (StorageException e) {
-      throw ApiProblem.unavailable("storage-unavailable", "object storage did not answer: " + e.getMessage());
+      throw ApiProblem.storageUnavailable(e);
     }
   }
 

@@ -75,6 +75,9 @@ public final class UploadRoutes extends ApiRoutes {
     ledger.reserve(tenant, uri.key(), size, size <= settings.singlePutMax() ? settings.urlTtl() : settings.sessionTtl());
     return storage(() -> {
       if (size <= settings.singlePutMax()) {
+        // Presigning is local: one cheap call first, so that a client learns storage is down (503 with
+        // Retry-After) now rather than from a PUT that fails.
+        objects.head(uri);
         UploadToken token = new UploadToken(tenant, uri.key(), size, contentType, "", 0, expires);
         PresignedUrl put = objects.presignPut(uri, contentType, size, settings.urlTtl());
         return new SinglePut(token.encode(settings.signingKey()), uri.toString(), put.url(),
@@ -192,7 +195,7 @@ public final class UploadRoutes extends ApiRoutes {
       try {
         return call.get();
       } catch (StorageException e) {
-        throw ApiProblem.unavailable("storage-unavailable", "object storage failed: " + e.getMessage());
+        throw ApiProblem.storageUnavailable(e);
       }
     }, blocking);
   }

@@ -353,7 +353,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private ReplyEffect<JobEvent, JobState> fail(JobState state, Fail c) {
     if (c.attempt() != state.attempt()) return refuseStaleFail(state, c);
-    return Effect().persist(failureEvent(state, c.reason(), c.retryable()))
+    return Effect().persist(c.waiting() ? waitingEvent(state, c.reason()) : failureEvent(state, c.reason(), c.retryable()))
         .thenRun((JobState s) -> afterPersist(s))
         .thenReply(c.replyTo(), s -> new Ack(true, false, ""));
   }
@@ -398,13 +398,23 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect().persist(failureEvent(state, reason, true)).thenRun((JobState s) -> afterPersist(s)).thenNoReply();
   }
 
+  /**
+   * A dependency (object storage) is down: try again later, with backoff up to the maximum, for as long
+   * as it takes; the attempt does not count against the limit, so an outage fails no job.
+   */
+  private JobEvent waitingEvent(JobState state, String reason) {
+    long now = now();
+    return new JobEvent.JobRetryScheduled(state.attempt() + 1, now + settings.backoff(state.waits() + 1).toMillis(),
+        "waiting for a dependency: " + reason, now, true);
+  }
+
   private JobEvent failureEvent(JobState state, String reason, boolean retryable) {
     long now = now();
-    if (retryable && state.attempt() < settings.maxAttempts()) {
+    if (retryable && state.countedAttempts() < settings.maxAttempts()) {
       int next = state.attempt() + 1;
       return new JobEvent.JobRetryScheduled(next, now + settings.backoff(next).toMillis(), reason, now);
     }
-    String why = retryable ? reason + " (gave up after " + state.attempt() + " attempts)" : reason;
+    String why = retryable ? reason + " (gave up after " + state.countedAttempts() + " attempts)" : reason;
     return new JobEvent.JobFailed(state.attempt(), why, now);
   }
 

@@ -21,17 +21,18 @@ import java.util.List;
  * @param worker the serialized reference of the worker running the current attempt, "" when none
  * @param run the run of the current attempt that got the go-ahead, "" when none
  * @param progress the current attempt's last reported progress, null when none
+ * @param waits attempts that were retries while a dependency was down (they do not count against the limit)
  */
 public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt, int startedRuns, long createdAt,
     long updatedAt, long notBefore, String worker, String run, String error, String output, JobTimings timings,
-    List<JobTransition> history, JobProgress progress) implements CborSerializable {
+    List<JobTransition> history, JobProgress progress, int waits) implements CborSerializable {
 
   public JobState {
     history = List.copyOf(history);
   }
 
   public static JobState empty() {
-    return new JobState("", null, null, 0, 0, 0, 0, 0, "", "", "", "", JobTimings.NONE, List.of(), null);
+    return new JobState("", null, null, 0, 0, 0, 0, 0, "", "", "", "", JobTimings.NONE, List.of(), null, 0);
   }
 
   public boolean exists() {
@@ -54,7 +55,7 @@ public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt
   public JobState apply(JobEvent event) {
     if (event instanceof JobEvent.JobSubmitted e)
       return new JobState(e.jobId(), e.spec(), JobStatus.QUEUED, 1, 0, e.at(), e.at(), 0, "", "", "", "", JobTimings.NONE,
-          List.of(new JobTransition(1, "Submitted", JobStatus.QUEUED, 1, e.at(), e.spec().input())), null);
+          List.of(new JobTransition(1, "Submitted", JobStatus.QUEUED, 1, e.at(), e.spec().input())), null, 0);
     if (event instanceof JobEvent.JobStarted e)
       return next(JobStatus.RUNNING, e.attempt(), startedRuns + 1, 0, e.worker(), e.run() == null ? "" : e.run(), error,
           output, timings, e.at(), "Started", e.node()).withProgress(null);
@@ -69,9 +70,11 @@ public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt
     if (event instanceof JobEvent.JobFailed e)
       return next(JobStatus.FAILED, e.attempt(), startedRuns, 0, "", "", e.reason(), output, timings, e.at(), "Failed",
           e.reason());
-    if (event instanceof JobEvent.JobRetryScheduled e)
-      return next(JobStatus.QUEUED, e.attempt(), startedRuns, e.notBefore(), "", "", e.reason(), output, timings, e.at(),
+    if (event instanceof JobEvent.JobRetryScheduled e) {
+      JobState next = next(JobStatus.QUEUED, e.attempt(), startedRuns, e.notBefore(), "", "", e.reason(), output, timings, e.at(),
           "RetryScheduled", e.reason());
+      return e.waiting() ? next.withWaits(waits + 1) : next;
+    }
     if (event instanceof JobEvent.JobCancelled e)
       return next(JobStatus.CANCELLED, attempt, startedRuns, 0, "", "", error, output, timings, e.at(), "Cancelled",
           e.reason());
@@ -84,11 +87,21 @@ public record JobState(String jobId, JobSpec spec, JobStatus status, int attempt
     h.addAll(history);
     h.add(new JobTransition(history.size() + 1, eventName, newStatus, newAttempt, at, detail));
     return new JobState(jobId, spec, newStatus, newAttempt, runs, createdAt, at, newNotBefore, newWorker, newRun, newError,
-        newOutput, newTimings, h, progress);
+        newOutput, newTimings, h, progress, waits);
   }
 
   private JobState withProgress(JobProgress p) {
     return new JobState(jobId, spec, status, attempt, startedRuns, createdAt, updatedAt, notBefore, worker, run, error,
-        output, timings, history, p);
+        output, timings, history, p, waits);
+  }
+
+  private JobState withWaits(int w) {
+    return new JobState(jobId, spec, status, attempt, startedRuns, createdAt, updatedAt, notBefore, worker, run, error,
+        output, timings, history, progress, w);
+  }
+
+  /** Attempts that count against the limit: every attempt but those scheduled while a dependency was down. */
+  public int countedAttempts() {
+    return attempt - waits;
   }
 }

@@ -157,6 +157,31 @@ class JobEntityTest {
   }
 
   @Test
+  void waitingForStorageSpendsNoAttempts() {
+    submit();
+    int attempt = 1;
+    // Storage down for longer than the attempt limit allows: the job keeps waiting.
+    for (int i = 0; i < SETTINGS.maxAttempts() + 2; i++, attempt++) {
+      awaitStartable(attempt);
+      int a = attempt;
+      var waited = job.<Ack>runCommand(r -> new JobCommand.Fail(a, "object storage is unavailable", true, true, r));
+      JobEvent.JobRetryScheduled e = assertInstanceOf(JobEvent.JobRetryScheduled.class, waited.event());
+      assertTrue(e.waiting());
+      assertTrue(e.reason().startsWith("waiting for a dependency"), e.reason());
+    }
+    assertEquals(JobStatus.QUEUED, job.getState().status());
+    assertEquals(SETTINGS.maxAttempts() + 2, job.getState().waits());
+    // Then ordinary transient failures still have their whole budget.
+    for (int n = 1; n <= SETTINGS.maxAttempts(); n++, attempt++) {
+      awaitStartable(attempt);
+      int a = attempt;
+      job.<Ack>runCommand(r -> new JobCommand.Fail(a, "timeout", true, r));
+    }
+    assertEquals(JobStatus.FAILED, job.getState().status());
+    assertTrue(job.getState().error().contains("gave up after 3 attempts"), job.getState().error());
+  }
+
+  @Test
   void permanentFailureFailsAtOnce() {
     submit();
     start(1, testKit.createTestProbe().ref());

@@ -41,8 +41,16 @@ public sealed interface JobCommand extends CborSerializable {
   /** From the worker, without reply: the running attempt's progress; a lost one is followed by the next. */
   record Progress(int attempt, long bytesDone, long bytesTotal) implements JobCommand {}
 
-  /** {@code retryable}: a transient failure (storage 5xx, timeouts, full queues) that another attempt may fix. */
-  record Fail(int attempt, String reason, boolean retryable, ActorRef<Ack> replyTo) implements JobCommand {}
+  /**
+   * {@code retryable}: a transient failure (storage 5xx, timeouts, full queues) that another attempt may fix.
+   * {@code waiting}: the failure is an outage of what the job depends on (object storage down): the job
+   * waits for it to come back, and the attempt does not count against the attempt limit.
+   */
+  record Fail(int attempt, String reason, boolean retryable, boolean waiting, ActorRef<Ack> replyTo) implements JobCommand {
+    public Fail(int attempt, String reason, boolean retryable, ActorRef<Ack> replyTo) {
+      this(attempt, reason, retryable, false, replyTo);
+    }
+  }
 
   /** From the sweeper: re-check that this unfinished job is on its way (enqueued, timed, or still running). */
   enum Wake implements JobCommand { INSTANCE }

@@ -25,7 +25,12 @@ public sealed interface JobEvent extends CborSerializable {
   record JobFailed(int attempt, String reason, long at) implements JobEvent {}
 
   /** Attempt {@code attempt - 1} failed transiently; attempt {@code attempt} may start at {@code notBefore}. */
-  record JobRetryScheduled(int attempt, long notBefore, String reason, long at) implements JobEvent {}
+  record JobRetryScheduled(int attempt, long notBefore, String reason, long at, boolean waiting) implements JobEvent {
+    /** {@code waiting}: scheduled because a dependency was down; such attempts do not count against the limit. */
+    public JobRetryScheduled(int attempt, long notBefore, String reason, long at) {
+      this(attempt, notBefore, reason, at, false);
+    }
+  }
 
   /** Cancelled by the client: a queued job never runs, a running job's result is discarded. */
   record JobCancelled(String reason, long at) implements JobEvent {}

@@ -12,10 +12,21 @@ public final class StorageException extends RuntimeException {
   }
 
   private final Kind kind;
+  private final long retryAfterSeconds;
 
   public StorageException(Kind kind, String message, Throwable cause) {
+    this(kind, message, cause, 0);
+  }
+
+  /** {@code retryAfterSeconds}: when storage is expected back (a circuit breaker's reset), 0 when unknown. */
+  public StorageException(Kind kind, String message, Throwable cause, long retryAfterSeconds) {
     super(message, cause);
     this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public Kind kind() {
