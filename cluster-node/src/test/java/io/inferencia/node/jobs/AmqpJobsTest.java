@@ -27,13 +27,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RabbitMQ in and out against the machine's real broker (127.0.0.1:5672, guest): messages on the
+ * RabbitMQ in and out against the machine's real broker (127.0.0.1:5672, guest), on a node that journals
+ * on the machine's real PostgreSQL: messages on the
  * submission queue become jobs (the message id is the idempotency key, bad messages go to the
  * dead-letter queue with the reason), every job transition reaches the events exchange with
  * confirms, and a broker restart in the middle loses no job and no terminal event.
  */
 class AmqpJobsTest {
   private static final String BROKER = "amqp://guest:guest@127.0.0.1:5672";
+  private static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String SUBMIT = "jobs.submit.t" + RUN;
   private static final String DEAD = "jobs.submit.dead.t" + RUN;
@@ -57,11 +59,31 @@ class AmqpJobsTest {
     } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
       throw new AssertionError("RabbitMQ is needed at " + BROKER + " (.ci/run starts it): " + e, e);
     }
-    InProcessNode node = SharedNodes.get("api.keys-list = \"key-amqp:amqp-t\"\n"
+    InProcessNode node = SharedNodes.get("api.keys-list = \"key-amqp:amqp-t\"\n" + postgres()
         + "amqp.uri = \"" + BROKER + "\"\namqp.submit-queue = \"" + SUBMIT + "\"\namqp.dead-letter-queue = \"" + DEAD + "\"\n"
         + "amqp.events-exchange = \"" + EVENTS + "\"\namqp.reconnect.max-backoff = 3s\n");
     api = new JobApi(node.http(), "key-amqp");
     input = api.upload("amqp.png", "image/png", Samples.renderPng("From the queue"));
+  }
+
+  /**
+   * The node journals on the machine's real PostgreSQL, in a database of its own (those of earlier runs
+   * are dropped first: the node of this run keeps its database until the JVM exits).
+   */
+  private static String postgres() throws Exception {
+    String name = "inferencia_amqp_" + RUN;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG + "test", "postgres", "");
+        java.sql.Statement st = c.createStatement()) {
+      List<String> old = new ArrayList<>();
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'inferencia_amqp_%'")) {
+        while (rs.next()) old.add(rs.getString(1));
+      }
+      for (String db : old) st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      st.execute("CREATE DATABASE " + name);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError("PostgreSQL is needed at " + PG + " (.ci/run starts it): " + e.getMessage(), e);
+    }
+    return "persistence.db.url = \"" + PG + name + "\"\npersistence.db.user = \"postgres\"\n";
   }
 
   /** The broker outlives the test: leave no queues of this run behind (a node that declares them again leaves empty ones). */
