@@ -7,6 +7,9 @@ import io.inferencia.protocols.storage.S3Uri;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 
@@ -16,8 +19,6 @@ import org.apache.pekko.util.ByteString;
  * attempt that finishes late never overwrites the published result.
  */
 public final class JobOutput {
-  static final int PART_BYTES = 8 * 1024 * 1024;
-
   private final ObjectStore objects;
   private final String bucket;
   private final String jobId;
@@ -53,10 +54,37 @@ public final class JobOutput {
     return upload(extension, contentType, new StageTimes());
   }
 
-  /** As {@link #upload(String, String)}, adding the parts' upload time to {@code times}. */
+  /**
+   * As {@link #upload(String, String)}, adding to {@code times} how long the upload held the task back
+   * (backpressure, then the final part and completion). The bytes go through Pekko Connectors S3's
+   * {@code multipartUpload} ({@link ObjectStore#sink}); each materialization is one upload.
+   */
   public Sink<ByteString, CompletionStage<ObjectInfo>> upload(String extension, String contentType, StageTimes times) {
-    return MultipartUpload.sink(objects, uri(extension), contentType, blocking, PART_BYTES,
-        () -> abortEarlierAttempts(extension), times.writeNanos::add);
+    S3Uri target = uri(extension);
+    return Sink.<ByteString, CompletionStage<ObjectInfo>>fromMaterializer((mat, attributes) -> {
+          CompletableFuture<Sink<ByteString, CompletionStage<ObjectInfo>>> ready =
+              CompletableFuture.runAsync(() -> abortEarlierAttempts(extension), blocking)
+                  .thenApply(v -> objects.sink(target, contentType));
+          long[] inputEndedAt = {0};
+          return Flow.<ByteString>create()
+              .via(WaitTimer.downstream(times.writeNanos))
+              .watchTermination((m, ended) -> ended.thenRun(() -> inputEndedAt[0] = System.nanoTime()))
+              .toMat(Sink.completionStageSink(ready), Keep.right())
+              .mapMaterializedValue(nested -> nested.thenCompose(info -> info).whenComplete((info, failure) -> {
+                if (inputEndedAt[0] > 0) times.writeNanos.add(System.nanoTime() - inputEndedAt[0]);
+                // A failed stream leaves an incomplete upload: remove it, so nothing of it lingers.
+                if (failure != null) CompletableFuture.runAsync(() -> abortOpen(target), blocking);
+              }));
+        })
+        .mapMaterializedValue(nested -> nested.thenCompose(info -> info));
+  }
+
+  private void abortOpen(S3Uri target) {
+    try {
+      for (String uploadId : objects.openMultipartUploads(target)) objects.abortMultipartUpload(target, uploadId);
+    } catch (RuntimeException e) {
+      // The next attempt aborts what is left open under this job's keys.
+    }
   }
 
   private void abortEarlierAttempts(String extension) {

@@ -91,6 +91,11 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
+  public org.apache.pekko.stream.javadsl.Sink<ByteString, CompletionStage<ObjectInfo>> sink(S3Uri uri, String contentType) {
+    throw new UnsupportedOperationException("the edge does not write objects");
+  }
+
+  @Override
   public void putObject(S3Uri uri, byte[] bytes, String contentType) {
     put(uri, bytes.length, contentType);
   }

@@ -76,9 +76,10 @@ public final class GuardedObjectStore implements ObjectStore {
   }
 
   private void guardedRun(Runnable call) {
+    // Not null: the breaker wraps a call's result in Optional.of, which a null result breaks.
     guarded(() -> {
       call.run();
-      return null;
+      return Boolean.TRUE;
     });
   }
 
@@ -94,7 +95,7 @@ public final class GuardedObjectStore implements ObjectStore {
 
   @Override
   public Optional<ObjectInfo> head(S3Uri uri) {
-    return guarded(() -> store.head(uri));
+    return guarded(() -> store.head(uri));  // never null: an empty Optional for a missing object
   }
 
   @Override
@@ -142,6 +143,12 @@ public final class GuardedObjectStore implements ObjectStore {
     // Opening the stream is the call that finds storage down; it happens when the source runs.
     if (breaker.isOpen()) guardedRun(() -> {});
     return store.source(uri, chunkSize);
+  }
+
+  @Override
+  public org.apache.pekko.stream.javadsl.Sink<ByteString, CompletionStage<ObjectInfo>> sink(S3Uri uri, String contentType) {
+    if (breaker.isOpen()) guardedRun(() -> {});
+    return store.sink(uri, contentType);
   }
 
   @Override

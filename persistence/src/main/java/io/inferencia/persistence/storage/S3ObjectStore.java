@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.stream.IOResult;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
@@ -53,7 +54,11 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   private final StorageSettings.Buckets buckets;
   private final LocalBlobs local; // null unless the server is the embedded one
 
-  private S3ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets, LocalBlobs local) {
+  private final S3Streams streams;
+
+  private S3ObjectStore(S3Client s3, S3Presigner presigner, StorageSettings.Buckets buckets, LocalBlobs local,
+      S3Streams streams) {
+    this.streams = streams;
     this.s3 = s3;
     this.presigner = presigner;
     this.buckets = buckets;
@@ -61,14 +66,15 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   public static S3ObjectStore connect(S3Connection connection, StorageSettings.Client pool, StorageSettings.Buckets buckets) {
-    return new S3ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets, null);
+    return new S3ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets, null,
+        new S3Streams(connection));
   }
 
   /** As {@link #connect}, reading and writing the embedded server's blob store directly for this node's own I/O. */
   static S3ObjectStore connectEmbedded(S3Connection connection, StorageSettings.Client pool,
       StorageSettings.Buckets buckets, EmbeddedS3 server) {
     return new S3ObjectStore(S3Clients.client(connection, pool), S3Clients.presigner(connection), buckets,
-        new LocalBlobs(server.blobStore()));
+        new LocalBlobs(server.blobStore()), new S3Streams(connection));
   }
 
   public StorageSettings.Buckets buckets() {
@@ -216,12 +222,20 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   /**
-   * The object as a stream of {@code chunkSize} chunks, opened when the stream starts and read on Pekko's
-   * blocking-io dispatcher. A missing object fails the stream with a NOT_FOUND {@link StorageException}.
+   * The object as it arrives, through Pekko Connectors S3 (non-blocking; chunks as the HTTP client
+   * delivers them, so {@code chunkSize} is only a hint). A missing object fails the stream with a
+   * NOT_FOUND {@link StorageException}.
    */
   @Override
   public Source<ByteString, CompletionStage<IOResult>> source(S3Uri uri, int chunkSize) {
-    return StreamConverters.fromInputStream(() -> openStream(uri), chunkSize);
+    return streams.read(uri);
+  }
+
+  /** A multipart upload through Pekko Connectors S3; the object appears when the stream completes. */
+  @Override
+  public Sink<ByteString, CompletionStage<ObjectInfo>> sink(S3Uri uri, String contentType) {
+    checkContentType(contentType);
+    return streams.write(uri, contentType);
   }
 
   @Override

@@ -67,6 +67,13 @@ public interface ObjectStore {
    */
   Source<ByteString, CompletionStage<IOResult>> source(S3Uri uri, int chunkSize);
 
+  /**
+   * Writes the stream to {@code uri} as a multipart upload: nothing is visible until the stream
+   * completes (with the object's info); a failed stream leaves at most an incomplete upload, which
+   * {@link #openMultipartUploads} finds and {@link #abortMultipartUpload} removes.
+   */
+  org.apache.pekko.stream.javadsl.Sink<ByteString, CompletionStage<ObjectInfo>> sink(S3Uri uri, String contentType);
+
   void putObject(S3Uri uri, byte[] bytes, String contentType);
 
   /** Removes the object; removing one that does not exist is not an error. */
