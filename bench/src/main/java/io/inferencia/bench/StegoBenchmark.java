@@ -115,29 +115,25 @@ public final class StegoBenchmark {
     private final AtomicLong peakRssKb = new AtomicLong();
     private final AtomicLong peakHeapKb = new AtomicLong();
     private final Process jstat;
-    private final Thread rss;
+    private final java.util.concurrent.ScheduledExecutorService rss =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     private final Thread heap;
 
     MemoryWatch(long pid) throws IOException {
       jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-gc", Long.toString(pid), "200")
           .redirectErrorStream(true).start();
       heap = new Thread(() -> readJstat(jstat.getInputStream()));
-      rss = new Thread(() -> {
-        Path status = Path.of("/proc", Long.toString(pid), "status");
-        while (!Thread.currentThread().isInterrupted()) {
-          try {
-            for (String line : Files.readAllLines(status))
-              if (line.startsWith("VmRSS:")) peakRssKb.accumulateAndGet(Long.parseLong(line.replaceAll("\\D", "")), Math::max);
-            Thread.sleep(100);
-          } catch (InterruptedException e) {
-            return;
-          } catch (IOException e) {
-            return;
-          }
+      Path status = Path.of("/proc", Long.toString(pid), "status");
+      // Sampled every 100 ms by a scheduler rather than a sleeping loop.
+      rss.scheduleAtFixedRate(() -> {
+        try {
+          for (String line : Files.readAllLines(status))
+            if (line.startsWith("VmRSS:")) peakRssKb.accumulateAndGet(Long.parseLong(line.replaceAll("\\D", "")), Math::max);
+        } catch (IOException e) {
+          rss.shutdown(); // the node is gone
         }
-      });
+      }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
       heap.start();
-      rss.start();
     }
 
     /** Sums the used columns of jstat -gc (survivors, eden, old): the heap in use, in KB. */
@@ -172,9 +168,9 @@ public final class StegoBenchmark {
 
     @Override
     public void close() throws InterruptedException {
-      rss.interrupt();
+      rss.shutdownNow();
       jstat.destroy();
-      rss.join();
+      rss.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
       heap.join();
     }
   }

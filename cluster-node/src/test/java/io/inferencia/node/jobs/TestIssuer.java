@@ -93,14 +93,8 @@ final class TestIssuer {
     return rs256(rsa, claims);
   }
 
-  String es256(JWTClaimsSet claims) {
-    try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ec.getKeyID()).build(), claims);
-      jwt.sign(new ECDSASigner(ec));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+  String es256(JWTClaimsSet claims) throws JOSEException {
+    return sign(JWSAlgorithm.ES256, ec.getKeyID(), new ECDSASigner(ec), claims);
   }
 
   /** Signed by a key of the attacker's, under the id of the issuer's key. */
@@ -126,19 +120,22 @@ final class TestIssuer {
   /** HS256 with the issuer's public key as the HMAC secret (the classic algorithm-confusion attack). */
   String hmacWithPublicKey(JWTClaimsSet claims) throws Exception {
     byte[] secret = rsa.toPublicJWK().toRSAPublicKey().getEncoded();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(rsa.getKeyID()).build(), claims);
-    jwt.sign(new MACSigner(secret));
-    return jwt.serialize();
+    return sign(JWSAlgorithm.HS256, rsa.getKeyID(), new MACSigner(secret), claims);
   }
 
   private static String rs256(RSAKey key, JWTClaimsSet claims) {
     try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-      jwt.sign(new RSASSASigner(key));
-      return jwt.serialize();
+      return sign(JWSAlgorithm.RS256, key.getKeyID(), new RSASSASigner(key), claims);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String sign(JWSAlgorithm alg, String kid, com.nimbusds.jose.JWSSigner signer, JWTClaimsSet claims)
+      throws JOSEException {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).build(), claims);
+    jwt.sign(signer);
+    return jwt.serialize();
   }
 
   static RSAKey newKey(String kid) throws JOSEException {

@@ -73,7 +73,7 @@ public final class UploadRoutes extends ApiRoutes {
     long expires = Instant.now().plus(settings.sessionTtl()).getEpochSecond();
     // Nothing more can arrive once a single PUT's URL or a multipart session has lapsed.
     ledger.reserve(tenant, uri.key(), size, size <= settings.singlePutMax() ? settings.urlTtl() : settings.sessionTtl());
-    return storage(() -> {
+    CompletionStage<Object> created = storage(() -> {
       if (size <= settings.singlePutMax()) {
         // Presigning is local: one cheap call first, so that a client learns storage is down (503 with
         // Retry-After) now rather than from a PUT that fails.
@@ -90,6 +90,10 @@ public final class UploadRoutes extends ApiRoutes {
       PartUrls urls = partUrls(token, uri, first);
       return new Multipart(token.encode(settings.signingKey()), uri.toString(), token.partSize(), token.partCount(),
           urls.parts(), urls.expiresAt().toString());
+    });
+    // A creation that failed (storage down) reserved nothing the client can use.
+    return created.whenComplete((reply, failure) -> {
+      if (failure != null) ledger.release(tenant, uri.key());
     });
   }
 
