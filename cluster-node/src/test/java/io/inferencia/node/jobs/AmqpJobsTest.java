@@ -132,7 +132,11 @@ class AmqpJobsTest {
       assertEquals("SUCCEEDED", last.get("job").get("status").asText());
       assertTrue(last.get("job").get("output").get("url").asText().startsWith("http"), last.toString());
     }
-    JsonNode listed = api.get("/v1/jobs?limit=100").json().get("jobs");
+    // The list is the read side, a projection of its own that may trail the events projection a little.
+    JsonNode listed = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> api.get("/v1/jobs?limit=100").json().get("jobs"),
+            jobs -> jobs.size() == 30 && java.util.stream.StreamSupport.stream(jobs.spliterator(), false)
+                .allMatch(j -> j.get("status").asText().equals("SUCCEEDED")));
     assertEquals(30, listed.size(), "jobs of the tenant: " + listed.size());
     for (JsonNode j : listed) assertEquals("SUCCEEDED", j.get("status").asText());
   }
