@@ -66,5 +66,9 @@ public final class Main {
     JobSettings.fromConfig(config.getConfig("jobs"));
     JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     DatabaseSettings.probeFromConfig(config.getConfig("persistence.db"));
+    NodeMetrics.sampleRatio(config);
+    String logFormat = config.getString("logging.format");
+    if (!logFormat.equals("text") && !logFormat.equals("json"))
+      throw new IllegalArgumentException("logging.format (LOG_FORMAT) must be text or json, got '" + logFormat + "'");
   }
 }

@@ -1,5 +1,8 @@
 package io.inferencia.node.amqp;
 
+import io.inferencia.protocols.tracing.Tracing;
+import kamon.trace.Span;
+
 import com.rabbitmq.client.AMQP;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.Problems;
@@ -80,12 +83,16 @@ public final class JobIntake {
     } catch (ApiProblem p) {
       return deadLetter(d, p.type() + ": " + p.detail());
     }
+    // A producer that traces sends its context as the W3C traceparent header, as OpenTelemetry's AMQP instrumentation does.
+    Span span = Tracing.consumer(settings.submitQueue() + " process", "amqp", Optional.ofNullable(d.header(Tracing.TRACEPARENT)).orElse(""));
+    span.tag("messaging.message.id", messageId);
     CompletionStage<?> submitted;
     try {
-      submitted = submissions.submit(tenant, request, Optional.of(messageId));
+      submitted = submissions.submit(tenant, request, Optional.of(messageId), Tracing.traceparent(span));
     } catch (RuntimeException e) {
       submitted = CompletableFuture.failedFuture(e);
     }
+    Tracing.finishWhen(span, submitted);
     return submitted.handle((view, failure) -> {
       if (failure == null) {
         count("accepted");

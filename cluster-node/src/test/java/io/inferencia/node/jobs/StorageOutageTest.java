@@ -12,6 +12,7 @@ import io.inferencia.persistence.storage.S3Credentials;
 import io.inferencia.persistence.storage.StorageSettings;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,17 +74,22 @@ class StorageOutageTest {
     } finally {
       s3.start();
     }
+    Instant restarted = Instant.now();
 
+    // A job meets the outage by waiting out an attempt (retried later), or by riding it out within one
+    // attempt (the S3 client's own retries): then it finishes only after storage is back.
     int waited = 0;
+    int rodeOut = 0;
     for (String id : ids) {
       JsonNode job = api.awaitFinished(id, Duration.ofSeconds(120));
       assertEquals("SUCCEEDED", job.get("status").asText(), job.toString());
       if (job.get("attempts").asInt() > 1) waited++;
+      else if (Instant.parse(job.get("updatedAt").asText()).isAfter(restarted)) rodeOut++;
     }
-    assertTrue(waited > 0, "the outage met some jobs while they ran");
+    assertTrue(waited + rodeOut > 0, "the outage met some jobs while they were under way");
     List<JobApi.Event> events = api.follow(ids.get(ids.size() - 1), Optional.empty());
-    System.out.println("storage outage: " + waited + " of " + JOBS + " jobs waited for storage; the last job's events: "
-        + events.stream().map(JobApi.Event::event).toList());
+    System.out.println("storage outage: " + waited + " of " + JOBS + " jobs waited for storage, " + rodeOut
+        + " rode it out in one attempt; the last job's events: " + events.stream().map(JobApi.Event::event).toList());
     assertEquals(201, api.post("/v1/uploads", Map.of("filename", "y.png", "contentType", "image/png", "size", 100)).status());
   }
 }

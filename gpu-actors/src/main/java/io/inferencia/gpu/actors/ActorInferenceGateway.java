@@ -1,5 +1,8 @@
 package io.inferencia.gpu.actors;
 
+import io.inferencia.protocols.tracing.Tracing;
+import kamon.trace.Span;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.inferencia.protocols.inference.ErrorKind;
 import io.inferencia.protocols.inference.InferRequest;
@@ -53,8 +56,11 @@ public final class ActorInferenceGateway implements InferenceGateway {
   /** Bounded by the client's own deadline (its grpc-timeout) where that is the shorter: answered at it, not after. */
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
-    return ask((ActorRef<InferResult> r) -> new ModelRepositoryManager.Infer(request, r), InferResult::orThrow,
-        deadline(timeout, request));
+    // One span per call to a core (a re-sent call is a second span): the batch that runs it links to it.
+    Span span = Tracing.client("infer " + request.model(), "inference", request.traceparent());
+    InferRequest traced = span.isEmpty() ? request : request.withTraceparent(Tracing.traceparent(span));
+    return Tracing.finishWhen(span, ask((ActorRef<InferResult> r) -> new ModelRepositoryManager.Infer(traced, r),
+        InferResult::orThrow, deadline(timeout, request)));
   }
 
   /** The shorter of {@code timeout} and the client's deadline (clientTimeoutMicros, 0 for none). */

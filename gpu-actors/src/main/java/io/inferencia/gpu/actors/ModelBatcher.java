@@ -1,5 +1,8 @@
 package io.inferencia.gpu.actors;
 
+import io.inferencia.protocols.tracing.Tracing;
+import kamon.trace.Span;
+
 import io.inferencia.gpu.batching.AdaptiveBatchSizer;
 import io.inferencia.gpu.batching.AdaptiveSettings;
 import io.inferencia.gpu.batching.BatchDeadlines;
@@ -376,11 +379,31 @@ public final class ModelBatcher extends AbstractBehavior<ModelBatcher.Command> {
     if (ran.isEmpty()) return new LaneRun(ran, late, null);
     List<InferRequest> requests = ran.stream().map(Pending::request).toList();
     int[] sizes = ran.stream().mapToInt(Pending::batchSize).toArray();
+    Span span = batchSpan(requests, sizes);
     try {
-      return new LaneRun(ran, late, runner.run(instance, requests, sizes));
+      LaneRun done = new LaneRun(ran, late, runner.run(instance, requests, sizes));
+      span.finish();
+      return done;
     } catch (Exception e) {
+      span.fail(e);
+      span.finish();
       throw new IllegalStateException(rootMessage(e), e);
     }
+  }
+
+  /** The session run as a span of its own that links to each request's span (OpenTelemetry's batching model). */
+  private Span batchSpan(List<InferRequest> requests, int[] sizes) {
+    List<String> callers = Tracing.enabled()
+        ? requests.stream().map(InferRequest::traceparent).filter(tp -> !tp.isEmpty()).toList() : List.of();
+    // A batch of untraced requests (warm-up samples, callers without a trace) makes no span.
+    if (callers.isEmpty()) return Tracing.none();
+    Span span = Tracing.linked("batch " + spec.key().model(), "inference", callers);
+    span.tag("model", spec.key().model());
+    span.tag("model.version", spec.key().version());
+    span.tag("batch.requests", requests.size());
+    span.tag("batch.size", java.util.Arrays.stream(sizes).sum());
+    span.tag("device", spec.device().toString());
+    return span;
   }
 
   private boolean rejectedWhenLate(Pending<?> p, long now) {

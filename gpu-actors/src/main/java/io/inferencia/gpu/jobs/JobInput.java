@@ -19,21 +19,32 @@ public final class JobInput {
   private final ObjectStore objects;
   private final S3Uri uri;
   private final Materializer mat;
+  private final String trace;
 
   JobInput(ObjectStore objects, S3Uri uri, long declaredBytes, Executor blocking, Materializer mat) {
+    this(objects, uri, mat, "");
+  }
+
+  private JobInput(ObjectStore objects, S3Uri uri, Materializer mat, String trace) {
     this.objects = objects;
     this.uri = uri;
     this.mat = mat;
+    this.trace = trace;
+  }
+
+  /** The same input, each read a {@code s3.get} span under {@code trace} (a W3C traceparent). */
+  JobInput traced(String trace) {
+    return new JobInput(objects, uri, mat, trace);
   }
 
   /** The object as it arrives from storage, in chunks. */
   public Source<ByteString, ?> stream() {
-    return objects.source(uri, CHUNK);
+    return objects.source(uri, CHUNK).via(StorageSpans.measured("s3.get", uri, trace));
   }
 
   /** As {@link #stream()}, adding the time spent blocked in storage reads to {@code times}. */
   public Source<ByteString, ?> stream(StageTimes times) {
-    return objects.source(uri, CHUNK).via(WaitTimer.upstream(times.readNanos));
+    return stream().via(WaitTimer.upstream(times.readNanos));
   }
 
   /**

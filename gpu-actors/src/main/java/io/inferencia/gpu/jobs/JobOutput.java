@@ -1,5 +1,7 @@
 package io.inferencia.gpu.jobs;
 
+import kamon.trace.Span;
+
 import io.inferencia.protocols.jobs.JobResults;
 import io.inferencia.protocols.storage.ObjectInfo;
 import io.inferencia.protocols.storage.ObjectStore;
@@ -25,15 +27,27 @@ public final class JobOutput {
   private final int attempt;
   private final Executor blocking;
   private final LongConsumer progress;
+  private final String trace;
 
   /** @param progress hears the bytes of input done (it passes on at most one report a second) */
   public JobOutput(ObjectStore objects, String bucket, String jobId, int attempt, Executor blocking, LongConsumer progress) {
+    this(objects, bucket, jobId, attempt, blocking, progress, "");
+  }
+
+  private JobOutput(ObjectStore objects, String bucket, String jobId, int attempt, Executor blocking, LongConsumer progress,
+      String trace) {
     this.objects = objects;
     this.bucket = bucket;
     this.jobId = jobId;
     this.attempt = attempt;
     this.blocking = blocking;
     this.progress = progress;
+    this.trace = trace;
+  }
+
+  /** The same output, each upload a {@code s3.upload} span under {@code trace} (a W3C traceparent). */
+  JobOutput traced(String trace) {
+    return new JobOutput(objects, bucket, jobId, attempt, blocking, progress, trace);
   }
 
   /** A long task's progress: bytes of its input done so far. */
@@ -62,6 +76,7 @@ public final class JobOutput {
   public Sink<ByteString, CompletionStage<ObjectInfo>> upload(String extension, String contentType, StageTimes times) {
     S3Uri target = uri(extension);
     return Sink.<ByteString, CompletionStage<ObjectInfo>>fromMaterializer((mat, attributes) -> {
+          Span span = StorageSpans.start("s3.upload", target, trace);
           CompletableFuture<Sink<ByteString, CompletionStage<ObjectInfo>>> ready =
               CompletableFuture.runAsync(() -> abortEarlierAttempts(extension), blocking)
                   .thenApply(v -> objects.sink(target, contentType));
@@ -72,6 +87,9 @@ public final class JobOutput {
               .toMat(Sink.completionStageSink(ready), Keep.right())
               .mapMaterializedValue(nested -> nested.thenCompose(info -> info).whenComplete((info, failure) -> {
                 if (inputEndedAt[0] > 0) times.writeNanos.add(System.nanoTime() - inputEndedAt[0]);
+                if (info != null) span.tag("s3.bytes", info.size());
+                if (failure != null) span.fail(failure);
+                span.finish();
                 // A failed stream leaves an incomplete upload: remove it, so nothing of it lingers.
                 if (failure != null) CompletableFuture.runAsync(() -> abortOpen(target), blocking);
               }));

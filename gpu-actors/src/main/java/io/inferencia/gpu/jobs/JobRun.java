@@ -10,8 +10,10 @@ import io.inferencia.protocols.jobs.JobTicket;
 import io.inferencia.protocols.jobs.JobTimings;
 import io.inferencia.protocols.jobs.RunCheck;
 import io.inferencia.protocols.json.JsonMappers;
+import io.inferencia.protocols.storage.ObjectInfo;
 import io.inferencia.protocols.storage.ObjectStore;
 import io.inferencia.protocols.storage.S3Uri;
+import io.inferencia.protocols.tracing.Tracing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import kamon.trace.Span;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -27,6 +30,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,24 +99,34 @@ final class JobRun {
   }
 
   private CompletionStage<Done> execute(JobTicket ticket, String run) {
+    // The attempt's span joins the trace of the submission, however long ago and wherever it was accepted.
+    Span span = Tracing.internal("job.run", "jobs", ticket.spec() == null ? "" : ticket.spec().traceparent());
+    span.tag("job.id", ticket.jobId());
+    span.tag("job.attempt", ticket.attempt());
+    span.tag("node", node);
+    String trace = Tracing.traceparent(span);
     CompletionStage<StartReply> start = retried(ticket.jobId(), r -> new JobCommand.Start(ticket.attempt(), worker, node, run, r));
     CompletionStage<TaskRunner.TaskResult> early = speculative(ticket.spec())
-        ? runTask(ticket.spec(), ticket.jobId(), ticket.attempt()).toCompletableFuture() : null;
+        ? runTask(ticket.spec(), ticket.jobId(), ticket.attempt(), trace).toCompletableFuture() : null;
     return start
         .thenCompose(reply -> {
           if (!reply.go()) {
+            span.tag("job.skipped", reply.reason());
             LOG.debug("Skipping job {} attempt {}: {}", ticket.jobId(), ticket.attempt(), reply.reason());
             return CompletableFuture.completedFuture(Done.getInstance());
           }
-          CompletionStage<TaskRunner.TaskResult> result = early != null ? early : runTask(reply.spec(), reply.jobId(), reply.attempt());
-          return finish(reply, result).handle((done, failure) -> failure)
+          CompletionStage<TaskRunner.TaskResult> result = early != null ? early
+              : runTask(reply.spec(), reply.jobId(), reply.attempt(), trace);
+          return finish(reply, result, trace).handle((done, failure) -> failure)
               .thenCompose(failure -> failure == null ? CompletableFuture.completedFuture(Done.getInstance())
-                  : reportFailure(reply, failure));
+                  : reportFailure(reply, failure, span));
         })
         .exceptionally(t -> {
-          LOG.warn("Job {} attempt {} could not be started: {}", ticket.jobId(), ticket.attempt(), t.getMessage());
+          Tracing.withCurrent(span, () ->
+              LOG.warn("Job {} attempt {} could not be started: {}", ticket.jobId(), ticket.attempt(), t.getMessage()));
           return Done.getInstance();
-        });
+        })
+        .whenComplete((done, failure) -> span.finish());
   }
 
   /** Small inputs read whole (images, request documents); streamed tasks wait for the go-ahead. */
@@ -119,13 +134,15 @@ final class JobRun {
     return spec != null && spec.inputBytes() <= SPECULATIVE_MAX_BYTES && runners.readsWhole(spec.task());
   }
 
-  private CompletionStage<TaskRunner.TaskResult> runTask(JobSpec spec, String jobId, int attempt) {
+  /** @param trace the attempt's span: the task's reads, inference calls and writes are its children */
+  private CompletionStage<TaskRunner.TaskResult> runTask(JobSpec spec, String jobId, int attempt, String trace) {
     S3Uri input = S3Uri.parse(spec.input()).orElseThrow();
     try {
       ProgressReports progress = new ProgressReports(done -> sharding.entityRefFor(key, jobId)
           .tell(new JobCommand.Progress(attempt, done, spec.inputBytes())), PROGRESS_INTERVAL_NANOS);
-      return runners.forTask(spec.task()).run(spec, new JobInput(objects, input, spec.inputBytes(), blocking, mat),
-          new JobOutput(objects, resultsBucket, jobId, attempt, blocking, progress), mat);
+      return runners.forTask(spec.task()).run(spec.withTraceparent(trace),
+          new JobInput(objects, input, spec.inputBytes(), blocking, mat).traced(trace),
+          new JobOutput(objects, resultsBucket, jobId, attempt, blocking, progress).traced(trace), mat);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -135,9 +152,9 @@ final class JobRun {
    * Writes the result document (unless the task wrote its result object itself), then reports success;
    * a job cancelled meanwhile has its result deleted.
    */
-  private CompletionStage<Done> finish(StartReply go, CompletionStage<TaskRunner.TaskResult> result) {
+  private CompletionStage<Done> finish(StartReply go, CompletionStage<TaskRunner.TaskResult> result, String trace) {
     return result
-        .thenCompose(r -> CompletableFuture.supplyAsync(() -> written(go, r), blocking))
+        .thenCompose(r -> written(go, r, trace))
         .thenCompose(out -> this.<Ack>retried(go.jobId(), r -> new JobCommand.Complete(go.attempt(), out.uri().toString(), out.timings(), r))
             .thenCompose(ack -> {
               if (!ack.discard()) return CompletableFuture.completedFuture(Done.getInstance());
@@ -152,19 +169,34 @@ final class JobRun {
   /** The attempt's result object, and the time it took to write. */
   private record Written(S3Uri uri, JobTimings timings) {}
 
-  /** Blocking: writes the result document, unless the task wrote its result object itself. */
-  private Written written(StartReply go, TaskRunner.TaskResult r) {
+  /**
+   * Writes the result document in one PUT through Pekko Connectors S3 (no thread waits on it), unless
+   * the task wrote its result object itself.
+   */
+  private CompletionStage<Written> written(StartReply go, TaskRunner.TaskResult r, String trace) {
     if (r.resultObject() != null)
-      return new Written(r.resultObject(), new JobTimings(r.readMicros(), r.inferenceMicros(), r.writeMicros()));
+      return CompletableFuture.completedFuture(
+          new Written(r.resultObject(), new JobTimings(r.readMicros(), r.inferenceMicros(), r.writeMicros())));
     S3Uri document = new S3Uri(resultsBucket, JobResults.key(go.jobId(), go.attempt()));
     long start = System.nanoTime();
-    objects.putObject(document, document(go, r), "application/json");
-    return new Written(document, new JobTimings(r.readMicros(), r.inferenceMicros(), (System.nanoTime() - start) / 1000));
+    Span put = StorageSpans.start("s3.put", document, trace);
+    CompletionStage<ObjectInfo> stored;
+    try {
+      ByteString bytes = ByteString.fromArrayUnsafe(document(go, r));
+      put.tag("s3.bytes", bytes.size());
+      stored = objects.put(document, bytes, "application/json").runWith(Sink.head(), mat);
+    } catch (RuntimeException e) { // the breaker is open, or the document could not be written
+      stored = CompletableFuture.failedFuture(e);
+    }
+    return Tracing.finishWhen(put, stored).thenApply(info ->
+        new Written(document, new JobTimings(r.readMicros(), r.inferenceMicros(), (System.nanoTime() - start) / 1000)));
   }
 
-  private CompletionStage<Done> reportFailure(StartReply go, Throwable failure) {
+  private CompletionStage<Done> reportFailure(StartReply go, Throwable failure, Span span) {
     JobFailures.Verdict v = JobFailures.classify(failure);
-    LOG.info("Job {} attempt {} failed ({}): {}", go.jobId(), go.attempt(), v.retryable() ? "transient" : "permanent", v.reason());
+    span.fail(v.reason());
+    Tracing.withCurrent(span, () -> LOG.info("Job {} attempt {} failed ({}): {}", go.jobId(), go.attempt(),
+        v.retryable() ? "transient" : "permanent", v.reason()));
     return this.<Ack>retried(go.jobId(), r -> new JobCommand.Fail(go.attempt(), v.reason(), v.retryable(), v.waiting(), r))
         .thenApply(ack -> Done.getInstance())
         .exceptionally(t -> {

@@ -31,7 +31,7 @@ public abstract class WholeInputTask implements TaskRunner {
     long start = System.nanoTime();
     return input.readAll(maxBytes).thenCompose(bytes -> {
       long read = System.nanoTime();
-      return inferer.infer(request(spec, bytes)).thenApply(response ->
+      return inferer.infer(request(spec, bytes).withTraceparent(spec.traceparent())).thenApply(response ->
           new TaskResult(resultJson(response), (read - start) / 1000, (System.nanoTime() - read) / 1000));
     });
   }

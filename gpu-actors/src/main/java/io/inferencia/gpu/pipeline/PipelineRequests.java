@@ -1,5 +1,7 @@
 package io.inferencia.gpu.pipeline;
 
+import io.inferencia.protocols.inference.Inferer;
+
 import io.inferencia.protocols.inference.DataType;
 import io.inferencia.protocols.inference.InferRequest;
 import io.inferencia.protocols.inference.InferResponse;
@@ -40,6 +42,15 @@ public final class PipelineRequests {
           "input '" + inputName + "' must hold exactly one element (shape [1]), got "
               + elements.size());
     return elements.get(0);
+  }
+
+  /**
+   * The inferer for the model calls made while serving {@code request}: each call carries the
+   * request's trace context, so that its batches link back to the request's trace.
+   */
+  public static Inferer callsFor(Inferer inferer, InferRequest request) {
+    String parent = request.traceparent();
+    return parent.isEmpty() ? inferer : call -> inferer.infer(call.withTraceparent(parent));
   }
 
   /** Rejects requested outputs the model does not have, before any work is done. */

@@ -142,7 +142,7 @@ public final class SequenceScheduler extends AbstractBehavior<SequenceScheduler.
       inputs.addAll(seq.state.values());
       step = new InferRequest(request.model(), request.version(), request.id(), inputs,
           plan.stepOutputs(request.requestedOutputs()), request.parameters(), request.timeoutMicros(),
-          remainingClientTimeout(q), request.classifications());
+          remainingClientTimeout(q), request.classifications(), request.traceparent());
     } catch (InferenceException e) {
       statistics.failed(0);
       q.replyTo().tell(InferResult.failed(e));

@@ -36,7 +36,8 @@ class MessageSerializationTest {
 
   private static final Tensor TENSOR = Tensor.ofFloats("x", new long[] {1, 2}, new float[] {1.5f, -2f});
   private static final InferRequest REQUEST =
-      new InferRequest("m", "1", "id", List.of(TENSOR), List.of("y"), Map.of("k", "v"), 500);
+      new InferRequest("m", "1", "id", List.of(TENSOR), List.of("y"), Map.of("k", "v"), 500)
+          .withTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
   @Test
   void requestsRoundTrip() {

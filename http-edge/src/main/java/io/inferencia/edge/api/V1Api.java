@@ -1,5 +1,7 @@
 package io.inferencia.edge.api;
 
+import io.inferencia.edge.tracing.RestTracing;
+
 import io.inferencia.edge.auth.Authenticator;
 import io.inferencia.edge.auth.Authorized;
 import io.inferencia.edge.auth.EdgeAuth;
@@ -97,9 +99,9 @@ public final class V1Api extends AllDirectives {
     return concat(v1, metrics.route(), new WebRoutes().route());
   }
 
-  /** Wraps the whole REST edge so that request bodies are counted. */
+  /** Wraps the whole REST edge so that request bodies are counted and API calls traced. */
   public Route counting(Route all) {
-    return metrics.counting(all);
+    return metrics.counting(new RestTracing().traced(all));
   }
 
   /** The gRPC JobService, for the edge's gRPC port. */

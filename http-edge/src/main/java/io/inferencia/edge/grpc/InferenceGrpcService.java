@@ -1,5 +1,8 @@
 package io.inferencia.edge.grpc;
 
+import io.inferencia.edge.tracing.GrpcTracing;
+import io.inferencia.protocols.tracing.Tracing;
+
 import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.GatewayCalls;
 import io.inferencia.edge.auth.GrpcAuth;
@@ -120,16 +123,18 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
 
   @Override
   public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, Metadata metadata) {
-    return modelInfer(in, GrpcTimeout.micros(metadata), metadata.getText("authorization"), metadata.getText("x-api-key"));
+    return modelInfer(in, GrpcTimeout.micros(metadata), metadata.getText("authorization"), metadata.getText("x-api-key"),
+        metadata.getText(Tracing.TRACEPARENT));
   }
 
   /**
    * As {@link #modelInfer(ModelInferRequest, Metadata)} for a client that waits {@code clientTimeoutMicros} at most
-   * (0: no limit) and sent these credentials.
+   * (0: no limit) and sent these credentials and trace context.
    */
   public CompletionStage<ModelInferResponse> modelInfer(ModelInferRequest in, long clientTimeoutMicros,
-      Optional<String> authorization, Optional<String> apiKey) {
-    return auth.call(authorization, apiKey, Role.INFER, p -> ask(() -> infer(in, clientTimeoutMicros), Function.identity()));
+      Optional<String> authorization, Optional<String> apiKey, Optional<String> traceparent) {
+    return auth.call(authorization, apiKey, Role.INFER, p -> GrpcTracing.traced("ModelInfer", traceparent,
+        trace -> ask(() -> infer(in, clientTimeoutMicros, trace), Function.identity())));
   }
 
   @Override
@@ -137,8 +142,9 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
     // The call's deadline covers the whole stream: each request gets what is left of it.
     long timeout = GrpcTimeout.micros(metadata);
     long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(timeout);
-    return auth.stream(metadata, Role.INFER, p -> in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(() -> infer(req, timeout == 0 ? 0
-            : remaining(deadline)))
+    Optional<String> traceparent = metadata.getText(Tracing.TRACEPARENT);
+    return auth.stream(metadata, Role.INFER, p -> in.mapAsync(settings.streamParallelism(), req -> GatewayCalls.call(
+            () -> GrpcTracing.traced("ModelStreamInfer", traceparent, trace -> infer(req, timeout == 0 ? 0 : remaining(deadline), trace)))
         .handle((resp, failure) -> failure == null
             ? ModelStreamInferResponse.newBuilder().setInferResponse(resp).build()
             : ModelStreamInferResponse.newBuilder()
@@ -246,9 +252,9 @@ public final class InferenceGrpcService implements GRPCInferenceServicePowerApi 
   }
 
   /** Decodes (may throw INVALID_ARGUMENT), infers within the client's remaining time (0: no limit), encodes. */
-  private CompletionStage<ModelInferResponse> infer(ModelInferRequest in, long clientTimeoutMicros) {
+  private CompletionStage<ModelInferResponse> infer(ModelInferRequest in, long clientTimeoutMicros, String traceparent) {
     GrpcTensors.Decoded decoded = GrpcTensors.toDomain(in, regions);
-    return gateway.infer(decoded.request().withClientTimeout(clientTimeoutMicros))
+    return gateway.infer(decoded.request().withClientTimeout(clientTimeoutMicros).withTraceparent(traceparent))
         .thenApply(response -> GrpcTensors.toProto(response, decoded.shmOutputs()));
   }
 

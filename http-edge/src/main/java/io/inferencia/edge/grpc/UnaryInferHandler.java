@@ -1,5 +1,7 @@
 package io.inferencia.edge.grpc;
 
+import io.inferencia.protocols.tracing.Tracing;
+
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import io.grpc.Status;
@@ -68,7 +70,8 @@ public final class UnaryInferHandler {
           Optional<ModelInferRequest> parsed = parse(body);
           if (parsed.isPresent())
             return service.modelInfer(parsed.get(), GrpcTimeout.micros(request),
-                request.getHeader("authorization").map(HttpHeader::value), request.getHeader("x-api-key").map(HttpHeader::value)).handle(UnaryInferHandler::answer);
+                request.getHeader("authorization").map(HttpHeader::value), request.getHeader("x-api-key").map(HttpHeader::value),
+                request.getHeader(Tracing.TRACEPARENT).map(HttpHeader::value)).handle(UnaryInferHandler::answer);
           try {
             return generic.apply(request.withEntity(HttpEntities.create(request.entity().getContentType(), body)));
           } catch (Exception e) {

@@ -1,5 +1,8 @@
 package io.inferencia.edge.jobs;
 
+import io.inferencia.edge.tracing.GrpcTracing;
+import io.inferencia.protocols.tracing.Tracing;
+
 import io.grpc.Status;
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.Problems;
@@ -53,7 +56,8 @@ public final class JobGrpcService implements JobServicePowerApi {
       JobRequest request = new JobRequest(in.getTask(), in.getInput(), in.getParamsMap());
       request.validate();
       Optional<String> key = in.getIdempotencyKey().isEmpty() ? Optional.empty() : Optional.of(in.getIdempotencyKey());
-      return submissions.submit(tenant, request, key).thenApply(this::job);
+      return GrpcTracing.<JobView>traced("JobService/Submit", metadata.getText(Tracing.TRACEPARENT),
+          trace -> submissions.submit(tenant, request, key, trace)).thenApply(this::job);
     }));
   }
 

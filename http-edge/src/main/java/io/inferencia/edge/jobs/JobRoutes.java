@@ -1,5 +1,7 @@
 package io.inferencia.edge.jobs;
 
+import io.inferencia.edge.tracing.RestTracing;
+
 import io.inferencia.edge.api.ApiProblem;
 import io.inferencia.edge.api.ApiRoutes;
 import io.inferencia.edge.api.Problems;
@@ -64,14 +66,14 @@ public final class JobRoutes extends ApiRoutes {
   }
 
   private Route submit(String tenant) {
-    return optionalHeaderValueByName("Idempotency-Key", key -> withBody(JobRequest.class, field -> "invalid-job", request ->
-      onComplete(submissions.submit(tenant, request, key), result -> {
+    return extractRequest(http -> optionalHeaderValueByName("Idempotency-Key", key -> withBody(JobRequest.class, field -> "invalid-job", request ->
+      onComplete(submissions.submit(tenant, request, key, RestTracing.traceparent(http)), result -> {
         if (result.isFailure()) return problem(Problems.classify(result.failed().get()));
         JobView v = result.get();
         String statusUrl = "/v1/jobs/" + v.jobId();
         return respondWithHeader(Location.create(statusUrl), () ->
             json(StatusCodes.ACCEPTED, json.submitted(v, statusUrl)));
-      })));
+      }))));
   }
 
   private Route list(String tenant) {

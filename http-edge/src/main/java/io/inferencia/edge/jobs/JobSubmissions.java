@@ -55,6 +55,12 @@ public final class JobSubmissions {
   }
 
   public CompletionStage<JobView> submit(String tenant, JobRequest request, Optional<String> idempotencyKey) {
+    return submit(tenant, request, idempotencyKey, "");
+  }
+
+  /** As above, the job joining the trace of {@code traceparent} (the edge's span of the call; {@code ""}: none). */
+  public CompletionStage<JobView> submit(String tenant, JobRequest request, Optional<String> idempotencyKey,
+      String traceparent) {
     S3Uri input = checkedInput(tenant, request.input());
     uploads.release(tenant, input.key());
     String jobId = idempotencyKey.map(k -> derivedJobId(tenant, checkedKey(k))).orElseGet(() -> UUID.randomUUID().toString());
@@ -63,7 +69,8 @@ public final class JobSubmissions {
         .thenCompose(task -> headObject(input).thenApply(info -> checkedSize(task, info))
             .thenCompose(info -> checkedContent(tenant, task, request, info)))
         .thenCompose(info -> jobs.submit(jobId,
-            new JobSpec(tenant, request.task(), input.toString(), request.params(), info.size(), info.contentType())));
+            new JobSpec(tenant, request.task(), input.toString(), request.params(), info.size(), info.contentType(),
+                traceparent)));
   }
 
   /** What a task needs of its input beyond its size: a stego job's cover and secret. */

@@ -1,5 +1,7 @@
 package io.inferencia.edge.kserve;
 
+import io.inferencia.edge.tracing.RestTracing;
+
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -138,12 +140,12 @@ public final class KServeRoutes extends AllDirectives {
   }
 
   private Route infer(String model, String version) {
-    return optionalHeaderValueByName(InferResponseJson.HEADER_LENGTH, headerLength -> readBody(body -> {
+    return extractRequest(http -> optionalHeaderValueByName(InferResponseJson.HEADER_LENGTH, headerLength -> readBody(body -> {
       InferRequestJson.Decoded decoded =
           InferRequestJson.decode(model, version, body, headerLength(headerLength, body.length), regions);
-      return GatewayCalls.call(() -> gateway.infer(decoded.request()))
+      return GatewayCalls.call(() -> gateway.infer(decoded.request().withTraceparent(RestTracing.traceparent(http))))
           .thenApply(response -> InferResponseJson.encode(response, decoded.plan()));
-    }));
+    })));
   }
 
   private static int headerLength(Optional<String> header, int bodyLength) {

@@ -99,13 +99,15 @@ public final class LogControl implements Extension {
     if (!s.logFormat().equals(previous.logFormat())) setFormat(s.logFormat());
   }
 
-  /** Re-encodes every console or file appender of the root logger with the format's timestamp. */
+  /** Re-encodes every pattern-encoded console or file appender of the root logger with the format's timestamp. */
   private static void setFormat(String format) {
     Logger root = root();
     LoggerContext context = root.getLoggerContext();
     String date = format.equals(LogSettings.ISO8601_FORMAT) ? "%d{ISO8601}" : "%d{HH:mm:ss.SSS}";
     for (Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
       if (!(it.next() instanceof OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> out)) continue;
+      // LOG_FORMAT=json lines keep their encoder: their timestamps are ISO 8601 already.
+      if (!(out.getEncoder() instanceof PatternLayoutEncoder)) continue;
       PatternLayoutEncoder encoder = new PatternLayoutEncoder();
       encoder.setContext(context);
       encoder.setPattern(date + PATTERN_TAIL);

@@ -7,14 +7,14 @@ import java.util.Set;
  * become placeholders ({@code /v2/models/{model}/infer}), and any path the edge does not serve is
  * {@code other}, so that clients cannot grow the label set by asking for made-up paths.
  */
-final class RouteLabel {
+public final class RouteLabel {
   static final String OTHER = "other";
   private static final Set<String> MODEL_ACTIONS = Set.of("ready", "infer", "config", "stats");
   private static final Set<String> REGION_ACTIONS = Set.of("status", "register", "unregister");
 
   private RouteLabel() {}
 
-  static String of(String path) {
+  public static String of(String path) {
     String[] s = segments(path);
     if (s.length == 0) return OTHER;
     return switch (s[0]) {

@@ -96,6 +96,11 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
+  public Source<ObjectInfo, org.apache.pekko.NotUsed> put(S3Uri uri, ByteString bytes, String contentType) {
+    throw new UnsupportedOperationException("the edge does not write objects");
+  }
+
+  @Override
   public void putObject(S3Uri uri, byte[] bytes, String contentType) {
     put(uri, bytes.length, contentType);
   }

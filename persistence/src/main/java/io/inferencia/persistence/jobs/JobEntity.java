@@ -1,5 +1,8 @@
 package io.inferencia.persistence.jobs;
 
+import io.inferencia.protocols.tracing.Tracing;
+import kamon.trace.Span;
+
 import io.inferencia.protocols.jobs.JobCommand;
 import io.inferencia.protocols.jobs.JobCommand.Ack;
 import io.inferencia.protocols.jobs.JobCommand.Cancel;
@@ -209,9 +212,18 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    * write completes and refused if it failed, and nothing leaves a worker before Start's go-ahead.
    */
   private ReplyEffect<JobEvent, JobState> submit(JobState state, Submit c) {
-    sendTicket(1, c.spec());
-    return Effect().persist(new JobEvent.JobSubmitted(jobId, c.spec(), now()))
-        .thenRun((JobState s) -> afterPersist(s))
+    // The job's span (accepted until journaled) is what the worker's attempts are children of.
+    Span span = Tracing.internal("job.submit", "jobs", c.spec().traceparent());
+    span.tag("job.id", jobId);
+    span.tag("job.task", c.spec().task());
+    span.tag("tenant", c.spec().tenant());
+    JobSpec spec = span.isEmpty() ? c.spec() : c.spec().withTraceparent(Tracing.traceparent(span));
+    sendTicket(1, spec);
+    return Effect().persist(new JobEvent.JobSubmitted(jobId, spec, now()))
+        .thenRun((JobState s) -> {
+          span.finish();
+          afterPersist(s);
+        })
         .thenReply(c.replyTo(), s -> JobReply.of(s.view()));
   }
 

@@ -152,6 +152,12 @@ public final class GuardedObjectStore implements ObjectStore {
   }
 
   @Override
+  public Source<ObjectInfo, org.apache.pekko.NotUsed> put(S3Uri uri, ByteString bytes, String contentType) {
+    if (breaker.isOpen()) guardedRun(() -> {});
+    return store.put(uri, bytes, contentType);
+  }
+
+  @Override
   public void putObject(S3Uri uri, byte[] bytes, String contentType) {
     guardedRun(() -> store.putObject(uri, bytes, contentType));
   }

@@ -238,6 +238,13 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     return streams.write(uri, contentType);
   }
 
+  /** One PUT through Pekko Connectors S3, also against the embedded server (its HTTP API, as the worker's other streams). */
+  @Override
+  public Source<ObjectInfo, org.apache.pekko.NotUsed> put(S3Uri uri, ByteString bytes, String contentType) {
+    checkContentType(contentType);
+    return streams.put(uri, bytes, contentType);
+  }
+
   @Override
   public void putObject(S3Uri uri, byte[] bytes, String contentType) {
     if (local != null) {

@@ -75,6 +75,15 @@ final class S3Streams {
                 }));
   }
 
+  /** One PUT of {@code bytes}; emits the object's info once stored. */
+  Source<ObjectInfo, org.apache.pekko.NotUsed> put(S3Uri uri, ByteString bytes, String contentType) {
+    ContentType type = contentType == null ? ContentTypes.APPLICATION_OCTET_STREAM : ContentTypes.parse(contentType);
+    return S3.putObject(uri.bucket(), uri.key(), Source.single(bytes), bytes.size(), type)
+        .withAttributes(S3Attributes.settings(settings))
+        .map(meta -> new ObjectInfo(uri, bytes.size(), contentType, meta.getETag().orElse(""), java.time.Instant.now()))
+        .mapError(new PFBuilder<Throwable, Throwable>().matchAny(t -> translate("put", uri, t)).build());
+  }
+
   static StorageException translate(String action, S3Uri uri, Throwable failure) {
     Throwable t = failure;
     while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();

@@ -45,7 +45,8 @@ class JobMessageSerializationTest {
   @Test
   void everyJobMessageRoundTripsThroughCbor() {
     TestProbe<Object> probe = testKit.createTestProbe();
-    JobSpec spec = new JobSpec("acme", "ocr", "s3://intake/acme/a.png", Map.of("lang", "en"), 42, "image/png");
+    JobSpec spec = new JobSpec("acme", "ocr", "s3://intake/acme/a.png", Map.of("lang", "en"), 42, "image/png",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     JobTransition t = new JobTransition(2, "Started", JobStatus.RUNNING, 1, 1000, "node-a");
     JobView view = new JobView("j", "acme", "ocr", spec.input(), JobStatus.SUCCEEDED, 1, 2, 1, "", "s3://results/j.json",
         new JobTimings(1, 2, 3));

@@ -15,6 +15,8 @@ import java.util.Map;
  *     limit: a request still queued past it is dropped, as no one is waiting for it any more
  * @param classifications outputs asked for as Triton's classification extension: output name to the
  *     number of top classes, none for raw tensors
+ * @param traceparent the W3C trace context of the caller's span ({@code ""} for none): the batch that
+ *     runs the request links to it
  */
 public record InferRequest(
     String model,
@@ -25,7 +27,8 @@ public record InferRequest(
     Map<String, String> parameters,
     long timeoutMicros,
     long clientTimeoutMicros,
-    Map<String, Integer> classifications)
+    Map<String, Integer> classifications,
+    String traceparent)
     implements CborSerializable {
 
   public InferRequest {
@@ -35,6 +38,13 @@ public record InferRequest(
     requestedOutputs = requestedOutputs == null ? List.of() : List.copyOf(requestedOutputs);
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
     classifications = classifications == null ? Map.of() : Map.copyOf(classifications);
+    traceparent = traceparent == null ? "" : traceparent;
+  }
+
+  /** An untraced request. */
+  public InferRequest(String model, String version, String id, List<Tensor> inputs, List<String> requestedOutputs,
+      Map<String, String> parameters, long timeoutMicros, long clientTimeoutMicros, Map<String, Integer> classifications) {
+    this(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros, classifications, "");
   }
 
   /** A request for raw output tensors. */
@@ -55,14 +65,22 @@ public record InferRequest(
 
   public InferRequest withVersion(String newVersion) {
     return new InferRequest(model, newVersion, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros,
-        classifications);
+        classifications, traceparent);
   }
 
   public InferRequest withClientTimeout(long micros) {
-    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, micros, classifications);
+    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, micros, classifications,
+        traceparent);
   }
 
   public InferRequest withClassifications(Map<String, Integer> outputs) {
-    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros, outputs);
+    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros, outputs,
+        traceparent);
+  }
+
+  /** The same request, traced as a child of (or linked to) {@code parent}, a W3C traceparent. */
+  public InferRequest withTraceparent(String parent) {
+    return new InferRequest(model, version, id, inputs, requestedOutputs, parameters, timeoutMicros, clientTimeoutMicros,
+        classifications, parent);
   }
 }

@@ -76,6 +76,12 @@ public interface ObjectStore {
 
   void putObject(S3Uri uri, byte[] bytes, String contentType);
 
+  /**
+   * A small object written in one PUT, without blocking a thread (Pekko Connectors S3): the write
+   * happens when the source runs, and it emits the object's info once stored.
+   */
+  Source<ObjectInfo, org.apache.pekko.NotUsed> put(S3Uri uri, ByteString bytes, String contentType);
+
   /** Removes the object; removing one that does not exist is not an error. */
   void delete(S3Uri uri);
 

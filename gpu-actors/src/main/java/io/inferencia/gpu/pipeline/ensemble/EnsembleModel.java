@@ -79,7 +79,8 @@ final class EnsembleModel implements PipelineModel {
     }
     String version = step.getModelVersion() > 0 ? Long.toString(step.getModelVersion()) : "";
     InferRequest call = new InferRequest(step.getModelName(), version, request.id(), inputs,
-        List.copyOf(step.getOutputMapMap().keySet()), request.parameters(), request.timeoutMicros(), clientTimeout);
+        List.copyOf(step.getOutputMapMap().keySet()), request.parameters(), request.timeoutMicros(), clientTimeout, Map.of(),
+        request.traceparent());
     CompletableFuture<InferResponse> response;
     try {
       response = inferer.infer(call).toCompletableFuture();

@@ -71,10 +71,11 @@ public final class OcrPipeline implements PipelineModel {
 
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
+    Inferer calls = PipelineRequests.callsFor(inferer, request);
     return CompletableFuture.supplyAsync(() -> prepare(request), executor)
-        .thenCompose(this::detect)
-        .thenCompose(this::orient)
-        .thenCompose(this::recognise)
+        .thenCompose(p -> detect(p, calls))
+        .thenCompose(c -> orient(c, calls))
+        .thenCompose(c -> recognise(c, calls))
         .thenApply(lines -> PipelineRequests.response(request, name, toTensors(lines)));
   }
 
@@ -85,14 +86,14 @@ public final class OcrPipeline implements PipelineModel {
     return new Prepared(image, detPreprocessor.prepare(image));
   }
 
-  private CompletionStage<Cropped> detect(Prepared p) {
+  private CompletionStage<Cropped> detect(Prepared p, Inferer calls) {
     DetInput in = p.detInput();
     // One image per detector request: images differ in size, so they cannot share a batch anyway.
     InferRequest det =
         InferRequest.of(
             models.detModel(),
             List.of(Tensor.ofFloats(OcrModels.DET_INPUT, new long[] {1, 3, in.height(), in.width()}, in.chw())));
-    return inferer.infer(det).thenApplyAsync(response -> boxesAndCrops(p, response), executor);
+    return calls.infer(det).thenApplyAsync(response -> boxesAndCrops(p, response), executor);
   }
 
   private Cropped boxesAndCrops(Prepared p, InferResponse response) {
@@ -107,7 +108,7 @@ public final class OcrPipeline implements PipelineModel {
   }
 
   /** Turns upside-down crops the right way up before recognition. */
-  private CompletionStage<Cropped> orient(Cropped c) {
+  private CompletionStage<Cropped> orient(Cropped c, Inferer calls) {
     if (c.crops().isEmpty()) return CompletableFuture.completedFuture(c);
     return CompletableFuture.supplyAsync(
             () ->
@@ -115,7 +116,7 @@ public final class OcrPipeline implements PipelineModel {
                     models.clsModel(), OcrModels.CLS_INPUT, normalise(c.crops(), clsNormalizer), c.crops().size(),
                     new long[] {3, CropNormalizer.HEIGHT, CLS_WIDTH}, models.clsMaxBatch()),
             executor)
-        .thenCompose(requests -> BatchedInference.inferAll(inferer, requests))
+        .thenCompose(requests -> BatchedInference.inferAll(calls, requests))
         .thenApplyAsync(responses -> rotated(c, responses), executor);
   }
 
@@ -135,7 +136,7 @@ public final class OcrPipeline implements PipelineModel {
     return new Cropped(c.boxes(), oriented);
   }
 
-  private CompletionStage<List<OcrLine>> recognise(Cropped c) {
+  private CompletionStage<List<OcrLine>> recognise(Cropped c, Inferer calls) {
     if (c.crops().isEmpty()) return CompletableFuture.completedFuture(List.of());
     return CompletableFuture.supplyAsync(
             () ->
@@ -143,7 +144,7 @@ public final class OcrPipeline implements PipelineModel {
                     models.recModel(), OcrModels.REC_INPUT, normalise(c.crops(), recNormalizer), c.crops().size(),
                     new long[] {3, CropNormalizer.HEIGHT, REC_WIDTH}, models.recMaxBatch()),
             executor)
-        .thenCompose(requests -> BatchedInference.inferAll(inferer, requests))
+        .thenCompose(requests -> BatchedInference.inferAll(calls, requests))
         .thenApplyAsync(responses -> decode(c.boxes(), responses), executor);
   }
 
