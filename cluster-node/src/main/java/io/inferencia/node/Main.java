@@ -7,6 +7,7 @@ import io.inferencia.edge.EdgeSettings;
 import io.inferencia.edge.auth.Authenticator;
 import io.inferencia.edge.uploads.UploadSettings;
 import io.inferencia.gpu.InferenceSettings;
+import io.inferencia.gpu.cluster.RemoteBreakerSettings;
 import io.inferencia.persistence.db.DatabaseSettings;
 import io.inferencia.persistence.jobs.JobSettings;
 import io.inferencia.persistence.jobs.JobWorkerSettings;
@@ -60,6 +61,7 @@ public final class Main {
   static void checkTheOtherSections(Config config, NodeSettings settings) {
     if (settings.hasRole(NodeRole.GPU)) NodeSettings.modelRepository(config);
     InferenceSettings.fromRoot(config);
+    RemoteBreakerSettings.fromRoot(config);
     EdgeSettings.fromConfig(config);
     UploadSettings.fromConfig(config.getConfig("uploads"), "");
     Authenticator.fromConfig(config.getConfig("api"));

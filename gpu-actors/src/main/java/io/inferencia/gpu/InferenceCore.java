@@ -7,6 +7,7 @@ import io.inferencia.gpu.cluster.ClusterGateway;
 import io.inferencia.gpu.cluster.GpuNodeWatcher;
 import io.inferencia.gpu.cluster.GpuNodes;
 import io.inferencia.gpu.cluster.LocalFirstGateway;
+import io.inferencia.gpu.cluster.RemoteBreakerSettings;
 import io.inferencia.gpu.cluster.NativeShutdown;
 import io.inferencia.gpu.cluster.NodeDrain;
 import io.inferencia.gpu.pipeline.PipelineFactory;
@@ -66,7 +67,7 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
   public static ClusterGateway remote(ActorContext<?> context, Config config) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     GpuNodes nodes = new GpuNodes();
-    context.spawn(GpuNodeWatcher.create(nodes), "gpu-nodes");
+    context.spawn(GpuNodeWatcher.create(nodes, RemoteBreakerSettings.fromRoot(config)), "gpu-nodes");
     return new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout());
   }
 
@@ -77,7 +78,7 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
   public static LocalFirstGateway localFirst(ActorContext<?> context, Config config, InferenceCore core) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     GpuNodes nodes = new GpuNodes();
-    context.spawn(GpuNodeWatcher.create(nodes), "gpu-nodes");
+    context.spawn(GpuNodeWatcher.create(nodes, RemoteBreakerSettings.fromRoot(config)), "gpu-nodes");
     return new LocalFirstGateway(core.gateway(), new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout()),
         nodes, settings.placement().spillAfter());
   }

@@ -198,8 +198,14 @@ public final class ClusterGateway implements InferenceGateway {
     }
     // The change to wait for is taken before the set it follows, so a node published in between is not missed.
     CompletionStage<Void> nextChange = nodes.nextChange();
-    List<GpuNode> available = model == null || sticky != null
-        ? nodes.available() : preferServing(nodes.available(), model, version);
+    List<GpuNode> admitted = admitted(nodes.available());
+    if (admitted.isEmpty() && !nodes.available().isEmpty()) {
+      // Every node this edge could send to keeps failing: fail fast, as a breaker does, until a trial call may go.
+      result.completeExceptionally(new InferenceException(ErrorKind.UNAVAILABLE,
+          "every gpu node keeps failing calls (circuit breakers open); try again shortly"));
+      return;
+    }
+    List<GpuNode> available = model == null || sticky != null ? admitted : preferServing(admitted, model, version);
     GpuNode first = choose(available, sticky);
     // Lost a moment before the watcher published it: choose among the others.
     GpuNode node = first != null && first.isLost() ? choose(available.stream().filter(n -> !n.isLost()).toList(), sticky) : first;
@@ -224,11 +230,19 @@ public final class ClusterGateway implements InferenceGateway {
     op.apply(new ActorInferenceGateway(node.manager, scheduler, Duration.ofNanos(remaining))).whenComplete((value, error) -> {
       if (!settled.compareAndSet(false, true)) return; // re-sent already: the other node answers
       node.untrack(resend);
+      node.breaker.answered(error, remaining);
       if (error == null) result.complete(value);
       else result.completeExceptionally(InferenceErrors.toException(error, ActorInferenceGateway.TIMEOUT_MESSAGE));
     });
   }
 
+
+  /** The nodes whose circuit breaker lets a call through (all of them, when none is open). */
+  static List<GpuNode> admitted(List<GpuNode> available) {
+    for (GpuNode node : available)
+      if (!node.breaker.admits()) return available.stream().filter(n -> n.breaker.admits()).toList();
+    return available;
+  }
 
   /**
    * The nodes where the version is READY, when there are any: a model loaded on demand is then loaded

@@ -26,10 +26,18 @@ final class GpuNode {
     this(address, manager, address.hasLocalScope());
   }
 
+  /** This edge's circuit breaker for the node as a remote inference backend. */
+  final NodeBreaker breaker;
+
   GpuNode(Address address, ActorRef<ModelRepositoryManager.Command> manager, boolean local) {
+    this(address, manager, local, NodeBreaker.NEVER_OPENS);
+  }
+
+  GpuNode(Address address, ActorRef<ModelRepositoryManager.Command> manager, boolean local, NodeBreaker breaker) {
     this.address = address;
     this.manager = manager;
     this.local = local;
+    this.breaker = breaker;
   }
 
   int outstanding() {

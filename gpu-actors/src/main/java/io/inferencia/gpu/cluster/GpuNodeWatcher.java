@@ -69,11 +69,14 @@ public final class GpuNodeWatcher {
   /** Nodes whose managers said their models are loaded: only these take calls. */
   private final Set<GpuNode> ready = new HashSet<>();
 
-  private GpuNodeWatcher(GpuNodes nodes) {
+  private final RemoteBreakerSettings breakers;
+
+  private GpuNodeWatcher(GpuNodes nodes, RemoteBreakerSettings breakers) {
     this.nodes = nodes;
+    this.breakers = breakers;
   }
 
-  public static Behavior<Event> create(GpuNodes nodes) {
+  public static Behavior<Event> create(GpuNodes nodes, RemoteBreakerSettings breakers) {
     Behavior<Event> watcher = Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.subscribe(InferenceCore.MANAGERS,
           ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
@@ -84,7 +87,7 @@ public final class GpuNodeWatcher {
           ctx.messageAdapter(ClusterEvent.MemberEvent.class, Membership::new), ClusterEvent.MemberEvent.class));
       return Behaviors.withTimers(timers -> {
         timers.startTimerWithFixedDelay(PollPlacement.INSTANCE, PLACEMENT_POLL);
-        return new GpuNodeWatcher(nodes).watching(ctx, timers);
+        return new GpuNodeWatcher(nodes, breakers).watching(ctx, timers);
       });
     });
     return Behaviors.supervise(watcher).onFailure(SupervisorStrategy.restart());
@@ -127,7 +130,7 @@ public final class GpuNodeWatcher {
         }
         // The receptionist lists this node's own manager by a local path (no host and port).
         boolean local = address.hasLocalScope() || address.equals(ctx.getSystem().address());
-        GpuNode node = new GpuNode(address, manager, local);
+        GpuNode node = new GpuNode(address, manager, local, breaker(ctx, address));
         listed.put(address, node);
         ctx.getLog().info("gpu node {} registered; it takes calls once its models are loaded", address);
         check(ctx, node);
@@ -135,6 +138,12 @@ public final class GpuNodeWatcher {
     });
     publish();
     return Behaviors.same();
+  }
+
+  /** The node's own calls are not remote: its breaker never opens. */
+  private NodeBreaker breaker(ActorContext<Event> ctx, Address address) {
+    boolean local = address.hasLocalScope() || address.equals(ctx.getSystem().address());
+    return local ? NodeBreaker.NEVER_OPENS : NodeBreaker.create(ctx.getSystem(), breakers, "gpu node " + address);
   }
 
   private Behavior<Event> onReachability(ActorContext<Event> ctx, ClusterEvent.ReachabilityEvent event) {
@@ -145,7 +154,7 @@ public final class GpuNodeWatcher {
       if (node != null) {
         ctx.getLog().warn("gpu node {} is unreachable: its {} in-flight calls go elsewhere", address, node.outstanding());
         // A node that comes back is a fresh target: the calls re-sent from the lost one stay where they went.
-        GpuNode fresh = new GpuNode(address, node.manager, node.isLocal());
+        GpuNode fresh = new GpuNode(address, node.manager, node.isLocal(), node.breaker);
         listed.put(address, fresh);
         if (ready.remove(node)) ready.add(fresh);
         publish(); // before the re-sends, so that they choose among the others
