@@ -50,23 +50,36 @@ final class H2LoadGrpc {
    */
   static Result run(int grpcPort, ModelInferRequest request, int clients, double seconds, long minResponseBytes,
       int cores) throws IOException, InterruptedException {
-    Path body = Files.createTempFile("h2load-grpc", ".bin");
-    Path log = Files.createTempFile("h2load-grpc", ".log");
+    return run("http://127.0.0.1:" + grpcPort + "/inference.GRPCInferenceService/ModelInfer", framed(request),
+        List.of("content-type:application/grpc", "te:trailers"), false, clients, seconds, minResponseBytes, cores);
+  }
+
+  /**
+   * POSTs {@code body} to {@code url} with {@code headers} from {@code clients} concurrent requests for
+   * {@code seconds}: as streams of one HTTP/2 connection, or ({@code http1}) over as many HTTP/1.1
+   * connections, one request at a time on each.
+   */
+  static Result run(String url, byte[] body, List<String> headers, boolean http1, int clients, double seconds,
+      long minResponseBytes, int cores) throws IOException, InterruptedException {
+    Path bodyFile = Files.createTempFile("h2load", ".bin");
+    Path log = Files.createTempFile("h2load", ".log");
     try {
-      Files.write(body, framed(request));
-      String cmd = String.join(" ", List.of("h2load", "-t1", "-c1", "-m" + clients, "-D" + Math.max(1, Math.round(seconds)),
-          "-d", body.toString(), "--log-file=" + log,
-          "-H", "content-type:application/grpc", "-H", "te:trailers",
-          "http://127.0.0.1:" + grpcPort + "/inference.GRPCInferenceService/ModelInfer"));
+      Files.write(bodyFile, body);
+      List<String> args = new java.util.ArrayList<>(http1
+          ? List.of("h2load", "--h1", "-t1", "-c" + clients, "-m1")
+          : List.of("h2load", "-t1", "-c1", "-m" + clients));
+      args.addAll(List.of("-D" + Math.max(1, Math.round(seconds)), "-d", bodyFile.toString(), "--log-file=" + log));
+      for (String h : headers) args.addAll(List.of("-H", h));
+      args.add(url);
       // bash's time keyword reports the CPU h2load used; h2load's own output has no such figure.
-      Process p = new ProcessBuilder("bash", "-c", "TIMEFORMAT='CPU %3U %3S'; time " + cmd)
+      Process p = new ProcessBuilder("bash", "-c", "TIMEFORMAT='CPU %3U %3S'; time " + String.join(" ", args))
           .redirectErrorStream(true).start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) throw new IOException("h2load failed:\n" + out);
       return parse(out, Files.readAllLines(log), seconds, minResponseBytes, cores);
     } finally {
-      Files.deleteIfExists(body);
+      Files.deleteIfExists(bodyFile);
       Files.deleteIfExists(log);
     }
   }

@@ -91,13 +91,21 @@ public final class JobsBenchmark {
               + "  cpu node %.0f%% client %.0f%%  errors %d%n",
           clients, elapsed, accepted.get() / elapsed, s.p50(), s.p95(), s.p99(), cpu.node() * 100, cpu.client() * 100, s.errors());
       long total = accepted.get() + warmupCount.get();
+      System.out.printf(Locale.ROOT, "        node CPU per accepted job (Java client): %.3f core-ms%n",
+          cpu.node() * Runtime.getRuntime().availableProcessors() * elapsed * 1000 / Math.max(1, accepted.get()));
       if (WrkLoad.available()) {
+        long nodeCpu0 = node.handle().info().totalCpuDuration().orElseThrow().toNanos();
         WrkLoad.Result w = WrkLoad.post(url, body, clients, seconds);
+        double perJob = (node.handle().info().totalCpuDuration().orElseThrow().toNanos() - nodeCpu0) / 1e6
+            / Math.max(1, w.requests() - w.non2xx());
         System.out.printf(Locale.ROOT, "submit: wrk (C client), %d connections, %.1f s: %.0f jobs/s accepted and persisted"
                 + "  p50 %.2f  p90 %.2f  p99 %.2f ms  non-202 %d%n",
             clients, w.seconds(), (w.requests() - w.non2xx()) / w.seconds(), w.p50(), w.p90(), w.p99(), w.non2xx());
         System.out.printf(Locale.ROOT, "  target: >= 1000 jobs/s accepted and persisted: %s%n",
             (w.requests() - w.non2xx()) / w.seconds() >= 1000 ? "met" : "missed");
+        System.out.printf(Locale.ROOT, "  node CPU per accepted job (wrk): %.3f core-ms (%.0f jobs/s of capacity on %d cores);"
+                + " target <= 0.5 core-ms on H2: %s%n", perJob, Runtime.getRuntime().availableProcessors() * 1000 / perJob,
+            Runtime.getRuntime().availableProcessors(), perJob <= 0.5 ? "met" : "missed");
         total += w.requests() - w.non2xx();
       } else {
         System.out.println("submit: wrk is not installed (apt-get install wrk); only the Java client was measured");
@@ -183,8 +191,11 @@ public final class JobsBenchmark {
       while (System.nanoTime() < warmUntil) runOne(api, input);
       for (int i = 0; i < 100; i++) syncInfer(http, node.httpPort, png);
 
+      ThreadCpu threads = new ThreadCpu(node.handle().pid());
       double[] sync = new double[jobs];
+      Map<Long, Long> syncBefore = threads.snapshot();
       for (int i = 0; i < jobs; i++) sync[i] = syncInfer(http, node.httpPort, png);
+      ThreadCpu.Split syncCpu = threads.between(syncBefore, threads.snapshot());
       double[] inference = new double[jobs];
       double[] clientOverhead = new double[jobs];
       double[] serverOverhead = new double[jobs];
@@ -192,6 +203,7 @@ public final class JobsBenchmark {
       double[] toStart = new double[jobs];
       double[] submitRoundTrip = new double[jobs];
       double[] afterStart = new double[jobs];
+      Map<Long, Long> jobsBefore = threads.snapshot();
       for (int i = 0; i < jobs; i++) {
         Run r = runOne(api, input);
         inference[i] = r.inferenceMs();
@@ -202,6 +214,7 @@ public final class JobsBenchmark {
         submitRoundTrip[i] = r.submitMs();
         afterStart[i] = r.afterStartMs() - r.inferenceMs();
       }
+      ThreadCpu.Split jobsCpu = threads.between(jobsBefore, threads.snapshot());
       System.out.printf(Locale.ROOT, "inference (same run): sync POST /v2/models/ocr/infer p50 %.2f ms; in-job inference p50 %.2f ms%n",
           pct(sync, 0.5), pct(inference, 0.5));
       System.out.printf(Locale.ROOT, "job overhead beyond inference, %d sequential jobs:%n", jobs);
@@ -217,6 +230,15 @@ public final class JobsBenchmark {
           pct(afterStart, 0.5));
       System.out.printf(Locale.ROOT, "    storage (input read + result write): p50 %.2f ms%n", pct(storage, 0.5));
       System.out.printf(Locale.ROOT, "  target: server-side overhead p50 <= 5 ms: %s%n", pct(serverOverhead, 0.5) <= 5 ? "met" : "missed");
+      // The node's own CPU (its threads from /proc; the client here is left out), per job and per sync call.
+      double jobNode = jobsCpu.total() / jobs, jobInference = jobsCpu.of(ThreadCpu.Kind.INFERENCE) / jobs;
+      double syncNode = syncCpu.total() / jobs, syncInference = syncCpu.of(ThreadCpu.Kind.INFERENCE) / jobs;
+      System.out.printf(Locale.ROOT, "node CPU per finished job: %.2f core-ms, of which inference threads %.2f: %.2f core-ms beyond"
+              + " inference (GC %.2f, JIT %.2f); the same image through sync infer: %.2f core-ms, inference threads %.2f, beyond %.2f%n",
+          jobNode, jobInference, jobNode - jobInference, jobsCpu.of(ThreadCpu.Kind.GC) / jobs, jobsCpu.of(ThreadCpu.Kind.JIT) / jobs,
+          syncNode, syncInference, syncNode - syncInference);
+      System.out.printf(Locale.ROOT, "  target: <= 1 core-ms of node CPU per finished small job beyond inference: %s%n",
+          jobNode - jobInference <= 1 ? "met" : "missed");
     }
   }
 

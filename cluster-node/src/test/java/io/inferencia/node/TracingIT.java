@@ -97,6 +97,8 @@ class TracingIT {
     // The detector's batch is a span of its own that links to this request's span.
     ReceivedSpan batch = awaitLinkTo(det);
     assertEquals("batch ocr_det", batch.name());
+    System.out.println("tracing: job " + jobId + " is one trace of " + collector.trace(traceId).size() + " spans: "
+        + names(collector.trace(traceId)) + "; its detector batch " + batch.traceId() + " links " + batch.links().size());
     assertTrue(Integer.parseInt(batch.attributes().get("batch.requests")) >= 1, batch.toString());
     assertEquals(List.of(), collector.problems());
   }

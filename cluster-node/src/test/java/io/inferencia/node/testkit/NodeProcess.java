@@ -26,6 +26,9 @@ public final class NodeProcess implements AutoCloseable {
   private static final int PORTS = 12000;
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
+  /** As the README's command and the image start the node: tensors of a few MiB are not humongous objects. */
+  private static final String LARGE_REGIONS = "-XX:G1HeapRegionSize=8m";
+
   public final int httpPort;
   public final int grpcPort;
   public final int s3Port;
@@ -70,7 +73,7 @@ public final class NodeProcess implements AutoCloseable {
       String maxHeap) throws IOException {
     Path log = Files.createTempFile("node-", ".log");
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, "-jar", jar.toString()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, LARGE_REGIONS, "-jar", jar.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     for (String port : List.of("HTTP_PORT", "GRPC_PORT", "MANAGEMENT_PORT", "REMOTE_PORT", "S3_PORT"))

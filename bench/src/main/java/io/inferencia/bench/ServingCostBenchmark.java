@@ -1,0 +1,173 @@
+package io.inferencia.bench;
+
+import io.inferencia.bench.InferenceBenchmark.Target;
+import io.inferencia.node.CommonPoolParallelism;
+import io.inferencia.node.testkit.LocalClient;
+import io.inferencia.node.testkit.NodeProcess;
+import io.inferencia.protocols.grpc.ModelInferRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The node's own CPU per served item, split into the threads that run ONNX Runtime and everything else
+ * (HTTP/2, gRPC, JSON, actors, GC, JIT), so that a shared 2-core machine can still judge the server's
+ * overhead: the load generator (h2load, C) is left out of the figures, whatever it costs. For each
+ * model, protocol (gRPC ModelInfer; REST with Triton's binary tensors over HTTP/1.1) and number of
+ * concurrent requests, one window: items/s, the node's core-ms per item, the inference threads' part,
+ * the rest (overhead), efficiency (inference ÷ node), GC and JIT parts, and the mean batch size.
+ *
+ * <p>Usage: ServingCostBenchmark [--seconds 10] [--models ocr_cls,ocr_rec] [--streams 1,16,64]
+ *     [--protocols grpc,rest] [--warmup 30] [--warmup-max 120] [--node-env K=V;K2=V2] [--root checkout]
+ */
+public final class ServingCostBenchmark {
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  private static final double SETTLE_SECONDS = 2;
+
+  record Options(double seconds, List<String> models, int[] streams, List<String> protocols, double warmup,
+      double warmupMax, Map<String, String> nodeEnv, Path root) {}
+
+  /** One protocol's call for one model, as h2load sends it. */
+  private record Call(String url, byte[] body, List<String> headers, boolean http1, long minAnswerBytes) {
+    H2LoadGrpc.Result run(int streams, double seconds) throws Exception {
+      return H2LoadGrpc.run(url, body, headers, http1, streams, seconds, minAnswerBytes, CORES);
+    }
+  }
+
+  /** One window's figures; ms are core-milliseconds per item. */
+  record Row(String model, String protocol, int streams, double itemsPerSecond, double p50, double nodeMs,
+      double inferenceMs, double gcMs, double jitMs, double meanBatch, long errors) {
+    double overheadMs() {
+      return nodeMs - inferenceMs;
+    }
+
+    double efficiency() {
+      return inferenceMs / nodeMs;
+    }
+  }
+
+  private ServingCostBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    CommonPoolParallelism.ensure();
+    Map<String, String> a = BenchArgs.parse(args);
+    Options o = new Options(
+        Double.parseDouble(a.getOrDefault("seconds", "10")),
+        List.of(a.getOrDefault("models", "ocr_cls,ocr_rec").split(",")),
+        Arrays.stream(a.getOrDefault("streams", "1,16,64").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray(),
+        List.of(a.getOrDefault("protocols", "grpc,rest").split(",")),
+        Double.parseDouble(a.getOrDefault("warmup", "30")),
+        Double.parseDouble(a.getOrDefault("warmup-max", "120")),
+        BenchArgs.environment(a.getOrDefault("node-env", "")),
+        Path.of(a.getOrDefault("root", ".")).toAbsolutePath().normalize());
+    for (String p : o.protocols())
+      if (!p.equals("grpc") && !p.equals("rest")) throw new IllegalArgumentException("--protocols: grpc or rest, got " + p);
+    run(o);
+  }
+
+  private static void run(Options o) throws Exception {
+    Path jar = o.root().resolve("cluster-node/target/cluster-node.jar");
+    if (!Files.isRegularFile(jar)) throw new IllegalStateException("build the node first: " + jar + " is missing");
+    if (!H2LoadGrpc.available())
+      throw new IllegalStateException("the cost benchmark drives its load with h2load: apt-get install nghttp2-client");
+    List<Target> targets = new ArrayList<>();
+    for (String m : o.models()) {
+      Target t = InferenceBenchmark.TARGETS.get(m.trim());
+      if (t == null) throw new IllegalArgumentException("unknown model " + m + "; known: " + InferenceBenchmark.TARGETS.keySet());
+      targets.add(t);
+    }
+    Path repo = InferenceBenchmark.copyModels(o.root().resolve("model_repository"), targets.stream().map(Target::model).toList());
+    System.out.printf(Locale.ROOT, "%n=== serving cost: the node's CPU per item, %d cores, shipped batching, h2load, %.0f s windows;"
+        + " load average at start %s ===%n", CORES, o.seconds(), EdgeHopBenchmark.loadAverage());
+    try (NodeProcess node = NodeProcess.start(jar, repo, Files.createTempDirectory("cost-node"), o.nodeEnv())) {
+      ThreadCpu threads = new ThreadCpu(node.handle().pid());
+      List<Row> rows = new ArrayList<>();
+      for (Target t : targets) {
+        Map<String, Call> calls = calls(node, t, o.protocols());
+        int max = Arrays.stream(o.streams()).max().orElse(1);
+        InferenceBenchmark.warmUp(t.model(), new JitActivity(node.handle().pid()), () -> {
+          for (Call c : calls.values()) c.run(max, InferenceBenchmark.WARMUP_ROUND_SECONDS / calls.size());
+        }, o.warmup(), o.warmupMax());
+        for (var e : calls.entrySet())
+          for (int streams : o.streams()) {
+            Call call = e.getValue();
+            call.run(streams, SETTLE_SECONDS);
+            NodeOrtTime.Counters ort0 = NodeOrtTime.read(node.httpPort, t.model());
+            Map<Long, Long> before = threads.snapshot();
+            H2LoadGrpc.Result r = call.run(streams, o.seconds());
+            Map<Long, Long> after = threads.snapshot();
+            NodeOrtTime.Window ort = NodeOrtTime.read(node.httpPort, t.model()).since(ort0);
+            ThreadCpu.Split split = threads.between(before, after);
+            double items = Math.max(1, ort.items());
+            Row row = new Row(t.model(), e.getKey(), streams, r.summary().itemsPerSecond(), r.summary().p50(),
+                split.total() / items, split.of(ThreadCpu.Kind.INFERENCE) / items, split.of(ThreadCpu.Kind.GC) / items,
+                split.of(ThreadCpu.Kind.JIT) / items, ort.meanBatch(), r.summary().errors());
+            rows.add(row);
+            print(row);
+          }
+      }
+      table(rows);
+    }
+  }
+
+  private static Map<String, Call> calls(NodeProcess node, Target t, List<String> protocols) throws Exception {
+    long[] shape = new long[t.itemShape().length + 1];
+    shape[0] = 1;
+    System.arraycopy(t.itemShape(), 0, shape, 1, t.itemShape().length);
+    byte[] raw = BenchInputs.fp32(shape, 42);
+    Map<String, Call> calls = new java.util.LinkedHashMap<>();
+    if (protocols.contains("grpc")) {
+      ModelInferRequest request = GrpcInferClient.request(t.model(), t.input(), shape, raw);
+      long answer;
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "cost-client", LocalClient.config());
+      try (GrpcInferClient client = new GrpcInferClient(system, node.grpcPort, request)) {
+        answer = client.infer().toCompletableFuture().get().getSerializedSize();
+      } finally {
+        system.terminate();
+      }
+      calls.put("grpc", new Call("http://127.0.0.1:" + node.grpcPort + "/inference.GRPCInferenceService/ModelInfer",
+          H2LoadGrpc.framed(request), List.of("content-type:application/grpc", "te:trailers"), false, answer));
+    }
+    if (protocols.contains("rest")) {
+      String header = "{\"inputs\":[{\"name\":\"" + t.input() + "\",\"shape\":" + Arrays.toString(shape).replace(" ", "")
+          + ",\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":" + raw.length + "}}],"
+          + "\"outputs\":[{\"name\":\"" + t.output() + "\",\"parameters\":{\"binary_data\":true}}]}";
+      byte[] h = header.getBytes(StandardCharsets.UTF_8);
+      byte[] body = new byte[h.length + raw.length];
+      System.arraycopy(h, 0, body, 0, h.length);
+      System.arraycopy(raw, 0, body, h.length, raw.length);
+      RestBinaryClient check = new RestBinaryClient(node.httpPort, t.model(), t.input(), t.output(), shape, raw);
+      long answer = check.infer().toCompletableFuture().get().length;
+      calls.put("rest", new Call("http://127.0.0.1:" + node.httpPort + "/v2/models/" + t.model() + "/infer", body,
+          List.of("content-type:application/octet-stream", "inference-header-content-length:" + h.length), true, answer));
+    }
+    return calls;
+  }
+
+  private static void print(Row r) {
+    System.out.printf(Locale.ROOT, "%-7s %-4s %3d streams: %8.1f items/s  p50 %8.2f ms  core-ms/item node %6.3f  inference %6.3f"
+            + "  overhead %6.3f (gc %5.3f jit %5.3f)  efficiency %.2f  mean batch %5.2f  errors %d%n",
+        r.model(), r.protocol(), r.streams(), r.itemsPerSecond(), r.p50(), r.nodeMs(), r.inferenceMs(), r.overheadMs(),
+        r.gcMs(), r.jitMs(), r.efficiency(), r.meanBatch(), r.errors());
+  }
+
+  private static void table(List<Row> rows) {
+    System.out.println("--- node CPU per item (core-ms), by model, protocol and concurrent requests ---");
+    System.out.println("| model | protocol | streams | items/s | node CPU per item | inference threads per item | overhead per item "
+        + "| of which GC | of which JIT | efficiency | mean batch |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (Row r : rows)
+      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f |%n",
+          r.model(), r.protocol().equals("rest") ? "REST binary" : "gRPC", r.streams(), r.itemsPerSecond(), r.nodeMs(),
+          r.inferenceMs(), r.overheadMs(), r.gcMs(), r.jitMs(), r.efficiency(), r.meanBatch());
+    long errors = rows.stream().mapToLong(Row::errors).sum();
+    if (errors > 0) System.out.println("  (" + errors + " errors: rows with errors count 0 items/s)");
+  }
+}
