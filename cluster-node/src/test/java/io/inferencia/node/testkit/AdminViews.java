@@ -26,6 +26,16 @@ public final class AdminViews {
     return nodes;
   }
 
+  /** The nodes the version has been placed on: loading there, or READY. */
+  public static List<String> placedOn(RestClient edge, String model) {
+    List<String> nodes = new ArrayList<>();
+    for (JsonNode r : edge.get("/v1/admin/placement?model=" + model).json().get("replicas")) {
+      String state = r.get("state").asText();
+      if (!state.equals("UNAVAILABLE") && !state.equals("UNLOADING")) nodes.add(r.get("node").asText());
+    }
+    return nodes;
+  }
+
   /** Waits until the edge's {@code GET /v1/admin/nodes} lists {@code n} gpu nodes. */
   public static void awaitGpuNodes(RestClient edge, int n) {
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
