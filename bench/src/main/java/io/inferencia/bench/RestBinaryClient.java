@@ -27,6 +27,15 @@ final class RestBinaryClient {
     System.arraycopy(raw, 0, body, h.length, raw.length);
   }
 
+  /** The request body: the JSON header, then the raw input bytes. */
+  byte[] body() {
+    return body;
+  }
+
+  int headerLength() {
+    return headerLength;
+  }
+
   CompletionStage<byte[]> infer() {
     HttpRequest req = HttpRequest.newBuilder(uri)
         .header("Content-Type", "application/octet-stream")

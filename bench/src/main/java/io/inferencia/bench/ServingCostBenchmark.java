@@ -5,7 +5,6 @@ import io.inferencia.node.CommonPoolParallelism;
 import io.inferencia.node.testkit.LocalClient;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.protocols.grpc.ModelInferRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,17 +135,10 @@ public final class ServingCostBenchmark {
           H2LoadGrpc.framed(request), List.of("content-type:application/grpc", "te:trailers"), false, answer));
     }
     if (protocols.contains("rest")) {
-      String header = "{\"inputs\":[{\"name\":\"" + t.input() + "\",\"shape\":" + Arrays.toString(shape).replace(" ", "")
-          + ",\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":" + raw.length + "}}],"
-          + "\"outputs\":[{\"name\":\"" + t.output() + "\",\"parameters\":{\"binary_data\":true}}]}";
-      byte[] h = header.getBytes(StandardCharsets.UTF_8);
-      byte[] body = new byte[h.length + raw.length];
-      System.arraycopy(h, 0, body, 0, h.length);
-      System.arraycopy(raw, 0, body, h.length, raw.length);
       RestBinaryClient check = new RestBinaryClient(node.httpPort, t.model(), t.input(), t.output(), shape, raw);
       long answer = check.infer().toCompletableFuture().get().length;
-      calls.put("rest", new Call("http://127.0.0.1:" + node.httpPort + "/v2/models/" + t.model() + "/infer", body,
-          List.of("content-type:application/octet-stream", "inference-header-content-length:" + h.length), true, answer));
+      calls.put("rest", new Call("http://127.0.0.1:" + node.httpPort + "/v2/models/" + t.model() + "/infer", check.body(),
+          List.of("content-type:application/octet-stream", "inference-header-content-length:" + check.headerLength()), true, answer));
     }
     return calls;
   }

@@ -2,6 +2,7 @@ package io.inferencia.protocols.tracing;
 
 import java.util.Collection;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import kamon.Kamon;
 import kamon.context.Context;
@@ -44,26 +45,22 @@ public final class Tracing {
 
   /** A server span: the edge receiving a call, child of the caller's {@code traceparent} when it sent a valid one. */
   public static Span server(String operation, String component, String traceparent) {
-    if (!enabled) return NONE;
-    return childOf(Kamon.serverSpanBuilder(operation, component), traceparent).start();
+    return start(Kamon::serverSpanBuilder, operation, component, traceparent);
   }
 
   /** A consumer span: a message taken from a queue, child of the {@code traceparent} its producer sent. */
   public static Span consumer(String operation, String component, String traceparent) {
-    if (!enabled) return NONE;
-    return childOf(Kamon.consumerSpanBuilder(operation, component), traceparent).start();
+    return start(Kamon::consumerSpanBuilder, operation, component, traceparent);
   }
 
   /** An internal span, child of {@code traceparent} ({@code ""} or invalid: a new trace). */
   public static Span internal(String operation, String component, String traceparent) {
-    if (!enabled) return NONE;
-    return childOf(Kamon.internalSpanBuilder(operation, component), traceparent).start();
+    return start(Kamon::internalSpanBuilder, operation, component, traceparent);
   }
 
   /** A client span (a call to another service: object storage), child of {@code traceparent}. */
   public static Span client(String operation, String component, String traceparent) {
-    if (!enabled) return NONE;
-    return childOf(Kamon.clientSpanBuilder(operation, component), traceparent).start();
+    return start(Kamon::clientSpanBuilder, operation, component, traceparent);
   }
 
   /**
@@ -123,6 +120,13 @@ public final class Tracing {
   /** The span current on this thread (see {@link #withCurrent}), the empty span when none. */
   public static Span current() {
     return enabled ? Kamon.currentSpan() : NONE;
+  }
+
+  /** A span of the builder's kind, child of {@code traceparent}; none while tracing is off. */
+  private static Span start(BiFunction<String, String, SpanBuilder> kind, String operation, String component,
+      String traceparent) {
+    if (!enabled) return NONE;
+    return childOf(kind.apply(operation, component), traceparent).start();
   }
 
   private static SpanBuilder childOf(SpanBuilder builder, String traceparent) {
