@@ -54,6 +54,11 @@ final class GrpcShmClient implements AutoCloseable {
           .build();
   }
 
+  /** The request of slot {@code i}: tensors by reference only (for a load generator that replays it). */
+  ModelInferRequest request(int i) {
+    return requests[i];
+  }
+
   CompletionStage<ModelInferResponse> infer() {
     return client.modelInfer(requests[Math.floorMod(next.getAndIncrement(), requests.length)]);
   }

@@ -5,6 +5,7 @@ import io.inferencia.node.CommonPoolParallelism;
 import io.inferencia.node.testkit.LocalClient;
 import io.inferencia.node.testkit.NodeProcess;
 import io.inferencia.protocols.grpc.ModelInferRequest;
+import io.inferencia.protocols.grpc.ModelInferResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,19 +20,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The node's own CPU per served item, split into the threads that run ONNX Runtime and everything else
  * (HTTP/2, gRPC, JSON, actors, GC, JIT), so that a shared 2-core machine can still judge the server's
  * overhead: the load generator (h2load, C) is left out of the figures, whatever it costs. For each
- * model, protocol (gRPC ModelInfer; REST with Triton's binary tensors over HTTP/1.1) and number of
+ * model, protocol (gRPC ModelInfer; REST with Triton's binary tensors over HTTP/1.1; gRPC with both tensors in
+ * system shared memory, as a same-host Triton client sends them) and number of
  * concurrent requests, one window: items/s, the node's core-ms per item, the inference threads' part,
  * the rest (overhead), efficiency (inference ÷ node), GC and JIT parts, and the mean batch size.
  *
  * <p>Usage: ServingCostBenchmark [--seconds 10] [--models ocr_cls,ocr_rec] [--streams 1,16,64]
- *     [--protocols grpc,rest] [--warmup 30] [--warmup-max 120] [--node-env K=V;K2=V2] [--root checkout]
+ *     [--protocols grpc,rest,shm] [--warmup 30] [--warmup-max 120] [--node-env K=V;K2=V2] [--jvm "-Xmx.. -XX:.."]
+ *     [--root checkout]; the node runs with the README's JVM options ({@code cluster-node/jvm.options}) by default.
  */
 public final class ServingCostBenchmark {
   private static final int CORES = Runtime.getRuntime().availableProcessors();
   private static final double SETTLE_SECONDS = 2;
 
   record Options(double seconds, List<String> models, int[] streams, List<String> protocols, double warmup,
-      double warmupMax, Map<String, String> nodeEnv, Path root) {}
+      double warmupMax, Map<String, String> nodeEnv, List<String> jvm, Path root) {}
 
   /** One protocol's call for one model, as h2load sends it. */
   private record Call(String url, byte[] body, List<String> headers, boolean http1, long minAnswerBytes) {
@@ -52,23 +55,42 @@ public final class ServingCostBenchmark {
     }
   }
 
+  /** Shared memory regions registered for the shm rows: removed at the end. */
+  private static final List<GrpcShmClient> SHM = new ArrayList<>();
+  private static ActorSystem<Void> clientSystem;
+
   private ServingCostBenchmark() {}
+
+  /** The Pekko gRPC client's system for the checks and registrations (h2load drives the load). */
+  private static synchronized ActorSystem<Void> client() {
+    if (clientSystem == null) clientSystem = ActorSystem.create(Behaviors.empty(), "cost-client", LocalClient.config());
+    return clientSystem;
+  }
 
   public static void main(String[] args) throws Exception {
     CommonPoolParallelism.ensure();
     Map<String, String> a = BenchArgs.parse(args);
+    Path root = Path.of(a.getOrDefault("root", ".")).toAbsolutePath().normalize();
+    String jvm = a.containsKey("jvm") ? a.get("jvm") : String.join(" ", NodeProcess.shippedJvmOptions(root));
     Options o = new Options(
         Double.parseDouble(a.getOrDefault("seconds", "10")),
         List.of(a.getOrDefault("models", "ocr_cls,ocr_rec").split(",")),
         Arrays.stream(a.getOrDefault("streams", "1,16,64").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray(),
-        List.of(a.getOrDefault("protocols", "grpc,rest").split(",")),
+        List.of(a.getOrDefault("protocols", "grpc,rest,shm").split(",")),
         Double.parseDouble(a.getOrDefault("warmup", "30")),
         Double.parseDouble(a.getOrDefault("warmup-max", "120")),
         BenchArgs.environment(a.getOrDefault("node-env", "")),
-        Path.of(a.getOrDefault("root", ".")).toAbsolutePath().normalize());
+        jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")),
+        root);
     for (String p : o.protocols())
-      if (!p.equals("grpc") && !p.equals("rest")) throw new IllegalArgumentException("--protocols: grpc or rest, got " + p);
-    run(o);
+      if (!p.equals("grpc") && !p.equals("rest") && !p.equals("shm"))
+        throw new IllegalArgumentException("--protocols: grpc, rest or shm, got " + p);
+    try {
+      run(o);
+    } finally {
+      for (GrpcShmClient shm : SHM) shm.close();
+      if (clientSystem != null) clientSystem.terminate();
+    }
   }
 
   private static void run(Options o) throws Exception {
@@ -85,7 +107,10 @@ public final class ServingCostBenchmark {
     Path repo = InferenceBenchmark.copyModels(o.root().resolve("model_repository"), targets.stream().map(Target::model).toList());
     System.out.printf(Locale.ROOT, "%n=== serving cost: the node's CPU per item, %d cores, shipped batching, h2load, %.0f s windows;"
         + " load average at start %s ===%n", CORES, o.seconds(), EdgeHopBenchmark.loadAverage());
-    try (NodeProcess node = NodeProcess.start(jar, repo, Files.createTempDirectory("cost-node"), o.nodeEnv())) {
+    System.out.println("  (node JVM options " + o.jvm() + ")");
+    Map<String, String> env = new java.util.HashMap<>(o.nodeEnv());
+    if (o.protocols().contains("shm")) env.put("EDGE_ALLOW_CLIENT_SHM", "on"); // off by default: the node opens client files
+    try (NodeProcess node = NodeProcess.startWithJvmOptions(jar, repo, Files.createTempDirectory("cost-node"), env, o.jvm())) {
       ThreadCpu threads = new ThreadCpu(node.handle().pid());
       List<Row> rows = new ArrayList<>();
       for (Target t : targets) {
@@ -122,17 +147,23 @@ public final class ServingCostBenchmark {
     System.arraycopy(t.itemShape(), 0, shape, 1, t.itemShape().length);
     byte[] raw = BenchInputs.fp32(shape, 42);
     Map<String, Call> calls = new java.util.LinkedHashMap<>();
-    if (protocols.contains("grpc")) {
+    if (protocols.contains("grpc") || protocols.contains("shm")) {
       ModelInferRequest request = GrpcInferClient.request(t.model(), t.input(), shape, raw);
-      long answer;
-      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "cost-client", LocalClient.config());
-      try (GrpcInferClient client = new GrpcInferClient(system, node.grpcPort, request)) {
-        answer = client.infer().toCompletableFuture().get().getSerializedSize();
-      } finally {
-        system.terminate();
+      List<String> headers = List.of("content-type:application/grpc", "te:trailers");
+      String url = "http://127.0.0.1:" + node.grpcPort + "/inference.GRPCInferenceService/ModelInfer";
+      try (GrpcInferClient client = new GrpcInferClient(client(), node.grpcPort, request)) {
+        ModelInferResponse answer = client.infer().toCompletableFuture().get();
+        if (protocols.contains("grpc"))
+          calls.put("grpc", new Call(url, H2LoadGrpc.framed(request), headers, false, answer.getSerializedSize()));
+        if (protocols.contains("shm")) {
+          // One output slot for every stream: the answers overwrite each other, which costs the server the same.
+          GrpcShmClient shm = new GrpcShmClient(client(), node.grpcPort, t.model(), t.input(), t.output(), shape, raw,
+              answer.getRawOutputContents(0).size(), 1);
+          long shmAnswer = shm.infer().toCompletableFuture().get().getSerializedSize();
+          SHM.add(shm);
+          calls.put("shm", new Call(url, H2LoadGrpc.framed(shm.request(0)), headers, false, shmAnswer));
+        }
       }
-      calls.put("grpc", new Call("http://127.0.0.1:" + node.grpcPort + "/inference.GRPCInferenceService/ModelInfer",
-          H2LoadGrpc.framed(request), List.of("content-type:application/grpc", "te:trailers"), false, answer));
     }
     if (protocols.contains("rest")) {
       RestBinaryClient check = new RestBinaryClient(node.httpPort, t.model(), t.input(), t.output(), shape, raw);
@@ -141,6 +172,14 @@ public final class ServingCostBenchmark {
           List.of("content-type:application/octet-stream", "inference-header-content-length:" + check.headerLength()), true, answer));
     }
     return calls;
+  }
+
+  private static String label(String protocol) {
+    return switch (protocol) {
+      case "rest" -> "REST binary";
+      case "shm" -> "gRPC shm";
+      default -> "gRPC";
+    };
   }
 
   private static void print(Row r) {
@@ -157,7 +196,7 @@ public final class ServingCostBenchmark {
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (Row r : rows)
       System.out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f |%n",
-          r.model(), r.protocol().equals("rest") ? "REST binary" : "gRPC", r.streams(), r.itemsPerSecond(), r.nodeMs(),
+          r.model(), label(r.protocol()), r.streams(), r.itemsPerSecond(), r.nodeMs(),
           r.inferenceMs(), r.overheadMs(), r.gcMs(), r.jitMs(), r.efficiency(), r.meanBatch());
     long errors = rows.stream().mapToLong(Row::errors).sum();
     if (errors > 0) System.out.println("  (" + errors + " errors: rows with errors count 0 items/s)");

@@ -41,9 +41,12 @@ class NodeJarIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static NodeProcess node;
 
+  /** With the README's JVM options (cluster-node/jvm.options): the heap sized for serving, not a test's. */
   @BeforeAll
   static void startNode() throws Exception {
-    node = NodeProcess.start(JAR, REPO, Files.createTempDirectory("node-it"), Map.of());
+    Path root = JAR.toAbsolutePath().getParent().getParent().getParent();
+    node = NodeProcess.startWithJvmOptions(JAR, REPO, Files.createTempDirectory("node-it"), Map.of(),
+        NodeProcess.shippedJvmOptions(root));
   }
 
   @AfterAll
@@ -98,6 +101,37 @@ class NodeJarIT {
     JsonNode text = JSON.readTree(r.body()).get("outputs").get(0);
     assertEquals("TEXT", text.get("name").asText());
     assertEquals("Hello World 2024", text.get("data").get(0).asText());
+  }
+
+  /**
+   * A 40-megapixel grey page (within the OCR limit) needs 280 MB of heap to decode and convert: more
+   * than the shipped heap lends to images. It is refused with 429 and a reason before any pixel is
+   * decoded, where an OutOfMemoryError would stop the node; the node then serves the next page.
+   */
+  @Test
+  void aPageTheHeapCannotHoldIsRefusedAndTheNodeServesOn() throws Exception {
+    java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(8000, 5000, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(grey, "png", png);
+    HttpResponse<String> refused = ocrJson(png.toByteArray());
+    assertEquals(429, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("8000x5000") && refused.body().contains("-Xmx"), refused.body());
+    HttpResponse<String> next = ocrJson(Samples.renderPng("Hello World 2024"));
+    assertEquals(200, next.statusCode(), next.body());
+    assertTrue(next.body().contains("Hello World 2024"), next.body());
+  }
+
+  private static HttpResponse<String> ocrJson(byte[] png) throws Exception {
+    byte[] raw = Samples.bytesElement(png);
+    String header = "{\"inputs\":[{\"name\":\"IMAGE\",\"shape\":[1],\"datatype\":\"BYTES\","
+        + "\"parameters\":{\"binary_data_size\":" + raw.length + "}}],"
+        + "\"outputs\":[{\"name\":\"TEXT\",\"parameters\":{\"binary_data\":false}}]}";
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    return HTTP.send(HttpRequest.newBuilder(uri("/v2/models/ocr/infer"))
+        .header("Content-Type", "application/octet-stream")
+        .header("Inference-Header-Content-Length", Integer.toString(h.length))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(ByteBuffer.allocate(h.length + raw.length).put(h).put(raw).array())).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

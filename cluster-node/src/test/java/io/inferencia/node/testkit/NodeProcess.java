@@ -63,6 +63,24 @@ public final class NodeProcess implements AutoCloseable {
     return node;
   }
 
+  /** The JVM options the README's command passes ({@code cluster-node/jvm.options} under {@code root}), comments left out. */
+  public static List<String> shippedJvmOptions(Path root) throws IOException {
+    List<String> options = new ArrayList<>();
+    for (String line : Files.readAllLines(root.resolve("cluster-node/jvm.options"))) {
+      String option = line.strip();
+      if (!option.isEmpty() && !option.startsWith("#")) options.add(option);
+    }
+    return options;
+  }
+
+  /** As above, with these JVM options instead of the heap limit and region size (a memory benchmark's settings). */
+  public static NodeProcess startWithJvmOptions(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv,
+      List<String> jvmOptions) throws IOException, InterruptedException {
+    NodeProcess node = launch(jar, modelRepository, dataDir, extraEnv, jvmOptions);
+    node.awaitReady(Duration.ofSeconds(120));
+    return node;
+  }
+
   /** Starts the node without waiting for readiness (for start-up failure tests). */
   public static NodeProcess launch(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv)
       throws IOException {
@@ -71,9 +89,15 @@ public final class NodeProcess implements AutoCloseable {
 
   private static NodeProcess launch(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv,
       String maxHeap) throws IOException {
+    return launch(jar, modelRepository, dataDir, extraEnv, List.of(maxHeap, LARGE_REGIONS));
+  }
+
+  private static NodeProcess launch(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv,
+      List<String> jvmOptions) throws IOException {
     Path log = Files.createTempFile("node-", ".log");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, LARGE_REGIONS, "-jar", jar.toString()));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     for (String port : List.of("HTTP_PORT", "GRPC_PORT", "MANAGEMENT_PORT", "REMOTE_PORT", "S3_PORT"))

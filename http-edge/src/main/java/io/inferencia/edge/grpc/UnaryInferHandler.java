@@ -4,6 +4,7 @@ import io.inferencia.protocols.tracing.Tracing;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.inferencia.edge.BodyReader;
 import io.inferencia.edge.errors.ErrorMapping;
@@ -84,9 +85,10 @@ public final class UnaryInferHandler {
   /** One whole uncompressed message, or empty for the generated handler to deal with. */
   static Optional<ModelInferRequest> parse(ByteString body) {
     if (!GrpcFrames.isOneFrame(body) || body.apply(0) != 0) return Optional.empty();
-    // No copy when the body is one array; the request's byte fields then share it, and ByteStrings
-    // are never written to.
-    CodedInputStream in = CodedInputStream.newInstance(body.toArrayUnsafe(), FRAME_HEADER, body.size() - FRAME_HEADER);
+    // No copy when the body is one array. The request's byte fields share it: protobuf aliases only
+    // input it knows to be immutable, which a wrapped ByteString's own decoder is (ours is never written to).
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(body.toArrayUnsafe(), FRAME_HEADER, body.size() - FRAME_HEADER)
+        .newCodedInput();
     in.enableAliasing(true);
     try {
       return Optional.of(ModelInferRequest.parseFrom(in));

@@ -42,7 +42,7 @@ final class InferResponseJson {
   }
 
   static byte[] header(InferResponse response, OutputPlan plan, List<Tensor> binaryOut) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint(response, plan));
     try (JsonGenerator g = Json.MAPPER.createGenerator(bytes)) {
       g.writeStartObject();
       g.writeStringField("model_name", response.model());
@@ -81,5 +81,16 @@ final class InferResponseJson {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * Room for the JSON numbers at about three characters per byte of data (a float is 4 bytes and
+   * usually 10-14 characters), so a large answer is written without the buffer doubling up to it.
+   */
+  private static int sizeHint(InferResponse response, OutputPlan plan) {
+    long hint = 256;
+    for (Tensor t : response.outputs())
+      if (plan.shm().of(t.name()).isEmpty() && !plan.binary(t.name())) hint += 3L * t.data().length;
+    return (int) Math.min(hint, 64L << 20);
   }
 }

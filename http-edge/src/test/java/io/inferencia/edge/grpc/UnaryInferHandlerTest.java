@@ -37,6 +37,19 @@ class UnaryInferHandlerTest {
   private static final long[] ONE_ROW = {1, FakeGateway.ADD_SUB_WIDTH};
   @RegisterExtension static final GrpcEdge edge = new GrpcEdge();
 
+  /** The raw input bytes alias the received body: written to here, the parsed tensor sees it (no copy was made). */
+  @Test
+  void rawInputContentsShareTheBodyInsteadOfACopy() {
+    ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("m")
+        .addRawInputContents(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})).build();
+    byte[] message = request.toByteArray();
+    byte[] body = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message).array();
+    ModelInferRequest parsed = UnaryInferHandler.parse(ByteString.fromArrayUnsafe(body)).orElseThrow();
+    assertEquals(8, parsed.getRawInputContents(0).size());
+    body[body.length - 1] = 42; // the last byte of the message is the last raw input byte
+    assertEquals(42, parsed.getRawInputContents(0).byteAt(7));
+  }
+
   @Test
   void uncompressedCallIsAnsweredByTheFastPathWithStatusInTheTrailer() throws Exception {
     float[] a = Raw.ramp(16, 1);

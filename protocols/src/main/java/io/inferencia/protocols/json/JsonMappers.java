@@ -1,5 +1,7 @@
 package io.inferencia.protocols.json;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,6 +23,10 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  */
 public final class JsonMappers {
   private static final ObjectMapper SHARED = JsonMapper.builder()
+      // Tensors as JSON are mostly floats: Jackson's own parser and writer for them (FastDoubleParser,
+      // Schubfach) are several times faster than the JDK 17's and allocate no String per number.
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .withCoercionConfig(LogicalType.Textual, c -> refuse(c,

@@ -19,12 +19,22 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageDecoder {
   private final long maxPixels;
+  private final DecodeBudget budget;
 
-  public ImageDecoder(long maxPixels) {
-    this.maxPixels = maxPixels;
+  /** The decoded image with its share of the node's {@link DecodeBudget}: close it when the pixels are no longer needed. */
+  public record Decoded(BgrImage image, DecodeBudget.Lease lease) implements AutoCloseable {
+    @Override
+    public void close() {
+      lease.close();
+    }
   }
 
-  public BgrImage decode(byte[] data) {
+  public ImageDecoder(long maxPixels, DecodeBudget budget) {
+    this.maxPixels = maxPixels;
+    this.budget = budget;
+  }
+
+  public Decoded decode(byte[] data) {
     if (data.length == 0) throw InferenceException.invalid("image is empty");
     // A memory-backed stream: no temp files, no dependency on ImageIO's global cache setting.
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
@@ -45,7 +55,13 @@ public final class ImageDecoder {
           throw InferenceException.invalid(
               "image is " + width + "x" + height + " = " + width * height
                   + " pixels, over the limit of " + maxPixels);
-        return toBgr(reader.read(0));
+        DecodeBudget.Lease lease = budget.reserve(width * height * bytesPerPixel(reader), width, height);
+        try {
+          return new Decoded(toBgr(reader.read(0)), lease);
+        } catch (IOException | RuntimeException e) {
+          lease.close();
+          throw e;
+        }
       } finally {
         reader.dispose();
       }
@@ -56,6 +72,13 @@ public final class ImageDecoder {
           "image data is corrupt or truncated: " + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
     }
+  }
+
+  /** 3 for sources decoded straight into BGR; 7 for the others, which are held while drawn into BGR. */
+  private static long bytesPerPixel(ImageReader reader) throws IOException {
+    // read(0) decodes into the reader's first destination type.
+    Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+    return types.hasNext() && types.next().getBufferedImageType() == BufferedImage.TYPE_3BYTE_BGR ? 3 : 7;
   }
 
   /** Draws any colour model (grey, palette, alpha over white) into 3-byte BGR. */

@@ -4,6 +4,7 @@ import io.inferencia.gpu.pipeline.BatchedInference;
 import io.inferencia.gpu.pipeline.PipelineModel;
 import io.inferencia.gpu.pipeline.PipelineRequests;
 import io.inferencia.gpu.pipeline.image.BgrImage;
+import io.inferencia.gpu.pipeline.image.DecodeBudget;
 import io.inferencia.gpu.pipeline.image.ImageDecoder;
 import io.inferencia.gpu.pipeline.image.ImageOps;
 import io.inferencia.protocols.inference.ErrorKind;
@@ -59,31 +60,47 @@ public final class OcrPipeline implements PipelineModel {
     this.ctcDecoder = ctcDecoder;
     this.inferer = inferer;
     this.executor = executor;
-    this.imageDecoder = new ImageDecoder(settings.maxImagePixels());
+    this.imageDecoder = new ImageDecoder(settings.maxImagePixels(), DecodeBudget.HEAP);
     this.detPreprocessor = new DetPreprocessor(settings.detLimitSide());
     this.dbPostprocessor = new DbPostprocessor(0.3f, 0.6f, settings.unclipRatio());
     this.minConfidence = settings.minTextConfidence();
   }
 
-  private record Prepared(BgrImage image, DetInput detInput) {}
+  /** The decoded image holds its share of the node's decode budget until its crops are cut. */
+  private record Prepared(ImageDecoder.Decoded decoded, DetInput detInput) {
+    BgrImage image() {
+      return decoded.image();
+    }
+  }
 
   private record Cropped(List<TextBox> boxes, List<BgrImage> crops) {}
 
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
     Inferer calls = PipelineRequests.callsFor(inferer, request);
-    return CompletableFuture.supplyAsync(() -> prepare(request), executor)
+    CompletableFuture<Prepared> prepared = CompletableFuture.supplyAsync(() -> prepare(request), executor);
+    return prepared
         .thenCompose(p -> detect(p, calls))
         .thenCompose(c -> orient(c, calls))
         .thenCompose(c -> recognise(c, calls))
-        .thenApply(lines -> PipelineRequests.response(request, name, toTensors(lines)));
+        .thenApply(lines -> PipelineRequests.response(request, name, toTensors(lines)))
+        .whenComplete((done, error) -> {
+          // Released already on success; this covers a failure after decoding.
+          Prepared p = prepared.isCompletedExceptionally() ? null : prepared.getNow(null);
+          if (p != null) p.decoded().close();
+        });
   }
 
   private Prepared prepare(InferRequest request) {
     byte[] bytes = PipelineRequests.singleBytesInput(request, name, INPUT);
     PipelineRequests.checkRequestedOutputs(request, name, OUTPUTS);
-    BgrImage image = imageDecoder.decode(bytes);
-    return new Prepared(image, detPreprocessor.prepare(image));
+    ImageDecoder.Decoded decoded = imageDecoder.decode(bytes);
+    try {
+      return new Prepared(decoded, detPreprocessor.prepare(decoded.image()));
+    } catch (RuntimeException e) {
+      decoded.close();
+      throw e;
+    }
   }
 
   private CompletionStage<Cropped> detect(Prepared p, Inferer calls) {
@@ -104,6 +121,7 @@ public final class OcrPipeline implements PipelineModel {
     List<TextBox> boxes = dbPostprocessor.boxes(prob, in);
     List<BgrImage> crops = new ArrayList<>(boxes.size());
     for (TextBox b : boxes) crops.add(BoxCropper.crop(p.image(), b));
+    p.decoded().close(); // the crops are copies: the whole image is no longer needed
     return new Cropped(boxes, crops);
   }
 

@@ -199,6 +199,7 @@ class OcrPipelineTest {
     String json = response.output(OcrPipeline.RESULT_JSON).orElseThrow().asStrings().get(0);
     assertTrue(json.startsWith("[{\"text\":\"INVOICE\",\"confidence\":"), json);
     assertTrue(json.contains("\"box\":[["), json);
+    assertEquals(0, io.inferencia.gpu.pipeline.image.DecodeBudget.HEAP.reservedBytes(), "the page's pixels were given back");
   }
 
   @Test
