@@ -163,8 +163,11 @@ public final class NodeGuardian {
       V1Api v1 = V1Api.create(system, edgeGateway, objects, views,
           new ShardedJobStore(system, config.getDuration("jobs.ask-timeout")), new EdgeMetrics(), services.storageSecret(),
           new ClusterDrainer(system));
+      // Not ready until the edge's ports listen: the binding completes after the node has started.
+      java.util.concurrent.atomic.AtomicBoolean bound = new java.util.concurrent.atomic.AtomicBoolean();
+      ReadinessChecks.get(system).register("edge-bound", bound::get);
       EdgeServer.bind(system, edgeGateway, EdgeSettings.fromConfig(config), v1::counting, v1.route(),
-          List.of(v1.grpcService(system)));
+          List.of(v1.grpcService(system))).thenRun(() -> bound.set(true));
       submissions = Optional.of(v1.submissions());
     }
     AmqpIntegration.start(system, services.database().dataSource(), submissions,

@@ -58,9 +58,17 @@ class ManifestPortsTest {
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError("the node never got ready on the manifest's management port:\n" + Files.readString(log), e);
       }
+      // Each probe as the kubelet runs it: periodically, until it passes (a check may time out once on a
+      // node still warming up on a busy machine, which a kubelet's failureThreshold absorbs too).
       for (Probe probe : new Probe[] {node.getStartupProbe(), node.getReadinessProbe(), node.getLivenessProbe()}) {
         int port = port(node, probe.getHttpGet().getPort().getStrVal());
-        assertEquals(200, get(http, port, probe.getHttpGet().getPath()), probe.getHttpGet().toString());
+        int[] last = {0};
+        try {
+          await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+              .until(() -> (last[0] = get(http, port, probe.getHttpGet().getPath())) == 200);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError(probe.getHttpGet() + " answered " + last[0] + ", not 200:\n" + Files.readString(log), e);
+        }
       }
       for (ContainerPort p : node.getPorts())
         try (Socket s = new Socket("127.0.0.1", p.getContainerPort())) {
