@@ -22,6 +22,16 @@ final class BenchArgs {
     return Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
   }
 
+  /**
+   * The node's JVM options: {@code --jvm "-Xmx.. -XX:.."} when given (empty for none), else the README's
+   * ({@code cluster-node/jvm.options} under {@code root}).
+   */
+  static java.util.List<String> jvmOptions(Map<String, String> args, java.nio.file.Path root) throws java.io.IOException {
+    if (!args.containsKey("jvm")) return io.inferencia.node.testkit.NodeProcess.shippedJvmOptions(root);
+    String jvm = args.get("jvm").trim();
+    return jvm.isEmpty() ? java.util.List.of() : java.util.List.of(jvm.split("\\s+"));
+  }
+
   /** "K=V;K2=V2": extra environment for a node under test (e.g. JAVA_TOOL_OPTIONS=...). */
   static Map<String, String> environment(String spec) {
     Map<String, String> env = new LinkedHashMap<>();

@@ -70,13 +70,12 @@ public final class MemorySoakBenchmark {
     CommonPoolParallelism.ensure();
     Map<String, String> a = BenchArgs.parse(args);
     Path root = Path.of(a.getOrDefault("root", ".")).toAbsolutePath().normalize();
-    String jvm = a.containsKey("jvm") ? a.get("jvm") : String.join(" ", NodeProcess.shippedJvmOptions(root));
     run(new Options(
         Double.parseDouble(a.getOrDefault("soak", "300")),
         Double.parseDouble(a.getOrDefault("idle", "60")),
         Double.parseDouble(a.getOrDefault("warmup", "40")),
         Double.parseDouble(a.getOrDefault("sample", "5")),
-        jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")),
+        BenchArgs.jvmOptions(a, root),
         BenchArgs.environment(a.getOrDefault("node-env", "")),
         Double.parseDouble(a.getOrDefault("jobs-per-second", "4")),
         root));
@@ -108,13 +107,13 @@ public final class MemorySoakBenchmark {
         phase[0] = "warm-up";
         load(mix, api, page, o.warmup(), o.jobsPerSecond());
         phase[0] = "settle";
-        Thread.sleep(10_000);
+        after(sampler, 10);
         long afterWarmup = report("after warm-up and 10 s idle", pid);
         phase[0] = "load";
         Totals totals = load(mix, api, page, o.soak(), o.jobsPerSecond());
         long endOfLoad = report("end of load", pid);
         phase[0] = "idle";
-        Thread.sleep(Math.round(o.idle() * 1000));
+        after(sampler, o.idle());
         long idle = report(String.format(Locale.ROOT, "%.0f s after the load", o.idle()), pid);
         sampler.shutdownNow();
         timeline(samples);
@@ -132,6 +131,11 @@ public final class MemorySoakBenchmark {
         sampler.shutdownNow();
       }
     }
+  }
+
+  /** Waits {@code seconds} on the sampler's timer (the load is off meanwhile; only RSS samples run). */
+  private static void after(ScheduledExecutorService timer, double seconds) throws Exception {
+    timer.schedule(() -> null, Math.round(seconds * 1000), TimeUnit.MILLISECONDS).get();
   }
 
   /** What the mix served: per stream "name n (errors e)", and the jobs. */

@@ -71,7 +71,6 @@ public final class ServingCostBenchmark {
     CommonPoolParallelism.ensure();
     Map<String, String> a = BenchArgs.parse(args);
     Path root = Path.of(a.getOrDefault("root", ".")).toAbsolutePath().normalize();
-    String jvm = a.containsKey("jvm") ? a.get("jvm") : String.join(" ", NodeProcess.shippedJvmOptions(root));
     Options o = new Options(
         Double.parseDouble(a.getOrDefault("seconds", "10")),
         List.of(a.getOrDefault("models", "ocr_cls,ocr_rec").split(",")),
@@ -80,7 +79,7 @@ public final class ServingCostBenchmark {
         Double.parseDouble(a.getOrDefault("warmup", "30")),
         Double.parseDouble(a.getOrDefault("warmup-max", "120")),
         BenchArgs.environment(a.getOrDefault("node-env", "")),
-        jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")),
+        BenchArgs.jvmOptions(a, root),
         root);
     for (String p : o.protocols())
       if (!p.equals("grpc") && !p.equals("rest") && !p.equals("shm"))
