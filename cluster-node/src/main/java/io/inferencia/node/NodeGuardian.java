@@ -152,7 +152,7 @@ public final class NodeGuardian {
     if (settings.hasRole(NodeRole.GPU)) {
       // The cluster's one placement controller runs on the oldest gpu node; every gpu node can host it.
       PlacementSettings placement = InferenceSettings.fromRoot(config).placement();
-      PlacementController.init(ctx, placement.upscaleDelay(), placement.downscaleDelay());
+      PlacementController.init(ctx, placement.upscaleDelay(), placement.downscaleDelay(), core.replicas());
     }
     JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())

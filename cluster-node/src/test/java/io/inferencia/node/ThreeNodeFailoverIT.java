@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.inferencia.edge.testkit.RestClient;
 import io.inferencia.node.jobs.JobApi;
 import static io.inferencia.node.testkit.AdminViews.awaitGpuNodes;
+import static io.inferencia.node.testkit.AdminViews.managementMetrics;
+import static io.inferencia.node.testkit.AdminViews.metricSum;
+import static io.inferencia.node.testkit.AdminViews.ownersOf;
 import static io.inferencia.node.testkit.AdminViews.readyOn;
+import static io.inferencia.node.testkit.AdminViews.shardsOn;
 
 import io.inferencia.node.testkit.GpuClusterEnv;
 import io.inferencia.node.testkit.JobBatch;
@@ -89,12 +93,24 @@ class ThreeNodeFailoverIT {
       String addressC = "pekko://inferencia@127.0.0.1:" + portC;
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
           .until(() -> readyOn(rest, "cls_lazy").equals(List.of(addressC)));
+      // Its copy is owned by a sharded replica entity, whose shard the controller placed on C.
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+          .until(() -> ownersOf(rest, "cls_lazy").keySet().equals(Set.of(addressC))
+              && shardsOn(c, "ModelReplica").contains(ownersOf(rest, "cls_lazy").get(addressC)));
+      String lazyReplicaOnC = ownersOf(rest, "cls_lazy").get(addressC);
+      // The shipped models have a copy on each node, each owned by a replica of its own.
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+          .until(() -> new TreeSet<>(ownersOf(rest, "ocr_rec").values())
+              .equals(Set.of("ocr_rec/1#0", "ocr_rec/1#1", "ocr_rec/1#2")));
 
       GRPCInferenceServiceClient grpc = GRPCInferenceServiceClient.create(GrpcClientSettings
           .connectToServiceAt("127.0.0.1", a.grpcPort, client).withTls(false).withDeadline(Duration.ofSeconds(60)), client);
       ModelAnswers answers = ModelAnswers.takeFrom(grpc, "cls_lazy");
       SteadyLoad load = SteadyLoad.start(CLIENTS, index -> i -> answers.check(grpc, (i + index) % 3, i));
       load.awaitMore(100, Duration.ofSeconds(60));
+      // A's calls to cls_lazy cross to C through the replica entity's ref.
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+          .until(() -> metricSum(managementMetrics(c), "inferencia_replica_entity_calls_total") > 0);
       JobApi api = new JobApi("http://127.0.0.1:" + a.httpPort, null);
       JobBatch first = JobBatch.submitOcr(api, JOBS, 4, "three nodes");
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> first.succeeded() >= 10);
@@ -108,6 +124,11 @@ class ThreeNodeFailoverIT {
           .until(() -> !readyOn(rest, "cls_lazy").isEmpty() && !readyOn(rest, "cls_lazy").contains(addressC));
       double lazyBackC = (System.nanoTime() - killedC) / 1e9;
       List<String> lazyNodesAfterC = readyOn(rest, "cls_lazy");
+      // The copy made up elsewhere is owned by a replica entity again, placed on its node.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+          .until(() -> !ownersOf(rest, "cls_lazy").isEmpty() && !ownersOf(rest, "cls_lazy").containsKey(addressC));
+      double replicaBackC = (System.nanoTime() - killedC) / 1e9;
+      Map<String, String> lazyOwnersAfterC = ownersOf(rest, "cls_lazy");
       awaitGpuNodes(rest, 2);
       double goneC = (System.nanoTime() - killedC) / 1e9;
       int jobsDoneAtKillC = first.succeeded();
@@ -138,12 +159,14 @@ class ThreeNodeFailoverIT {
       System.out.printf("three nodes (A edge+gpu, B and C gpu), %d gRPC clients through A on ocr_cls, ocr_rec and"
               + " cls_lazy (only on C), %d + %d OCR jobs:%n"
               + "  kill -9 C (%d jobs done of %d): 100 more calls answered within %.1f s; cls_lazy READY again on %s"
-              + " %.1f s after the kill; C out of the gpu nodes after %.1f s%n"
+              + " %.1f s after the kill, owned by a replica entity (%s on C before, %s after) %.1f s after; C out of"
+              + " the gpu nodes after %.1f s%n"
               + "  kill -9 B (controller and shard coordinators): 100 more calls within %.1f s; controller running"
               + " again %.1f s after the kill%n"
               + "  %d calls answered right (%d before the first kill), worst latency %d ms, %d failed;"
               + " every job SUCCEEDED once, %d result objects, the last %.1f s after the load stopped%n",
-          CLIENTS, JOBS, MORE_JOBS, jobsDoneAtKillC, JOBS, callsBackC, lazyNodesAfterC, lazyBackC, goneC,
+          CLIENTS, JOBS, MORE_JOBS, jobsDoneAtKillC, JOBS, callsBackC, lazyNodesAfterC, lazyBackC, lazyReplicaOnC,
+          lazyOwnersAfterC, replicaBackC, goneC,
           callsBackB, controllerBack, load.served(), servedBefore, load.worstMillis(), load.failures().size(),
           results.size(), jobsAfterLoad);
       load.assertNoFailures("calls");

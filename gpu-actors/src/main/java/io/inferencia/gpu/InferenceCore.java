@@ -8,6 +8,7 @@ import io.inferencia.gpu.cluster.GpuNodeWatcher;
 import io.inferencia.gpu.cluster.GpuNodes;
 import io.inferencia.gpu.cluster.LocalFirstGateway;
 import io.inferencia.gpu.cluster.RemoteBreakerSettings;
+import io.inferencia.gpu.cluster.ReplicaSharding;
 import io.inferencia.gpu.cluster.NativeShutdown;
 import io.inferencia.gpu.cluster.NodeDrain;
 import io.inferencia.gpu.pipeline.PipelineFactory;
@@ -26,7 +27,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * Wires the inference core in one call: the node's {@link ModelRepositoryManager} (which starts a
  * lifecycle per model version) and the gateway the edges use.
  */
-public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, ActorInferenceGateway gateway) {
+public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, ActorInferenceGateway gateway,
+    ReplicaSharding replicas) {
   public static final String MANAGER_NAME = "model-repository";
 
   /** Every node's repository manager registers under this key so edge-only nodes can reach gpu nodes. */
@@ -48,7 +50,9 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     Config drain = config.getConfig("inference.drain");
     NodeDrain.register(context.getSystem(), manager, drain.getDuration("warm-timeout"), drain.getDuration("in-flight-timeout"));
     NativeShutdown.register(context.getSystem());
-    return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()));
+    ReplicaSharding replicas = ReplicaSharding.init(context.getSystem(), manager);
+    return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()),
+        replicas);
   }
 
   /** As a system actor, for tests and tools without a guardian of their own. */
@@ -56,7 +60,7 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     ActorRef<ModelRepositoryManager.Command> manager = system.systemActorOf(
         ModelRepositoryManager.create(settings, pipelines), MANAGER_NAME, Props.empty());
-    return new InferenceCore(manager, new ActorInferenceGateway(manager, system.scheduler(), settings.askTimeout()));
+    return new InferenceCore(manager, new ActorInferenceGateway(manager, system.scheduler(), settings.askTimeout()), null);
   }
 
   /**
@@ -68,7 +72,8 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     GpuNodes nodes = new GpuNodes();
     context.spawn(GpuNodeWatcher.create(nodes, RemoteBreakerSettings.fromRoot(config)), "gpu-nodes");
-    return new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout());
+    return new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout(),
+        ReplicaSharding.init(context.getSystem(), null));
   }
 
   /**
@@ -79,7 +84,8 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     GpuNodes nodes = new GpuNodes();
     context.spawn(GpuNodeWatcher.create(nodes, RemoteBreakerSettings.fromRoot(config)), "gpu-nodes");
-    return new LocalFirstGateway(core.gateway(), new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout()),
+    return new LocalFirstGateway(core.gateway(),
+        new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout(), core.replicas()),
         nodes, settings.placement().spillAfter());
   }
 

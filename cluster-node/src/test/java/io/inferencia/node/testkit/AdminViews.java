@@ -26,6 +26,26 @@ public final class AdminViews {
     return nodes;
   }
 
+  /** The replica entity that owns each READY copy of the model, by node (nodes whose copy no entity owns yet left out). */
+  public static java.util.Map<String, String> ownersOf(RestClient edge, String model) {
+    java.util.Map<String, String> owners = new java.util.TreeMap<>();
+    for (JsonNode r : edge.get("/v1/admin/placement?model=" + model).json().get("replicas"))
+      if (r.get("state").asText().equals("READY") && !r.get("replica").asText().isEmpty())
+        owners.put(r.get("node").asText(), r.get("replica").asText());
+    return owners;
+  }
+
+  /** The shards of {@code region} that a node hosts, as its management's {@code /cluster/shards/{region}} lists them. */
+  public static List<String> shardsOn(NodeProcess node, String region) throws Exception {
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + node.managementPort + "/cluster/shards/" + region)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    List<String> shards = new ArrayList<>();
+    for (JsonNode r : new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("regions"))
+      shards.add(r.get("shardId").asText());
+    return shards;
+  }
+
   /** The nodes the version has been placed on: loading there, or READY. */
   public static List<String> placedOn(RestClient edge, String model) {
     List<String> nodes = new ArrayList<>();

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
@@ -57,10 +59,31 @@ public final class ActorInferenceGateway implements InferenceGateway {
   @Override
   public CompletionStage<InferResponse> infer(InferRequest request) {
     // One span per call to a core (a re-sent call is a second span): the batch that runs it links to it.
+    return infer(manager, ModelRepositoryManager.Infer::new, request, scheduler, timeout);
+  }
+
+  /**
+   * One inference call asked of {@code target} (a manager, or a replica entity that hands it to its
+   * node's manager), bounded as {@link #infer(InferRequest)} is, failures classified alike.
+   */
+  public static <M> CompletionStage<InferResponse> infer(RecipientRef<M> target,
+      BiFunction<InferRequest, ActorRef<InferResult>, M> message, InferRequest request, Scheduler scheduler, Duration timeout) {
+    // One span per call to a core (a re-sent call is a second span): the batch that runs it links to it.
     Span span = Tracing.client("infer " + request.model(), "inference", request.traceparent());
     InferRequest traced = span.isEmpty() ? request : request.withTraceparent(Tracing.traceparent(span));
-    return Tracing.finishWhen(span, ask((ActorRef<InferResult> r) -> new ModelRepositoryManager.Infer(traced, r),
-        InferResult::orThrow, deadline(timeout, request)));
+    CompletableFuture<InferResponse> result = new CompletableFuture<>();
+    AskPattern.<M, InferResult>ask(target, r -> message.apply(traced, r), deadline(timeout, request), scheduler)
+        .whenComplete((reply, error) -> {
+          if (error != null) result.completeExceptionally(InferenceErrors.toException(error, TIMEOUT_MESSAGE));
+          else {
+            try {
+              result.complete(reply.orThrow());
+            } catch (InferenceException e) {
+              result.completeExceptionally(e);
+            }
+          }
+        });
+    return Tracing.finishWhen(span, result);
   }
 
   /** The shorter of {@code timeout} and the client's deadline (clientTimeoutMicros, 0 for none). */

@@ -65,6 +65,8 @@ final class ModelBooks {
     boolean queued;
     /** The placement controller's pin (null: the version's own min_replicas decides). */
     Boolean clusterPinned;
+    /** The ModelReplica entity that owns this copy ({@code model/version#n}), empty while none does. */
+    String replicaId = "";
     /** Requests in flight on average over the last second, and the sample it was computed from. */
     double avgInFlight;
     long sampledBusyNanos;

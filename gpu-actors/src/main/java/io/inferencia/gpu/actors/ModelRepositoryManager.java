@@ -127,6 +127,19 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
    */
   public record Release(String model, String version, ActorRef<ControlReply> replyTo) implements Command, CborSerializable {}
 
+  /**
+   * A {@code ModelReplica} entity placed on this node owns this node's copy of the version: the copy
+   * loads if it is not loaded (as {@link Warm}) and the placement views name the entity, so that the
+   * edges send its calls through it. Sent again now and then: idempotent.
+   */
+  public record Own(String model, String version, String replicaId) implements Command, CborSerializable {}
+
+  /**
+   * The entity no longer owns the copy (autoscaling retired it, or sharding moved it to another node):
+   * the views stop naming it and, unless the copy is pinned, it unloads after answering what it accepted.
+   */
+  public record Disown(String model, String version, String replicaId) implements Command, CborSerializable {}
+
   /** Every version on this node as a replica (the admin API's placement). */
   public record GetPlacement(ActorRef<PlacementReply> replyTo) implements Command, CborSerializable {}
 
@@ -295,6 +308,8 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
         .onMessage(Warm.class, this::onWarm)
         .onMessage(Pin.class, this::onPin)
         .onMessage(Release.class, this::onRelease)
+        .onMessage(Own.class, this::onOwn)
+        .onMessage(Disown.class, this::onDisown)
         .onMessage(Sample.class, msg -> {
           cache.sample();
           return this;
@@ -652,13 +667,44 @@ public final class ModelRepositoryManager extends AbstractBehavior<ModelReposito
       msg.replyTo().tell(known ? new Done() : Refused.of(ErrorKind.NOT_FOUND, "unknown model '" + msg.model() + "'"));
       return this;
     }
-    if (v.resting) {
-      getContext().getLog().info("Warming model '{}' version {} ahead of its requests", v.key.model(), v.key.version());
-      v.warming = true;
-      cache.requestLoad(v, true);
-      cache.pump();
-    }
+    warm(v);
     msg.replyTo().tell(new Done());
+    return this;
+  }
+
+  private void warm(VersionEntry v) {
+    if (!v.resting) return;
+    getContext().getLog().info("Warming model '{}' version {} ahead of its requests", v.key.model(), v.key.version());
+    v.warming = true;
+    cache.requestLoad(v, true);
+    cache.pump();
+  }
+
+  private Behavior<Command> onOwn(Own msg) {
+    VersionEntry v = books.scanned ? books.find(msg.model(), msg.version()) : null;
+    if (v == null) {
+      // Not scanned yet, or unknown here: the entity says it again shortly.
+      if (books.scanned) getContext().getLog().warn("Replica {} placed here, but this node has no model '{}' version {}",
+          msg.replicaId(), msg.model(), msg.version());
+      return this;
+    }
+    if (!msg.replicaId().equals(v.replicaId))
+      getContext().getLog().info("Model '{}' version {} is replica {} here", v.key.model(), v.key.version(), msg.replicaId());
+    v.replicaId = msg.replicaId();
+    if (books.onDemandTarget(msg.model(), msg.version()) == v) warm(v);
+    return this;
+  }
+
+  private Behavior<Command> onDisown(Disown msg) {
+    VersionEntry v = books.find(msg.model(), msg.version());
+    if (v == null || !msg.replicaId().equals(v.replicaId)) return this;
+    v.replicaId = "";
+    if (!v.pinned() && v.state == ModelState.READY && v.lifecycle != null) {
+      getContext().getLog().info("Releasing model '{}' version {}: replica {} left this node", v.key.model(),
+          v.key.version(), msg.replicaId());
+      metrics.released(v.key.model());
+      cache.unloadToRest(v);
+    }
     return this;
   }
 

@@ -326,7 +326,8 @@ final class ReplicaCache {
     boolean measured = v.policy.declaredBytes() == 0 && books.footprints.containsKey(footprintKey(v));
     return new ReplicaView(v.key.model(), v.key.version(), node(), v.devices, v.state.name(), v.reason,
         v.state == ModelState.READY ? v.statistics.inFlight() : 0, v.state == ModelState.READY ? v.avgInFlight : 0,
-        expected(v), measured && !v.devices.isEmpty(), v.lastUsedMillis, v.waiting.size(), v.pinned(), v.policy.scaling());
+        expected(v), measured && !v.devices.isEmpty(), v.lastUsedMillis, v.waiting.size(), v.pinned(), v.policy.scaling(),
+        v.replicaId);
   }
 
 

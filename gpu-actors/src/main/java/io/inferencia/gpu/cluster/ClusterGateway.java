@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import kamon.Kamon;
 import kamon.metric.Counter;
@@ -35,7 +36,8 @@ import org.apache.pekko.actor.typed.Scheduler;
  * calls of one sequence ({@code sequence_id}) to the same node, where its state is. Inference has no
  * side effects, so a call whose node is lost (unreachable, downed, gone) is sent again to another node,
  * or waits for one, within the call's deadline: the client sees a slower answer, not an error. With no
- * node at all, a call waits until its deadline and then fails DEADLINE_EXCEEDED.
+ * node at all, a call waits until its deadline and then fails DEADLINE_EXCEEDED. An inference call goes
+ * through the {@link ModelReplica} entity that owns the chosen node's copy of its version.
  */
 public final class ClusterGateway implements InferenceGateway {
   private static final Counter RESENT = Kamon.counter("inferencia.cluster.calls.resent",
@@ -44,29 +46,36 @@ public final class ClusterGateway implements InferenceGateway {
   private final GpuNodes nodes;
   private final Scheduler scheduler;
   private final Duration timeout;
+  /** The replica entities' sharding; null: calls go to the nodes' managers (tests without a cluster). */
+  private final ReplicaSharding replicas;
 
   /** Load, unload, scale, placement and nodes leave this node's own core out (its caller asks it itself). */
   private final boolean othersOnly;
 
   public ClusterGateway(GpuNodes nodes, Scheduler scheduler, Duration timeout) {
-    this(nodes, scheduler, timeout, false);
+    this(nodes, scheduler, timeout, null, false);
   }
 
-  private ClusterGateway(GpuNodes nodes, Scheduler scheduler, Duration timeout, boolean othersOnly) {
+  public ClusterGateway(GpuNodes nodes, Scheduler scheduler, Duration timeout, ReplicaSharding replicas) {
+    this(nodes, scheduler, timeout, replicas, false);
+  }
+
+  private ClusterGateway(GpuNodes nodes, Scheduler scheduler, Duration timeout, ReplicaSharding replicas, boolean othersOnly) {
     this.nodes = nodes;
     this.scheduler = scheduler;
     this.timeout = timeout;
+    this.replicas = replicas;
     this.othersOnly = othersOnly;
   }
 
   @Override
   public ClusterGateway within(Duration timeout) {
-    return new ClusterGateway(nodes, scheduler, timeout, othersOnly);
+    return new ClusterGateway(nodes, scheduler, timeout, replicas, othersOnly);
   }
 
   /** This gateway with the repository, scaling and admin calls going to the other gpu nodes only. */
   ClusterGateway othersOnly() {
-    return new ClusterGateway(nodes, scheduler, timeout, true);
+    return new ClusterGateway(nodes, scheduler, timeout, replicas, true);
   }
 
   /** The nodes the fan-out calls go to. */
@@ -80,7 +89,19 @@ public final class ClusterGateway implements InferenceGateway {
     String sticky = sequence == null || sequence.isBlank() ? null : request.model() + ":" + sequence.trim();
     // Re-sends keep the client's deadline: the answer comes by then, or DEADLINE_EXCEEDED does.
     String version = request.version() == null ? "" : request.version();
-    return call(sticky, request.model(), version, ActorInferenceGateway.deadline(timeout, request), core -> core.infer(request));
+    return call(sticky, request.model(), version, ActorInferenceGateway.deadline(timeout, request),
+        (node, within) -> inferOn(node, request, version, within));
+  }
+
+  /**
+   * Through the replica entity that owns the node's READY copy, when the views name one; else (a copy
+   * loaded on demand a moment ago, or none there yet: the node loads it) through the node's manager.
+   */
+  private CompletionStage<InferResponse> inferOn(GpuNode node, InferRequest request, String version, Duration within) {
+    // This node's own copy needs no entity hop.
+    String replica = replicas == null || node.isLocal() ? null : node.replicaOf(request.model(), version);
+    if (replica == null) return new ActorInferenceGateway(node.manager, scheduler, within).infer(request);
+    return ActorInferenceGateway.infer(replicas.ref(replica), ModelReplica.Infer::new, request, scheduler, within);
   }
 
   /** Ready when some gpu node is reachable and says it is ready; never waits for one. */
@@ -178,19 +199,23 @@ public final class ClusterGateway implements InferenceGateway {
   }
 
   private <T> CompletionStage<T> call(String sticky, Function<ActorInferenceGateway, CompletionStage<T>> op) {
-    return call(sticky, null, "", timeout, op);
+    return call(sticky, null, "", timeout,
+        (node, within) -> op.apply(new ActorInferenceGateway(node.manager, scheduler, within)));
   }
 
-  /** {@code model} non-null: the nodes where its version is READY are preferred (no load to wait for). */
+  /**
+   * {@code op} on one node, with the time left; {@code model} non-null: the nodes where its version is
+   * READY are preferred (no load to wait for).
+   */
   private <T> CompletionStage<T> call(String sticky, String model, String version, Duration within,
-      Function<ActorInferenceGateway, CompletionStage<T>> op) {
+      BiFunction<GpuNode, Duration, CompletionStage<T>> op) {
     CompletableFuture<T> result = new CompletableFuture<>();
     attempt(result, System.nanoTime() + within.toNanos(), sticky, model, version, op);
     return result;
   }
 
   private <T> void attempt(CompletableFuture<T> result, long deadline, String sticky, String model, String version,
-      Function<ActorInferenceGateway, CompletionStage<T>> op) {
+      BiFunction<GpuNode, Duration, CompletionStage<T>> op) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
       result.completeExceptionally(new InferenceException(ErrorKind.DEADLINE_EXCEEDED, ActorInferenceGateway.TIMEOUT_MESSAGE));
@@ -227,7 +252,7 @@ public final class ClusterGateway implements InferenceGateway {
       resend.run();
       return;
     }
-    op.apply(new ActorInferenceGateway(node.manager, scheduler, Duration.ofNanos(remaining))).whenComplete((value, error) -> {
+    op.apply(node, Duration.ofNanos(remaining)).whenComplete((value, error) -> {
       if (!settled.compareAndSet(false, true)) return; // re-sent already: the other node answers
       node.untrack(resend);
       node.breaker.answered(error, remaining);

@@ -1,6 +1,7 @@
 package io.inferencia.gpu.cluster;
 
 import io.inferencia.gpu.actors.ModelRepositoryManager;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.Address;
@@ -18,6 +19,8 @@ final class GpuNode {
   private volatile boolean lost;
   /** {@code model} and {@code model/version} of every version READY there, as the watcher last heard. */
   private volatile Set<String> serving = Set.of();
+  /** The replica entity of each version READY there, by {@code model/version} and by {@code model}. */
+  private volatile Map<String, String> replicas = Map.of();
 
   /** This node's own core: the manager runs in this actor system. */
   private final boolean local;
@@ -70,8 +73,14 @@ final class GpuNode {
     return serving.contains(version.isEmpty() ? model : model + "/" + version);
   }
 
-  void serving(Set<String> versions) {
+  void serving(Set<String> versions, Map<String, String> replicaIds) {
     serving = Set.copyOf(versions);
+    replicas = Map.copyOf(replicaIds);
+  }
+
+  /** The replica entity that owns the node's READY copy of the version (empty: any), or null when none does yet. */
+  String replicaOf(String model, String version) {
+    return replicas.get(version.isEmpty() ? model : model + "/" + version);
   }
 
   /** This node's own core. */

@@ -46,8 +46,8 @@ public final class GpuNodeWatcher {
   /** Time to ask every node which versions it serves. */
   private enum PollPlacement implements Event { INSTANCE }
 
-  /** A node's READY versions, as {@code model} and {@code model/version}; null when it did not answer. */
-  private record Placed(GpuNode node, Set<String> serving) implements Event {}
+  /** A node's replicas; null when it did not answer. */
+  private record Placed(GpuNode node, List<ReplicaView> replicas) implements Event {}
 
   /**
    * How often each gpu node is asked what it serves, so that calls go where their version is loaded.
@@ -106,7 +106,7 @@ public final class GpuNodeWatcher {
           return Behaviors.same();
         })
         .onMessage(Placed.class, m -> {
-          if (m.serving() != null) m.node().serving(m.serving());
+          if (m.replicas() != null) m.node().serving(serving(m.replicas()), replicaIds(m.replicas()));
           return Behaviors.same();
         })
         .onMessage(Reachability.class, m -> onReachability(ctx, m.event()))
@@ -190,13 +190,29 @@ public final class GpuNodeWatcher {
 
   private void askPlacement(ActorContext<Event> ctx, GpuNode node) {
     ctx.ask(ModelRepositoryManager.PlacementReply.class, node.manager, CHECK_TIMEOUT, ModelRepositoryManager.GetPlacement::new,
-        (reply, error) -> new Placed(node, reply == null ? null : serving(reply.replicas())));
+        (reply, error) -> new Placed(node, reply == null ? null : reply.replicas()));
   }
 
   /** Its READY versions as {@code model/version}, and their models (a call without a version asks for any). */
   private static Set<String> serving(List<ReplicaView> replicas) {
     Set<String> out = NodeViews.readyVersions(replicas);
     for (ReplicaView r : replicas) if (r.state().equals("READY")) out.add(r.model());
+    return out;
+  }
+
+  /** The replica entities of its READY versions, by {@code model/version} and by model (the latest version's). */
+  private static Map<String, String> replicaIds(List<ReplicaView> replicas) {
+    Map<String, String> out = new HashMap<>();
+    Map<String, Long> latest = new HashMap<>();
+    for (ReplicaView r : replicas) {
+      if (!r.state().equals("READY") || r.replica().isEmpty()) continue;
+      out.put(r.model() + "/" + r.version(), r.replica());
+      long version = Long.parseLong(r.version());
+      if (latest.getOrDefault(r.model(), -1L) < version) {
+        latest.put(r.model(), version);
+        out.put(r.model(), r.replica());
+      }
+    }
     return out;
   }
 

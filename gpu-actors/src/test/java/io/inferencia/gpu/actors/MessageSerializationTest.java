@@ -3,6 +3,7 @@ package io.inferencia.gpu.actors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.inferencia.gpu.cluster.ModelReplica;
 import io.inferencia.gpu.runtime.PhaseTimes;
 import io.inferencia.gpu.stats.VersionStatistics;
 import io.inferencia.protocols.inference.DataType;
@@ -72,7 +73,7 @@ class MessageSerializationTest {
     var policy = new io.inferencia.protocols.placement.ScalingPolicy(0, 2, 3);
     serialization.verifySerialization(new ModelRepositoryManager.PlacementReply(List.of(
         new io.inferencia.protocols.placement.ReplicaView("m", "1", "pekko://inferencia@10.0.0.1:2551", List.of("cpu"),
-            "READY", "", 2, 1.5, 1 << 20, true, 1_700_000_000_000L, 0, true, policy))), false);
+            "READY", "", 2, 1.5, 1 << 20, true, 1_700_000_000_000L, 0, true, policy, "m/1#0"))), false);
     serialization.verifySerialization(new ModelRepositoryManager.NodeReply(new io.inferencia.protocols.placement.NodeView(
         "pekko://inferencia@10.0.0.1:2551", List.of(new io.inferencia.protocols.placement.DeviceBudget("cpu", 1 << 30, 1 << 20, 1)),
         1, 0)), false);
@@ -82,6 +83,17 @@ class MessageSerializationTest {
         testKit.<ModelRepositoryManager.ControlReply>createTestProbe().ref()), true);
     serialization.verifySerialization(new ModelRepositoryManager.Warm("m", "1",
         testKit.<ModelRepositoryManager.ControlReply>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelRepositoryManager.Own("m", "1", "m/1#0"), false);
+    serialization.verifySerialization(new ModelRepositoryManager.Disown("m", "1", "m/1#0"), false);
+  }
+
+  /** The replica entities' messages: the controller and the edges send them to other nodes. */
+  @Test
+  void replicaEntityMessagesRoundTrip() {
+    serialization.verifySerialization(new ModelReplica.Place("pekko://inferencia@10.0.0.1:2551"), false);
+    serialization.verifySerialization(new ModelReplica.Infer(REQUEST, testKit.<InferResult>createTestProbe().ref()), true);
+    serialization.verifySerialization(new ModelReplica.Retire("fewer"), false);
+    serialization.verifySerialization(new ModelReplica.HandOff("moved"), false);
   }
 
   /** The lifecycle's events: its owner may live on another node once versions are sharded. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.Address;
@@ -54,13 +55,13 @@ class GpuNodeChoiceTest {
   @Test
   void callsGoWhereTheirVersionIsReadyAndAnywhereWhenItIsNowhere() {
     List<GpuNode> three = nodes(3);
-    three.get(1).serving(Set.of("lazy", "lazy/1"));
-    three.get(2).serving(Set.of("other", "other/1"));
+    three.get(1).serving(Set.of("lazy", "lazy/1"), Map.of());
+    three.get(2).serving(Set.of("other", "other/1"), Map.of());
     assertEquals(List.of(three.get(1)), ClusterGateway.preferServing(three, "lazy", ""));
     assertEquals(List.of(three.get(1)), ClusterGateway.preferServing(three, "lazy", "1"));
     assertEquals(three, ClusterGateway.preferServing(three, "lazy", "2"), "version 2 is nowhere: any node loads it");
     assertEquals(three, ClusterGateway.preferServing(three, "cold", ""));
-    three.get(0).serving(Set.of("lazy", "lazy/1"));
+    three.get(0).serving(Set.of("lazy", "lazy/1"), Map.of());
     assertEquals(List.of(three.get(0), three.get(1)), ClusterGateway.preferServing(three, "lazy", ""));
   }
 
@@ -71,11 +72,11 @@ class GpuNodeChoiceTest {
     LocalFirstGateway gateway = localFirst(here, there);
     var lazy = io.inferencia.protocols.inference.InferRequest.of("lazy", List.of());
     assertFalse(gateway.goesElsewhere(lazy), "nowhere: it loads here");
-    there.serving(Set.of("lazy", "lazy/1"));
+    there.serving(Set.of("lazy", "lazy/1"), Map.of());
     assertTrue(gateway.goesElsewhere(lazy), "only there: it goes there");
-    here.serving(Set.of("lazy", "lazy/1"));
+    here.serving(Set.of("lazy", "lazy/1"), Map.of());
     assertFalse(gateway.goesElsewhere(lazy), "here too: here");
-    here.serving(Set.of());
+    here.serving(Set.of(), Map.of());
     var sequence = new io.inferencia.protocols.inference.InferRequest("lazy", "", "", List.of(), List.of(),
         java.util.Map.of(io.inferencia.gpu.sequence.SequenceId.ID, "7"), 0);
     assertFalse(gateway.goesElsewhere(sequence), "a sequence stays where its state is");
@@ -87,15 +88,15 @@ class GpuNodeChoiceTest {
     GpuNode there = nodes(1).get(0);
     LocalFirstGateway gateway = localFirst(here, there);
     var hot = io.inferencia.protocols.inference.InferRequest.of("hot", List.of());
-    here.serving(Set.of("hot", "hot/1"));
-    there.serving(Set.of("hot", "hot/1"));
+    here.serving(Set.of("hot", "hot/1"), Map.of());
+    there.serving(Set.of("hot", "hot/1"), Map.of());
     busy(here, SPILL_AFTER - 1);
     assertFalse(gateway.goesElsewhere(hot), "a few calls ahead: still here");
     busy(here, 1);
     assertTrue(gateway.goesElsewhere(hot), "SPILL_AFTER ahead of the other replica: over the cluster");
     busy(there, 1);
     assertFalse(gateway.goesElsewhere(hot), "the other replica got busier too: here again");
-    there.serving(Set.of());
+    there.serving(Set.of(), Map.of());
     busy(here, 10);
     assertFalse(gateway.goesElsewhere(hot), "no other replica: here however busy");
   }

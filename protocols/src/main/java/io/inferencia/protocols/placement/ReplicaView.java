@@ -20,12 +20,15 @@ import java.util.List;
  * @param lastUsedEpochMillis when it last took a request, 0 if never
  * @param pendingRequests requests waiting for it to load
  * @param pinned whether it is kept loaded: never evicted, never released by autoscaling
+ * @param replica the sharded {@code ModelReplica} entity that owns this copy ({@code model/version#n}),
+ *     empty while the placement controller has not placed one on it (a copy loaded on demand a moment ago)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ReplicaView(String model, String version, String node, List<String> devices, String state, String reason,
     long inFlight, double avgInFlight, long footprintBytes, boolean footprintMeasured, long lastUsedEpochMillis, int pendingRequests,
-    boolean pinned, ScalingPolicy scaling) implements CborSerializable {
+    boolean pinned, ScalingPolicy scaling, String replica) implements CborSerializable {
   public ReplicaView {
     devices = List.copyOf(devices);
+    replica = replica == null ? "" : replica;
   }
 }
