@@ -23,7 +23,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * model, protocol (gRPC ModelInfer; REST with Triton's binary tensors over HTTP/1.1; gRPC with both tensors in
  * system shared memory, as a same-host Triton client sends them) and number of
  * concurrent requests, one window: items/s, the node's core-ms per item, the inference threads' part,
- * the rest (overhead), efficiency (inference ÷ node), GC and JIT parts, and the mean batch size.
+ * the rest (overhead), efficiency (inference ÷ node), GC and JIT parts, and the mean batch size. Then,
+ * with the node stopped, raw ONNX Runtime in this JVM at batch 1 and at the node's mean batch: the
+ * inference CPU per item a server cannot go below.
  *
  * <p>Usage: ServingCostBenchmark [--seconds 10] [--models ocr_cls,ocr_rec] [--streams 1,16,64]
  *     [--protocols grpc,rest,shm] [--warmup 30] [--warmup-max 120] [--node-env K=V;K2=V2] [--jvm "-Xmx.. -XX:.."]
@@ -109,9 +111,9 @@ public final class ServingCostBenchmark {
     System.out.println("  (node JVM options " + o.jvm() + ")");
     Map<String, String> env = new java.util.HashMap<>(o.nodeEnv());
     if (o.protocols().contains("shm")) env.put("EDGE_ALLOW_CLIENT_SHM", "on"); // off by default: the node opens client files
+    List<Row> rows = new ArrayList<>();
     try (NodeProcess node = NodeProcess.startWithJvmOptions(jar, repo, Files.createTempDirectory("cost-node"), env, o.jvm())) {
       ThreadCpu threads = new ThreadCpu(node.handle().pid());
-      List<Row> rows = new ArrayList<>();
       for (Target t : targets) {
         Map<String, Call> calls = calls(node, t, o.protocols());
         int max = Arrays.stream(o.streams()).max().orElse(1);
@@ -137,6 +139,33 @@ public final class ServingCostBenchmark {
           }
       }
       table(rows);
+    }
+    // After the node stopped, so that nothing else runs on the cores.
+    rawRows(targets, rows, repo, o);
+  }
+
+  /**
+   * ONNX Runtime alone, in this JVM, one single-threaded session per core (the shipped per_core layout),
+   * each model at batch 1 and at the mean batch the node ran at the most streams: the inference CPU a
+   * served item cannot go below, beside the node's inference-thread CPU per item.
+   */
+  private static void rawRows(List<Target> targets, List<Row> rows, Path repo, Options o) throws Exception {
+    int max = Arrays.stream(o.streams()).max().orElse(1);
+    System.out.println("--- raw ONNX Runtime in-process, " + CORES + " single-threaded sessions, all busy ---");
+    System.out.println("| model | batch | items/s | core-ms per item | node inference threads per item (mean batch at "
+        + max + " streams) |");
+    System.out.println("|---|---|---|---|---|");
+    for (Target t : targets) {
+      List<Row> atMax = rows.stream().filter(r -> r.model().equals(t.model()) && r.streams() == max).toList();
+      double meanBatch = atMax.stream().mapToDouble(Row::meanBatch).average().orElse(1);
+      double nodeInference = atMax.stream().mapToDouble(Row::inferenceMs).average().orElse(Double.NaN);
+      int[] batches = java.util.stream.IntStream.of(1, (int) Math.max(1, Math.round(meanBatch))).distinct().toArray();
+      Map<Integer, Double> raw = RawOrtThroughput.measure(repo.resolve(t.model()).resolve("1/model.onnx"), t.input(),
+          t.itemShape(), batches, Math.max(3, o.seconds() / 2), new RawOrtThroughput.Layout(CORES, 1));
+      for (var e : raw.entrySet())
+        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.3f | %s |%n", t.model(), e.getKey(), e.getValue(),
+            CORES * 1000 / e.getValue(), e.getKey() == batches[batches.length - 1]
+                ? String.format(Locale.ROOT, "%.3f (batch %.2f)", nodeInference, meanBatch) : "");
     }
   }
 
