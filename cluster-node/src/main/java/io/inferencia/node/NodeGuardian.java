@@ -17,6 +17,7 @@ import io.inferencia.edge.metrics.EdgeMetrics;
 import io.inferencia.gpu.InferenceCore;
 import io.inferencia.gpu.InferenceSettings;
 import io.inferencia.gpu.cluster.PlacementController;
+import io.inferencia.gpu.cluster.ReplicaSharding;
 import io.inferencia.gpu.placement.PlacementSettings;
 import io.inferencia.node.health.NodeReadiness;
 import io.inferencia.gpu.jobs.JobWorker;
@@ -143,16 +144,18 @@ public final class NodeGuardian {
     ReadinessChecks.get(system).register("not-shutting-down", () -> shutdown.getShutdownReason().isEmpty());
 
     InferenceCore core = settings.hasRole(NodeRole.GPU) ? InferenceCore.start(ctx, config, pipelines()) : null;
+    // Replica entities live on the gpu nodes, where they own the core's copies; other nodes get a proxy.
+    ReplicaSharding replicas = ReplicaSharding.init(system, core == null ? null : core.manager());
     // The job worker uses this node's core; the edge serves from it when the version is READY here and
     // from the other gpu nodes otherwise (an edge-only node from theirs).
     InferenceGateway gateway = core != null ? core.gateway() : null;
     InferenceGateway edgeGateway = !settings.hasRole(NodeRole.EDGE) ? null
-        : core != null ? InferenceCore.localFirst(ctx, config, core) : InferenceCore.remote(ctx, config);
+        : core != null ? InferenceCore.localFirst(ctx, config, core, replicas) : InferenceCore.remote(ctx, config, replicas);
     NodeReadiness.get(system).started(gateway);
     if (settings.hasRole(NodeRole.GPU)) {
       // The cluster's one placement controller runs on the oldest gpu node; every gpu node can host it.
       PlacementSettings placement = InferenceSettings.fromRoot(config).placement();
-      PlacementController.init(ctx, placement.upscaleDelay(), placement.downscaleDelay(), core.replicas());
+      PlacementController.init(ctx, placement.upscaleDelay(), placement.downscaleDelay(), replicas);
     }
     JobWorkerSettings worker = JobWorkerSettings.fromConfig(config.getConfig("jobs"));
     if (settings.hasRole(NodeRole.GPU) && worker.enabled())

@@ -27,8 +27,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * Wires the inference core in one call: the node's {@link ModelRepositoryManager} (which starts a
  * lifecycle per model version) and the gateway the edges use.
  */
-public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, ActorInferenceGateway gateway,
-    ReplicaSharding replicas) {
+public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, ActorInferenceGateway gateway) {
   public static final String MANAGER_NAME = "model-repository";
 
   /** Every node's repository manager registers under this key so edge-only nodes can reach gpu nodes. */
@@ -50,9 +49,7 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     Config drain = config.getConfig("inference.drain");
     NodeDrain.register(context.getSystem(), manager, drain.getDuration("warm-timeout"), drain.getDuration("in-flight-timeout"));
     NativeShutdown.register(context.getSystem());
-    ReplicaSharding replicas = ReplicaSharding.init(context.getSystem(), manager);
-    return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()),
-        replicas);
+    return new InferenceCore(manager, new ActorInferenceGateway(manager, context.getSystem().scheduler(), settings.askTimeout()));
   }
 
   /** As a system actor, for tests and tools without a guardian of their own. */
@@ -60,7 +57,7 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     ActorRef<ModelRepositoryManager.Command> manager = system.systemActorOf(
         ModelRepositoryManager.create(settings, pipelines), MANAGER_NAME, Props.empty());
-    return new InferenceCore(manager, new ActorInferenceGateway(manager, system.scheduler(), settings.askTimeout()), null);
+    return new InferenceCore(manager, new ActorInferenceGateway(manager, system.scheduler(), settings.askTimeout()));
   }
 
   /**
@@ -68,24 +65,24 @@ public record InferenceCore(ActorRef<ModelRepositoryManager.Command> manager, Ac
    * cluster's gpu nodes (found through the receptionist, watched through cluster membership), as
    * {@link ClusterGateway} routes and re-sends them.
    */
-  public static ClusterGateway remote(ActorContext<?> context, Config config) {
+  public static ClusterGateway remote(ActorContext<?> context, Config config, ReplicaSharding replicas) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     GpuNodes nodes = new GpuNodes();
     context.spawn(GpuNodeWatcher.create(nodes, RemoteBreakerSettings.fromRoot(config)), "gpu-nodes");
-    return new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout(),
-        ReplicaSharding.init(context.getSystem(), null));
+    return new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout(), replicas);
   }
 
   /**
    * For a node that is also a gpu node: the edge's gateway serves from {@code core} when the version is
    * READY here, from the gpu nodes that have it when only others do ({@link LocalFirstGateway}).
    */
-  public static LocalFirstGateway localFirst(ActorContext<?> context, Config config, InferenceCore core) {
+  public static LocalFirstGateway localFirst(ActorContext<?> context, Config config, InferenceCore core,
+      ReplicaSharding replicas) {
     InferenceSettings settings = InferenceSettings.fromRoot(config);
     GpuNodes nodes = new GpuNodes();
     context.spawn(GpuNodeWatcher.create(nodes, RemoteBreakerSettings.fromRoot(config)), "gpu-nodes");
     return new LocalFirstGateway(core.gateway(),
-        new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout(), core.replicas()),
+        new ClusterGateway(nodes, context.getSystem().scheduler(), settings.askTimeout(), replicas),
         nodes, settings.placement().spillAfter());
   }
 
