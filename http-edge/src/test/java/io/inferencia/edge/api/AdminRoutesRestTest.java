@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class AdminRoutesRestTest {
   private static final Set<String> REPLICA_FIELDS = Set.of("model", "version", "node", "devices", "state", "reason",
       "in_flight", "avg_in_flight", "footprint_bytes", "footprint_measured", "last_used_epoch_millis", "pending_requests",
-      "pinned", "scaling");
+      "pinned", "scaling", "replica");
   private static final Set<String> POLICY_FIELDS = Set.of("min_replicas", "max_replicas", "target_in_flight");
   /** Every version of every model the fake serves (add_sub has two). */
   private static final int REPLICAS = 10;
@@ -74,6 +74,7 @@ class AdminRoutesRestTest {
     assertEquals(0, echo.get("last_used_epoch_millis").asLong());
     assertEquals(0, echo.get("pending_requests").asInt());
     assertPolicy(echo.get("scaling"), 1, 1, 2);
+    assertEquals("echo_bytes/1#0", echo.get("replica").asText());
     JsonNode broken = replica(replicas, "broken", "1");
     assertEquals("UNAVAILABLE", broken.get("state").asText());
     assertEquals("failed to load 'broken' version 1: model.onnx is not a valid ONNX file", broken.get("reason").asText());

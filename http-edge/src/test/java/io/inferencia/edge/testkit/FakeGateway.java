@@ -175,7 +175,7 @@ public final class FakeGateway implements InferenceGateway {
         for (String v : m.versions())
           out.add(new io.inferencia.protocols.placement.ReplicaView(m.name(), v, FAKE_NODE, List.of("cpu"),
               unloaded.contains(m.name()) ? "UNAVAILABLE" : m.state().name(), m.reason(), 0, 0.0, 1 << 20, false, 0, 0,
-              true, policy(m.name(), v)));
+              true, policy(m.name(), v), m.name() + "/" + v + "#0"));
       return out;
     });
   }
