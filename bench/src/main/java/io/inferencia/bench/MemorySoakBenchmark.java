@@ -232,12 +232,22 @@ public final class MemorySoakBenchmark {
     return -1;
   }
 
-  /** "heap committed X MB, used Y MB" from jcmd's first line of GC.heap_info. */
+  /**
+   * "heap committed X MB, used Y MB" from jcmd's GC.heap_info: G1 prints one line for the heap, the
+   * serial collector one per generation ("def new generation", "tenured generation"), summed here.
+   */
   private static String heapInfo(long pid) {
     String out = jcmd(pid, "GC.heap_info");
-    var m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
-    return m.find() ? String.format(Locale.ROOT, "heap committed %d MB, used %d MB",
-        Long.parseLong(m.group(1)) / 1024, Long.parseLong(m.group(2)) / 1024) : "(heap unknown)";
+    var m = java.util.regex.Pattern.compile("(?m)^\\s*(garbage-first heap|def new generation|tenured generation)\\s+"
+        + "total (\\d+)K, used (\\d+)K").matcher(out);
+    long total = 0, used = 0;
+    boolean found = false;
+    while (m.find()) {
+      found = true;
+      total += Long.parseLong(m.group(2));
+      used += Long.parseLong(m.group(3));
+    }
+    return found ? String.format(Locale.ROOT, "heap committed %d MB, used %d MB", total / 1024, used / 1024) : "(heap unknown)";
   }
 
   /** The JVM's native memory by category, when the node runs with native memory tracking. */

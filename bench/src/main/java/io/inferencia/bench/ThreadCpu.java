@@ -78,6 +78,8 @@ final class ThreadCpu {
     if (javaName == null) return Kind.INFERENCE; // native: ONNX Runtime's thread pools
     if (javaName.contains("inference.blocking-dispatcher") || javaName.contains("inference-blocking")) return Kind.INFERENCE;
     if (javaName.startsWith("GC ") || javaName.startsWith("G1 ") || javaName.contains("Parallel GC")) return Kind.GC;
+    // The serial collector collects on the VM thread (which also runs the few other safepoint operations).
+    if (javaName.equals("VM Thread")) return Kind.GC;
     if (javaName.contains("CompilerThread")) return Kind.JIT;
     return Kind.OTHER;
   }

@@ -76,7 +76,10 @@ public final class NodeProcess implements AutoCloseable {
   /** As above, with these JVM options instead of the heap limit and region size (a memory benchmark's settings). */
   public static NodeProcess startWithJvmOptions(Path jar, Path modelRepository, Path dataDir, Map<String, String> extraEnv,
       List<String> jvmOptions) throws IOException, InterruptedException {
-    NodeProcess node = launch(jar, modelRepository, dataDir, extraEnv, jvmOptions);
+    // As the README's command runs it: glibc with two malloc arenas, unless the caller says otherwise.
+    Map<String, String> env = new java.util.HashMap<>(Map.of("MALLOC_ARENA_MAX", "2"));
+    env.putAll(extraEnv);
+    NodeProcess node = launch(jar, modelRepository, dataDir, env, jvmOptions);
     node.awaitReady(Duration.ofSeconds(120));
     return node;
   }
