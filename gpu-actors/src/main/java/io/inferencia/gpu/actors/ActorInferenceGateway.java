@@ -71,19 +71,8 @@ public final class ActorInferenceGateway implements InferenceGateway {
     // One span per call to a core (a re-sent call is a second span): the batch that runs it links to it.
     Span span = Tracing.client("infer " + request.model(), "inference", request.traceparent());
     InferRequest traced = span.isEmpty() ? request : request.withTraceparent(Tracing.traceparent(span));
-    CompletableFuture<InferResponse> result = new CompletableFuture<>();
-    AskPattern.<M, InferResult>ask(target, r -> message.apply(traced, r), deadline(timeout, request), scheduler)
-        .whenComplete((reply, error) -> {
-          if (error != null) result.completeExceptionally(InferenceErrors.toException(error, TIMEOUT_MESSAGE));
-          else {
-            try {
-              result.complete(reply.orThrow());
-            } catch (InferenceException e) {
-              result.completeExceptionally(e);
-            }
-          }
-        });
-    return Tracing.finishWhen(span, result);
+    return Tracing.finishWhen(span, ask(target, (ActorRef<InferResult> r) -> message.apply(traced, r), InferResult::orThrow,
+        deadline(timeout, request), scheduler));
   }
 
   /** The shorter of {@code timeout} and the client's deadline (clientTimeoutMicros, 0 for none). */
@@ -156,15 +145,16 @@ public final class ActorInferenceGateway implements InferenceGateway {
 
   private <R, T> CompletionStage<T> ask(
       org.apache.pekko.japi.function.Function<ActorRef<R>, ModelRepositoryManager.Command> message, Function<R, T> unwrap) {
-    return ask(message, unwrap, timeout);
+    return ask(manager, message, unwrap, timeout, scheduler);
   }
 
-  private <R, T> CompletionStage<T> ask(
-      org.apache.pekko.japi.function.Function<ActorRef<R>, ModelRepositoryManager.Command> message, Function<R, T> unwrap,
-      Duration within) {
+  /** One ask of {@code target}, its reply unwrapped; every failure an {@link InferenceException}. */
+  private static <M, R, T> CompletionStage<T> ask(RecipientRef<M> target,
+      org.apache.pekko.japi.function.Function<ActorRef<R>, M> message, Function<R, T> unwrap, Duration within,
+      Scheduler scheduler) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    AskPattern.ask(manager, message, within, scheduler).whenComplete((reply, error) -> {
-      if (error != null) result.completeExceptionally(classify(error));
+    AskPattern.ask(target, message, within, scheduler).whenComplete((reply, error) -> {
+      if (error != null) result.completeExceptionally(InferenceErrors.toException(error, TIMEOUT_MESSAGE));
       else {
         try {
           result.complete(unwrap.apply(reply));
@@ -193,10 +183,6 @@ public final class ActorInferenceGateway implements InferenceGateway {
     } catch (InvalidProtocolBufferException e) {
       throw new InferenceException(ErrorKind.INTERNAL, "model config did not decode: " + e.getMessage());
     }
-  }
-
-  private InferenceException classify(Throwable error) {
-    return InferenceErrors.toException(error, TIMEOUT_MESSAGE);
   }
 
   private static String orEmpty(String version) {

@@ -217,14 +217,14 @@ public final class PlacementController {
   }
 
   private void carryOut(ReplicaScaler.Action action, Map<String, ActorRef<ModelRepositoryManager.Command>> byNode) {
+    String owner = action instanceof ReplicaScaler.Release r ? ownerOf(r.node(), r.model(), r.version()) : null;
     if (action instanceof ReplicaScaler.Warm w && byNode.containsKey(w.node())) {
       ctx.getLog().info("Placement: a replica more of '{}' version {}, on {}", w.model(), w.version(), w.node());
       String what = "warming '" + w.model() + "' version " + w.version() + " on " + w.node();
       ctx.ask(ModelRepositoryManager.ControlReply.class, byNode.get(w.node()), ASK,
           r -> new ModelRepositoryManager.Warm(w.model(), w.version(), r), (reply, error) -> new Answered(what, reply, error));
       DECISIONS.withTag("action", "warm").increment();
-    } else if (action instanceof ReplicaScaler.Release r && ownerOf(r.node(), r.model(), r.version()) != null) {
-      String owner = ownerOf(r.node(), r.model(), r.version());
+    } else if (action instanceof ReplicaScaler.Release r && owner != null) {
       ctx.getLog().info("Placement: a replica fewer of '{}' version {}: {} retires, off {}", r.model(), r.version(), owner, r.node());
       sharding.ref(owner).tell(new ModelReplica.Retire("autoscaling needs fewer replicas"));
       DECISIONS.withTag("action", "release").increment();
